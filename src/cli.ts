@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+/** ocpp-mitm's command line: `start` and every feature's commands. */
+import { Command } from 'commander';
+import { registerStartCommand } from './commands/start.js';
+import { FEATURES } from './features.js';
+import { PACKAGE_VERSION } from './package-info.js';
+
+const program = new Command()
+  .name('ocpp-mitm')
+  .description('OCPP 1.6 / 2.0.1 man in the middle: relay, validate, measure, rewrite, translate, watch')
+  .version(PACKAGE_VERSION)
+  .showHelpAfterError()
+  .enablePositionalOptions();
+
+registerStartCommand(program, FEATURES);
+for (const f of FEATURES) f.commands?.(program);
+
+program.parseAsync(process.argv).catch((err: Error) => {
+  process.stderr.write(`ocpp-mitm: ${err.message}\n`);
+  process.exit(1);
+});

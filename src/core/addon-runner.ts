@@ -1,0 +1,91 @@
+/**
+ * Runs the addons' hooks in order, each isolated: an addon that throws is logged (once a minute per addon
+ * and hook, so a broken addon cannot flood the log) and the frame goes on as if that addon had not been there.
+ */
+import type { Logger } from 'pino';
+import type { Addon, RelayEvent } from './addon.js';
+
+type SyncHook = 'sessionOpen' | 'message' | 'beforeSend' | 'sessionClose';
+
+export class AddonRunner {
+  private readonly lastLogged = new Map<string, number>();
+  private readonly observers: Addon[];
+  private readonly byHook: Record<SyncHook, Addon[]>;
+  errors = 0;
+
+  constructor(
+    readonly addons: readonly Addon[],
+    private readonly logger: Logger,
+    private readonly notice: (event: RelayEvent) => void,
+  ) {
+    this.observers = addons.filter((a) => a.observe);
+    this.byHook = {
+      sessionOpen: addons.filter((a) => a.sessionOpen),
+      message: addons.filter((a) => a.message),
+      beforeSend: addons.filter((a) => a.beforeSend),
+      sessionClose: addons.filter((a) => a.sessionClose),
+    };
+  }
+
+  /** Run a synchronous hook on every addon that has it; `stop` ends the chain early (e.g. a frame was dropped). */
+  run<H extends SyncHook>(hook: H, args: Parameters<NonNullable<Addon[H]>>, stop?: () => boolean): void {
+    for (const addon of this.byHook[hook]) {
+      try {
+        (addon[hook] as (...a: unknown[]) => void).apply(addon, args);
+      } catch (err) {
+        this.failed(addon, hook, err);
+      }
+      if (stop?.()) return;
+    }
+  }
+
+  async runAsync(hook: 'connecting' | 'start', arg: unknown, stop?: () => boolean): Promise<void> {
+    for (const addon of this.addons) {
+      const fn = addon[hook] as ((a: unknown) => unknown) | undefined;
+      if (!fn) continue;
+      if (hook === 'start') {
+        await fn.call(addon, arg); // a failing start is fatal: the caller reports it
+        continue;
+      }
+      try {
+        await fn.call(addon, arg);
+      } catch (err) {
+        this.failed(addon, hook, err);
+      }
+      if (stop?.()) return;
+    }
+  }
+
+  async stopAll(): Promise<void> {
+    for (const addon of [...this.addons].reverse()) {
+      try {
+        await addon.stop?.();
+      } catch (err) {
+        this.failed(addon, 'stop', err);
+      }
+    }
+  }
+
+  observe(batch: RelayEvent[]): void {
+    for (const addon of this.observers) {
+      for (const event of batch) {
+        try {
+          addon.observe!(event);
+        } catch (err) {
+          this.failed(addon, 'observe', err);
+        }
+      }
+    }
+  }
+
+  private failed(addon: Addon, hook: string, err: unknown): void {
+    this.errors++;
+    const key = `${addon.name}.${hook}`;
+    const now = Date.now();
+    if ((this.lastLogged.get(key) ?? 0) + 60_000 > now) return;
+    this.lastLogged.set(key, now);
+    const text = `addon ${addon.name} failed in ${hook}: ${(err as Error)?.message ?? String(err)} (isolated; the relay goes on)`;
+    this.logger.error({ addon: addon.name, hook, err }, text);
+    if (hook !== 'observe') this.notice({ type: 'notice', level: 'error', source: addon.name, text });
+  }
+}

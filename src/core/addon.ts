@@ -1,0 +1,159 @@
+/**
+ * The relay's hooks. Every feature (validation, rules, translation, KPIs, store, live view) is an Addon.
+ *
+ * Two kinds of hook:
+ * - interceptors (`connecting`, `sessionOpen`, `message`, `beforeSend`, `sessionClose`) run in addon order on the
+ *   relay path, synchronously (only `connecting` may be async: it runs during the handshake). They may change,
+ *   drop, delay, answer or inject frames, and close sessions. Keep them cheap.
+ * - `observe` receives RelayEvents after the frame was written or dropped, batched off the relay path
+ *   (setImmediate), from a bounded queue. An observer can never delay a frame.
+ * An addon that throws is logged and isolated: the frame goes on as if the addon had not been there.
+ */
+import type { Logger } from 'pino';
+import type { ControlRoutes } from './control-routes.js';
+import type { MessageRecord, RelayMessage } from './relay-message.js';
+import type { CloseInfo, Direction, OcppFrame, Origin, PendingCall, RelayStats, SessionInfo } from './types.js';
+
+export interface Addon {
+  readonly name: string;
+  /** Called once when the relay starts (before it listens). */
+  start?(ctx: AddonContext): void | Promise<void>;
+  /** Called once at shutdown, after every session closed: flush what you hold. */
+  stop?(): void | Promise<void>;
+  /** A station knocks: change the upstream URL, protocols, headers or TLS options, or refuse it. */
+  connecting?(ctx: ConnectContext): void | Promise<void>;
+  sessionOpen?(session: Session): void;
+  /** Every frame, in addon order, before it is forwarded. */
+  message?(msg: RelayMessage, session: Session): void;
+  /** After every `message` hook, for frames that will be written (not dropped ones). */
+  beforeSend?(msg: RelayMessage, session: Session): void;
+  sessionClose?(session: Session, info: CloseInfo): void;
+  /** Observer: every event, off the relay path. */
+  observe?(event: RelayEvent): void;
+}
+
+export interface InjectOptions {
+  origin: Origin;
+  /** Rule id, 'translation', 'operator', ... recorded with the frame. */
+  by: string;
+  /** For an injected CALL: its answer is handed here and not forwarded (swallowed). */
+  onAnswer?: (answer: OcppFrame) => void;
+  /** Delay before the frame is written (ms), counted as added on purpose. */
+  delayMs?: number;
+}
+
+/** A session as addons see it: its facts, plus what they may do to it. */
+export interface Session extends SessionInfo {
+  /**
+   * Send a frame the proxy made toward one side. A string is written as is (deliberately malformed frames).
+   * The frame passes the `beforeSend` hooks and is recorded like any other.
+   */
+  inject(direction: Direction, frame: OcppFrame | string, opts: InjectOptions): void;
+  /** Close both legs with this code and reason. */
+  close(code: number, reason: string, by: string): void;
+  /** Reset both legs abruptly (no close frame). */
+  terminate(by: string): void;
+  /** CALLs written in `direction` that wait for their answer. */
+  pending(direction: Direction): ReadonlyMap<string, PendingCall>;
+  /** Per-addon scratch space, keyed by addon name. */
+  readonly state: Map<string, unknown>;
+  /** Set the OCPP versions after a translating addon chose them (connecting → sessionOpen). */
+  readonly isOpen: boolean;
+}
+
+/** What `connecting` hooks may read and change before the upstream leg opens. */
+export interface ConnectContext {
+  readonly identity: string;
+  readonly path: string;
+  readonly remoteAddress: string;
+  readonly offeredProtocols: readonly string[];
+  /** Request headers from the station (lower-case names). Authorization is among them: never log it. */
+  readonly requestHeaders: Readonly<Record<string, string | string[] | undefined>>;
+  readonly tls: SessionInfo['tls'];
+  /** Upstream URL for this station (base URL + identity). */
+  upstreamUrl: string;
+  /** Protocols to offer the CSMS. */
+  upstreamProtocols: string[];
+  /** Headers to send the CSMS (Authorization included, passed through by default). */
+  upstreamHeaders: Record<string, string>;
+  /** TLS options for the CSMS leg (ca, cert, key, rejectUnauthorized, ...). */
+  upstreamTls: Record<string, unknown>;
+  /**
+   * The protocol to answer the station with. Default: what the CSMS chose, when the station offered it.
+   * A translating addon sets it to the station's own version.
+   */
+  stationProtocol: string | undefined;
+  securityProfile: number;
+  basicAuthUser: string | undefined;
+  /** Refuse the station: it gets this HTTP status at the handshake. */
+  reject(status: number, reason: string): void;
+}
+
+export type KpiName =
+  | 'response_time'
+  | 'csms_response_time'
+  | 'triggered_function'
+  | 'remote_start_authorization'
+  | 'remote_stop_end';
+
+export const KPI_NAMES: readonly KpiName[] = [
+  'response_time',
+  'csms_response_time',
+  'triggered_function',
+  'remote_start_authorization',
+  'remote_stop_end',
+];
+
+export interface KpiSample {
+  kpi: KpiName;
+  sessionId: string;
+  identity: string;
+  version: string;
+  /** The action that started the measurement (e.g. RemoteStartTransaction). */
+  action: string;
+  /** The action that ended it (e.g. StartTransaction), or '' on a timeout. */
+  endAction: string;
+  messageId: string;
+  /** Milliseconds, or null when the answer or follow-up never came within the window. */
+  valueMs: number | null;
+  timedOut: boolean;
+  /** Wall clock of the start, µs since the epoch. */
+  at: number;
+}
+
+export type RelayEvent =
+  | { type: 'session-open'; session: SessionInfo }
+  | { type: 'session-close'; session: SessionInfo; close: CloseInfo }
+  | { type: 'message'; message: MessageRecord }
+  | { type: 'kpi'; sample: KpiSample }
+  | { type: 'notice'; level: 'info' | 'warn' | 'error'; source: string; text: string; sessionId?: string; identity?: string };
+
+/** What an addon gets at start: publishing, logging and a read-only view of the relay. */
+export interface AddonContext {
+  readonly logger: Logger;
+  /** Publish an event to every observer (off the relay path). */
+  publish(event: RelayEvent): void;
+  sessions(): Iterable<Session>;
+  stats(): RelayStats;
+  /** The relay's options, read-only. */
+  readonly options: Readonly<RelayOptions>;
+  /** The control API's route table: register what this addon exposes. */
+  readonly control: ControlRoutes;
+  /** Find an open session by its id. */
+  session(id: string): Session | undefined;
+}
+
+export interface RelayOptions {
+  listen: { host: string; port: number };
+  upstream: string;
+  dataDir: string;
+  validate: 'observe' | 'enforce' | 'off';
+  /** Largest frame accepted, in bytes. */
+  maxFrame: number;
+  /** Protocol offered upstream for a station that offers none. */
+  defaultProtocol: string;
+  /** WebSocket ping interval on each leg (s); 0 disables. A peer silent for two intervals is dead. */
+  pingInterval: number;
+  /** How long to wait for the CSMS to accept the upstream connection (ms). */
+  connectTimeout: number;
+}

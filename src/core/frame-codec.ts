@@ -1,0 +1,92 @@
+/**
+ * OCPP-J framing (OCPP-J 1.6 §4, OCPP 2.0.1 part 4 §4): text → CALL / CALLRESULT / CALLERROR, and back.
+ * Decoding never throws: what is not OCPP-J comes back as MalformedInfo saying why.
+ */
+import type { CallErrorFrame, MalformedInfo, OcppFrame, OcppVersion } from './types.js';
+
+export type Decoded = { frame: OcppFrame; malformed?: undefined } | { frame?: undefined; malformed: MalformedInfo };
+
+const MAX_ID_LENGTH = 36;
+
+/** Best effort to read the message id of a frame that failed to parse, so the error can carry it. */
+export function sniffMessageId(text: string): string {
+  const m = /^\s*\[\s*\d+\s*,\s*"((?:[^"\\]|\\.){1,36})"/.exec(text);
+  return m?.[1] ?? '-1';
+}
+
+export function decodeFrame(text: string): Decoded {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return bad('not-json', `not JSON: ${(err as Error).message}`, sniffMessageId(text));
+  }
+  if (!Array.isArray(value)) return bad('not-array', 'an OCPP-J message is a JSON array', '-1');
+  const [type, id] = value;
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) {
+    const why = typeof id !== 'string' ? 'the message id is not a string' : `the message id must be 1 to ${MAX_ID_LENGTH} characters`;
+    return bad('bad-message-id', why, '-1', typeof type === 'number' ? type : undefined);
+  }
+  switch (type) {
+    case 2:
+      if (value.length !== 4) return bad('bad-arity', `a CALL has 4 elements, this one has ${value.length}`, id, 2);
+      if (typeof value[2] !== 'string' || value[2] === '') return bad('bad-action', 'the action of a CALL must be a non-empty string', id, 2);
+      if (!isObject(value[3])) return bad('bad-arity', 'the payload of a CALL must be a JSON object', id, 2);
+      return { frame: { type: 2, id, action: value[2], payload: value[3] } };
+    case 3:
+      if (value.length !== 3) return bad('bad-arity', `a CALLRESULT has 3 elements, this one has ${value.length}`, id, 3);
+      if (!isObject(value[2])) return bad('bad-arity', 'the payload of a CALLRESULT must be a JSON object', id, 3);
+      return { frame: { type: 3, id, payload: value[2] } };
+    case 4:
+      if (value.length !== 5) return bad('bad-arity', `a CALLERROR has 5 elements, this one has ${value.length}`, id, 4);
+      if (typeof value[2] !== 'string' || typeof value[3] !== 'string') {
+        return bad('bad-arity', 'the error code and description of a CALLERROR must be strings', id, 4);
+      }
+      return { frame: { type: 4, id, code: value[2], description: value[3], details: value[4] } };
+    default:
+      return bad(
+        'unknown-message-type',
+        `message type ${JSON.stringify(type)} is none of 2 (CALL), 3 (CALLRESULT), 4 (CALLERROR)`,
+        id,
+        typeof type === 'number' ? type : undefined,
+      );
+  }
+}
+
+export function encodeFrame(frame: OcppFrame): string {
+  switch (frame.type) {
+    case 2:
+      return JSON.stringify([2, frame.id, frame.action, frame.payload]);
+    case 3:
+      return JSON.stringify([3, frame.id, frame.payload]);
+    case 4:
+      return JSON.stringify([4, frame.id, frame.code, frame.description.slice(0, 255), frame.details ?? {}]);
+  }
+}
+
+/**
+ * The CALLERROR the spec prescribes for a frame that is not valid OCPP-J.
+ * 1.6 knows no RpcFrameworkError or MessageTypeNotSupported: it uses FormationViolation and GenericError.
+ */
+export function errorForMalformed(info: MalformedInfo, version: OcppVersion | undefined): CallErrorFrame {
+  const v16 = version === '1.6';
+  let code: string;
+  switch (info.reason) {
+    case 'unknown-message-type':
+      code = v16 ? 'GenericError' : 'MessageTypeNotSupported';
+      break;
+    case 'not-json':
+    case 'too-large':
+      code = v16 ? 'FormationViolation' : 'FormatViolation';
+      break;
+    default:
+      code = v16 ? 'FormationViolation' : 'RpcFrameworkError';
+  }
+  return { type: 4, id: info.messageId, code, description: info.detail, details: {} };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function bad(reason: MalformedInfo['reason'], detail: string, messageId: string, messageTypeId?: number): Decoded {
+  return { malformed: { reason, detail, messageId, messageTypeId } };
+}

@@ -1,0 +1,187 @@
+import { encodeFrame } from './frame-codec.js';
+import type {
+  Direction,
+  MalformedInfo,
+  MessageKind,
+  OcppFrame,
+  OcppVersion,
+  Origin,
+  PendingCall,
+  SessionInfo,
+  ValidationIssue,
+  ValidationResult,
+} from './types.js';
+import { kindOf, monoToMicros } from './types.js';
+
+/** A frame in flight. Interceptors change it only through its methods, so every change is traced. */
+export class RelayMessage {
+  /** Rules, translation or operator steps that changed the frame, in order. */
+  readonly changedBy: string[] = [];
+  /** Rules that matched this frame (whether or not they changed it). */
+  readonly ruleIds: string[] = [];
+  validation: ValidationResult | undefined;
+  /** Validation of the frame as finally sent, when something changed it. */
+  outputValidation: ValidationResult | undefined;
+  /** For answers: the CALL this answers (undefined when unmatched). */
+  call: PendingCall | undefined;
+  /** CALL's action, or for answers the action of the CALL they answer. */
+  action: string | undefined;
+  dropped: { by: string; reason: string } | undefined;
+  /** Delay rules added on purpose (ms). */
+  ruleDelayMs = 0;
+  sentMono: number | undefined;
+  /** For a CALL the proxy injects: where its answer goes instead of being forwarded. */
+  onAnswer: ((answer: OcppFrame) => void) | undefined;
+  private replaced: string | undefined;
+
+  constructor(
+    readonly seq: number,
+    readonly session: SessionInfo,
+    readonly direction: Direction,
+    readonly origin: Origin,
+    /** The text as it crossed the wire (or as the proxy first made it). */
+    readonly raw: string,
+    private current: OcppFrame | undefined,
+    readonly malformed: MalformedInfo | undefined,
+    readonly receivedMono: number,
+    /** Who made it, for frames the proxy made (rule id, 'translation', 'operator'). */
+    readonly madeBy?: string,
+    readonly binary = false,
+  ) {
+    this.action = current?.type === 2 ? current.action : undefined;
+  }
+
+  get frame(): OcppFrame | undefined {
+    return this.current;
+  }
+
+  /** The text that will be (or was) written to the receiver. */
+  get text(): string {
+    return this.replaced ?? this.raw;
+  }
+
+  get modified(): boolean {
+    return this.replaced !== undefined;
+  }
+
+  get kind(): MessageKind | 'MALFORMED' {
+    return this.current ? kindOf(this.current.type) : 'MALFORMED';
+  }
+
+  get messageId(): string {
+    return this.current?.id ?? this.malformed?.messageId ?? '-1';
+  }
+
+  /** OCPP version the frame is read in (the sender's leg). */
+  get senderVersion(): OcppVersion | undefined {
+    return this.direction === 'to-csms' ? this.session.stationVersion : this.session.csmsVersion;
+  }
+
+  /** OCPP version the frame is written in (the receiver's leg). */
+  get receiverVersion(): OcppVersion | undefined {
+    return this.direction === 'to-csms' ? this.session.csmsVersion : this.session.stationVersion;
+  }
+
+  get injected(): boolean {
+    return this.origin !== 'wire';
+  }
+
+  /** Replace the frame; it is re-encoded, and the original stays in `raw`. */
+  replace(frame: OcppFrame, by: string): void {
+    this.current = frame;
+    if (frame.type === 2) this.action = frame.action;
+    this.replaced = encodeFrame(frame);
+    this.changedBy.push(by);
+  }
+
+  /** Replace the text itself (a deliberately malformed frame): nothing parses it again. */
+  replaceText(text: string, by: string): void {
+    this.replaced = text;
+    this.changedBy.push(by);
+  }
+
+  drop(by: string, reason: string): void {
+    if (!this.dropped) this.dropped = { by, reason };
+  }
+
+  delay(ms: number, by: string): void {
+    this.ruleDelayMs += Math.max(0, ms);
+    this.changedBy.push(by);
+  }
+
+  /** Note that a rule matched this frame. */
+  hit(ruleId: string): void {
+    if (!this.ruleIds.includes(ruleId)) this.ruleIds.push(ruleId);
+  }
+
+  /** A plain, serialisable snapshot for the store, the control API and the live view. */
+  toRecord(): MessageRecord {
+    const validation = this.outputValidation ?? this.validation;
+    const issues = [...(this.validation?.issues ?? []), ...(this.outputValidation?.issues ?? [])];
+    return {
+      seq: this.seq,
+      sessionId: this.session.id,
+      identity: this.session.identity,
+      direction: this.direction,
+      origin: this.origin,
+      madeBy: this.madeBy,
+      version: this.receiverVersion ?? this.senderVersion,
+      receivedAt: monoToMicros(this.receivedMono),
+      sentAt: this.sentMono === undefined ? undefined : monoToMicros(this.sentMono),
+      kind: this.kind,
+      messageId: this.messageId,
+      action: this.action,
+      text: this.text,
+      original: this.modified ? this.raw : undefined,
+      size: Buffer.byteLength(this.text),
+      valid: !this.malformed && (this.validation?.valid ?? true) && (this.outputValidation?.valid ?? true),
+      issues,
+      errorCode: validation?.errorCode,
+      malformed: this.malformed,
+      dropped: this.dropped,
+      ruleDelayMs: this.ruleDelayMs,
+      modified: this.modified,
+      changedBy: [...this.changedBy],
+      ruleIds: [...this.ruleIds],
+      latencyMs:
+        this.call && this.frame?.type !== 2
+          ? Math.max(0, this.receivedMono - this.call.sentMono)
+          : undefined,
+      callAction: this.call?.action,
+    };
+  }
+}
+
+/** One frame as recorded: what crossed (or was kept from crossing) the proxy. */
+export interface MessageRecord {
+  seq: number;
+  sessionId: string;
+  identity: string;
+  direction: Direction;
+  origin: Origin;
+  madeBy: string | undefined;
+  version: OcppVersion | undefined;
+  /** µs since the epoch. */
+  receivedAt: number;
+  sentAt: number | undefined;
+  kind: MessageKind | 'MALFORMED';
+  messageId: string;
+  action: string | undefined;
+  /** Text as sent (or as received, when it was dropped). */
+  text: string;
+  /** Text as received, when something changed it. */
+  original: string | undefined;
+  size: number;
+  valid: boolean;
+  issues: ValidationIssue[];
+  errorCode: string | undefined;
+  malformed: MalformedInfo | undefined;
+  dropped: { by: string; reason: string } | undefined;
+  ruleDelayMs: number;
+  modified: boolean;
+  changedBy: string[];
+  ruleIds: string[];
+  /** For answers: time from the CALL written to the answer read (ms). */
+  latencyMs: number | undefined;
+  callAction: string | undefined;
+}

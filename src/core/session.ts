@@ -1,0 +1,378 @@
+/**
+ * One station connection and its CSMS twin. Reads frames from either leg, correlates answers with the CALLs
+ * they answer, runs the addons' interceptors, and writes the result to the other leg — the exact text it
+ * received unless an addon changed it.
+ */
+import type WebSocket from 'ws';
+import type { Logger } from 'pino';
+import type { Addon, InjectOptions, RelayEvent, Session } from './addon.js';
+import type { AddonRunner } from './addon-runner.js';
+import { relayClose, truncateReason } from './close-codes.js';
+import { decodeFrame, encodeFrame, errorForMalformed, sniffMessageId } from './frame-codec.js';
+import { RelayMessage } from './relay-message.js';
+import type {
+  CloseInfo,
+  Direction,
+  MalformedInfo,
+  OcppFrame,
+  OcppVersion,
+  PendingCall,
+  SessionInfo,
+  TlsFacts,
+} from './types.js';
+import { nowMicros, opposite, versionOfProtocol } from './types.js';
+
+/** Most CALLs a peer may leave unanswered per direction before the oldest are forgotten (OCPP allows one). */
+const MAX_PENDING = 1000;
+
+export interface SessionDeps {
+  runner: AddonRunner;
+  logger: Logger;
+  publish(event: RelayEvent | { type: 'message-out'; msg: RelayMessage }): void;
+  nextSeq(): number;
+  counters: { framesIn: number; framesOut: number; framesDropped: number; framesMalformed: number };
+  validate: 'observe' | 'enforce' | 'off';
+  maxFrame: number;
+  pingIntervalMs: number;
+  onClosed(session: RelaySession): void;
+}
+
+export interface SessionFacts {
+  id: string;
+  identity: string;
+  path: string;
+  remoteAddress: string;
+  offeredProtocols: string[];
+  stationProtocol: string;
+  csmsProtocol: string;
+  upstreamUrl: string;
+  tls: TlsFacts | undefined;
+  securityProfile: number;
+  basicAuthUser: string | undefined;
+}
+
+export class RelaySession implements Session {
+  readonly id: string;
+  readonly identity: string;
+  readonly path: string;
+  readonly remoteAddress: string;
+  readonly offeredProtocols: readonly string[];
+  readonly stationProtocol: string;
+  readonly csmsProtocol: string;
+  readonly stationVersion: OcppVersion | undefined;
+  readonly csmsVersion: OcppVersion | undefined;
+  readonly upstreamUrl: string;
+  readonly tls: TlsFacts | undefined;
+  readonly securityProfile: number;
+  readonly basicAuthUser: string | undefined;
+  readonly openedAt = nowMicros();
+  readonly state = new Map<string, unknown>();
+  readonly counts = { toCsms: 0, toStation: 0, dropped: 0, invalid: 0 };
+
+  private readonly pendingCalls: Record<Direction, Map<string, PendingCall>> = {
+    'to-csms': new Map(),
+    'to-station': new Map(),
+  };
+  private closeInfo: CloseInfo | undefined;
+  private alive = { station: true, csms: true };
+  private pingTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    facts: SessionFacts,
+    private readonly station: WebSocket,
+    private readonly csms: WebSocket,
+    private readonly deps: SessionDeps,
+  ) {
+    this.id = facts.id;
+    this.identity = facts.identity;
+    this.path = facts.path;
+    this.remoteAddress = facts.remoteAddress;
+    this.offeredProtocols = facts.offeredProtocols;
+    this.stationProtocol = facts.stationProtocol;
+    this.csmsProtocol = facts.csmsProtocol;
+    // A station that offered no subprotocol speaks whatever the CSMS leg agreed.
+    this.stationVersion = versionOfProtocol(facts.stationProtocol || facts.csmsProtocol);
+    this.csmsVersion = versionOfProtocol(facts.csmsProtocol || facts.stationProtocol);
+    this.upstreamUrl = facts.upstreamUrl;
+    this.tls = facts.tls;
+    this.securityProfile = facts.securityProfile;
+    this.basicAuthUser = facts.basicAuthUser;
+  }
+
+  get isOpen(): boolean {
+    return this.closeInfo === undefined;
+  }
+
+  /** Wire both legs and tell the addons. */
+  start(): void {
+    this.station.on('message', (data, isBinary) => this.onFrame('to-csms', data as Buffer, isBinary));
+    this.csms.on('message', (data, isBinary) => this.onFrame('to-station', data as Buffer, isBinary));
+    this.station.on('close', (code, reason) => this.onLegClosed('station', code, reason.toString()));
+    this.csms.on('close', (code, reason) => this.onLegClosed('csms', code, reason.toString()));
+    this.station.on('error', (err) => this.onLegError('station', err));
+    this.csms.on('error', (err) => this.onLegError('csms', err));
+    this.station.on('pong', () => (this.alive.station = true));
+    this.csms.on('pong', () => (this.alive.csms = true));
+    if (this.deps.pingIntervalMs > 0) {
+      this.pingTimer = setInterval(() => this.ping(), this.deps.pingIntervalMs);
+      this.pingTimer.unref();
+    }
+    this.deps.runner.run('sessionOpen', [this]);
+    this.deps.publish({ type: 'session-open', session: this.info() });
+  }
+
+  pending(direction: Direction): ReadonlyMap<string, PendingCall> {
+    return this.pendingCalls[direction];
+  }
+
+  info(): SessionInfo {
+    return {
+      id: this.id,
+      identity: this.identity,
+      path: this.path,
+      remoteAddress: this.remoteAddress,
+      offeredProtocols: this.offeredProtocols,
+      stationProtocol: this.stationProtocol,
+      csmsProtocol: this.csmsProtocol,
+      stationVersion: this.stationVersion,
+      csmsVersion: this.csmsVersion,
+      upstreamUrl: this.upstreamUrl,
+      tls: this.tls,
+      securityProfile: this.securityProfile,
+      basicAuthUser: this.basicAuthUser,
+      openedAt: this.openedAt,
+    };
+  }
+
+  // ---- frames read from a leg -------------------------------------------------------------------------
+
+  private onFrame(direction: Direction, data: Buffer, isBinary: boolean): void {
+    const receivedMono = performance.now();
+    if (direction === 'to-csms') this.alive.station = true;
+    else this.alive.csms = true;
+    this.deps.counters.framesIn++;
+    const text = data.toString('utf8');
+
+    let frame: OcppFrame | undefined;
+    let malformed: MalformedInfo | undefined;
+    if (isBinary) {
+      malformed = { reason: 'binary', detail: 'OCPP-J frames are text frames; got a binary frame', messageId: '-1' };
+    } else if (data.length > this.deps.maxFrame) {
+      malformed = {
+        reason: 'too-large',
+        detail: `frame of ${data.length} bytes exceeds the limit of ${this.deps.maxFrame} bytes (--max-frame)`,
+        messageId: sniffMessageId(text.slice(0, 100)),
+      };
+    } else {
+      const decoded = decodeFrame(text);
+      frame = decoded.frame;
+      malformed = decoded.malformed;
+    }
+
+    const msg = new RelayMessage(this.deps.nextSeq(), this, direction, 'wire', text, frame, malformed, receivedMono, undefined, isBinary);
+    if (malformed) {
+      this.deps.counters.framesMalformed++;
+      this.handleMalformed(msg, malformed);
+      return;
+    }
+    if (frame!.type !== 2) this.correlate(msg, frame!);
+    if (msg.dropped) return this.finishDropped(msg);
+
+    this.deps.runner.run('message', [msg, this], () => msg.dropped !== undefined);
+    if (msg.dropped) return this.finishDropped(msg);
+    this.dispatch(msg);
+  }
+
+  /** Match an answer to the CALL it answers; answers to CALLs the proxy injected are handed back, not forwarded. */
+  private correlate(msg: RelayMessage, frame: OcppFrame): void {
+    const pending = this.pendingCalls[opposite(msg.direction)];
+    const call = pending.get(frame.id);
+    if (!call) return;
+    pending.delete(frame.id);
+    msg.call = call;
+    msg.action = call.action;
+    if (call.onAnswer) {
+      msg.drop(call.origin, `answer to a CALL the proxy injected (${call.origin})`);
+      try {
+        call.onAnswer(frame);
+      } catch (err) {
+        this.deps.logger.error({ err, session: this.identity }, 'handler of an injected CALL failed');
+      }
+    }
+  }
+
+  /**
+   * A frame that is not valid OCPP-J. Observe: forward it untouched, so the receiver answers as it would have.
+   * Enforce, and any frame over --max-frame: answer the sender with the CALLERROR the spec prescribes.
+   */
+  private handleMalformed(msg: RelayMessage, info: MalformedInfo): void {
+    const refuse = info.reason === 'too-large' || this.deps.validate === 'enforce';
+    if (!refuse) {
+      this.dispatch(msg);
+      return;
+    }
+    msg.drop('proxy', info.detail);
+    this.finishDropped(msg);
+    // Answering a CALLERROR with a CALLERROR would ping-pong errors: never answer one.
+    if (info.messageTypeId === 4) return;
+    this.inject(opposite(msg.direction), errorForMalformed(info, msg.senderVersion), { origin: 'proxy', by: 'framing' });
+  }
+
+  // ---- writing ----------------------------------------------------------------------------------------
+
+  /** Run beforeSend hooks, then write now or after the delay rules asked for. */
+  private dispatch(msg: RelayMessage): void {
+    this.deps.runner.run('beforeSend', [msg, this], () => msg.dropped !== undefined);
+    if (msg.dropped) return this.finishDropped(msg);
+    if (msg.ruleDelayMs > 0) {
+      setTimeout(() => this.write(msg), msg.ruleDelayMs).unref();
+    } else {
+      this.write(msg);
+    }
+  }
+
+  private write(msg: RelayMessage): void {
+    const target = msg.direction === 'to-csms' ? this.csms : this.station;
+    if (target.readyState !== target.OPEN) {
+      msg.drop('proxy', `the ${msg.direction === 'to-csms' ? 'CSMS' : 'station'} leg is closed`);
+      return this.finishDropped(msg);
+    }
+    const frame = msg.frame;
+    const sentMono = performance.now();
+    if (frame?.type === 2) this.track(msg, frame.id, frame.action, frame.payload, sentMono);
+    target.send(msg.text, { binary: msg.binary && !msg.modified });
+    msg.sentMono = sentMono;
+    this.deps.counters.framesOut++;
+    if (msg.direction === 'to-csms') this.counts.toCsms++;
+    else this.counts.toStation++;
+    if (msg.validation && !msg.validation.valid) this.counts.invalid++;
+    this.deps.publish({ type: 'message-out', msg });
+  }
+
+  private track(msg: RelayMessage, id: string, action: string, payload: unknown, sentMono: number): void {
+    const pending = this.pendingCalls[msg.direction];
+    if (pending.size >= MAX_PENDING) pending.delete(pending.keys().next().value!);
+    pending.set(id, {
+      id,
+      action,
+      direction: msg.direction,
+      origin: msg.origin,
+      receivedMono: msg.receivedMono,
+      sentMono,
+      ruleDelayMs: msg.ruleDelayMs,
+      payload,
+      onAnswer: msg.onAnswer,
+    });
+  }
+
+  private finishDropped(msg: RelayMessage): void {
+    this.deps.counters.framesDropped++;
+    this.counts.dropped++;
+    if (msg.validation && !msg.validation.valid) this.counts.invalid++;
+    this.deps.publish({ type: 'message-out', msg });
+  }
+
+  inject(direction: Direction, frame: OcppFrame | string, opts: InjectOptions): void {
+    const isText = typeof frame === 'string';
+    const text = isText ? frame : encodeFrame(frame);
+    const parsed = isText ? decodeFrame(text) : { frame, malformed: undefined };
+    const msg = new RelayMessage(
+      this.deps.nextSeq(),
+      this,
+      direction,
+      opts.origin,
+      text,
+      parsed.frame,
+      parsed.malformed,
+      performance.now(),
+      opts.by,
+    );
+    if (parsed.frame && parsed.frame.type !== 2) {
+      // An answer the proxy makes in the name of a peer: it settles that peer's pending CALL.
+      const pending = this.pendingCalls[opposite(direction)];
+      const call = pending.get(parsed.frame.id);
+      if (call) {
+        pending.delete(parsed.frame.id);
+        msg.call = call;
+        msg.action = call.action;
+      }
+    }
+    msg.onAnswer = opts.onAnswer;
+    if (opts.delayMs) msg.ruleDelayMs += opts.delayMs;
+    this.dispatch(msg);
+  }
+
+  // ---- closing ----------------------------------------------------------------------------------------
+
+  close(code: number, reason: string, by: string): void {
+    this.deps.logger.info({ station: this.identity, code, reason, by }, 'closing session');
+    this.finish({ initiator: 'proxy', code, reason, closedAt: nowMicros() });
+    relayClose(this.station, code, reason);
+    relayClose(this.csms, code, reason);
+  }
+
+  terminate(by: string): void {
+    this.deps.logger.info({ station: this.identity, by }, 'resetting session');
+    this.finish({ initiator: 'proxy', code: 1006, reason: `reset by ${by}`, closedAt: nowMicros() });
+    this.station.terminate();
+    this.csms.terminate();
+  }
+
+  private onLegClosed(leg: 'station' | 'csms', code: number, reason: string): void {
+    const other = leg === 'station' ? this.csms : this.station;
+    if (this.closeInfo === undefined) {
+      this.deps.logger.info({ station: this.identity, leg, code, reason }, `${leg} closed the connection`);
+      this.finish({ initiator: leg, code, reason, closedAt: nowMicros() });
+    }
+    relayClose(other, code, reason);
+  }
+
+  private onLegError(leg: 'station' | 'csms', err: Error): void {
+    // ws closes the socket after an error (e.g. 1009 for a frame beyond the hard cap); the close handler relays it.
+    this.deps.logger.warn({ station: this.identity, leg, err: err.message }, `${leg} connection error: ${err.message}`);
+  }
+
+  private ping(): void {
+    if (!this.alive.station || !this.alive.csms) {
+      const dead = !this.alive.station ? 'station' : 'csms';
+      const reason = `${dead === 'station' ? 'station' : 'CSMS'} did not answer pings within ${this.deps.pingIntervalMs} ms`;
+      this.deps.logger.warn({ station: this.identity }, reason);
+      this.finish({ initiator: 'proxy', code: 1001, reason, closedAt: nowMicros() });
+      // The dead peer gets no close handshake; the live one is told why.
+      const live = dead === 'station' ? this.csms : this.station;
+      (dead === 'station' ? this.station : this.csms).terminate();
+      relayClose(live, 1001, truncateReason('peer unreachable (ping timeout)'));
+      return;
+    }
+    this.alive = { station: false, csms: false };
+    for (const ws of [this.station, this.csms]) {
+      if (ws.readyState === ws.OPEN) ws.ping();
+    }
+  }
+
+  private finish(info: CloseInfo): void {
+    if (this.closeInfo) return;
+    this.closeInfo = info;
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.deps.runner.run('sessionClose', [this, info]);
+    this.deps.publish({ type: 'session-close', session: this.info(), close: info });
+    this.deps.onClosed(this);
+  }
+
+  /** Resolves when both legs are closed. */
+  closed(): Promise<void> {
+    const done = (ws: WebSocket): Promise<void> =>
+      ws.readyState === ws.CLOSED ? Promise.resolve() : new Promise((r) => ws.once('close', () => r()));
+    return Promise.all([done(this.station), done(this.csms)]).then(() => undefined);
+  }
+
+  addonState<T>(addon: Addon, init: () => T): T {
+    let v = this.state.get(addon.name) as T | undefined;
+    if (v === undefined) {
+      v = init();
+      this.state.set(addon.name, v);
+    }
+    return v;
+  }
+}
+

@@ -1,0 +1,156 @@
+/**
+ * The relay's data model: what a frame, a session and a direction are.
+ * Every addon speaks these types; the relay core knows no addon.
+ */
+
+export type OcppVersion = '1.6' | '2.0.1';
+
+/** Which way a frame travels. */
+export type Direction = 'to-csms' | 'to-station';
+
+/** Who made a frame: the wire, or something inside the proxy. */
+export type Origin = 'wire' | 'rule' | 'translation' | 'operator' | 'proxy';
+
+export const MessageTypeId = { Call: 2, CallResult: 3, CallError: 4 } as const;
+
+export interface CallFrame {
+  type: 2;
+  id: string;
+  action: string;
+  payload: unknown;
+}
+export interface CallResultFrame {
+  type: 3;
+  id: string;
+  payload: unknown;
+}
+export interface CallErrorFrame {
+  type: 4;
+  id: string;
+  code: string;
+  description: string;
+  details: unknown;
+}
+export type OcppFrame = CallFrame | CallResultFrame | CallErrorFrame;
+
+export type MessageKind = 'CALL' | 'CALLRESULT' | 'CALLERROR';
+
+/** Why a frame is not valid OCPP-J (it never reached schema validation). */
+export interface MalformedInfo {
+  reason: 'not-json' | 'not-array' | 'bad-arity' | 'bad-message-id' | 'unknown-message-type' | 'bad-action' | 'binary' | 'too-large';
+  detail: string;
+  /** Message id if it could be read, else '-1' (OCPP-J: unreadable id). */
+  messageId: string;
+  /** The message type number, when it could be read. */
+  messageTypeId?: number;
+}
+
+/** One problem found by schema validation, in words an engineer reads at a glance. */
+export interface ValidationIssue {
+  /** JSON Pointer into the payload, '' for the payload itself. */
+  path: string;
+  /** The schema keyword that failed, e.g. 'required', 'enum', 'maxLength'. */
+  rule: string;
+  message: string;
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  /** The OCPP-J error code a receiver would answer with for the first issue. */
+  errorCode?: string;
+  issues: ValidationIssue[];
+  /** Which schema was used, e.g. '2.0.1/BootNotificationRequest'. */
+  schema?: string;
+}
+
+/** TLS facts of the station leg. */
+export interface TlsFacts {
+  version: string;
+  cipher: string;
+  clientSubject?: string;
+  clientIssuer?: string;
+  clientFingerprint?: string;
+}
+
+/** What every addon may read of a session. */
+export interface SessionInfo {
+  /** Unique per connection (an identity reconnecting gets a new one). */
+  readonly id: string;
+  readonly identity: string;
+  /** The request path the station used (without query). */
+  readonly path: string;
+  readonly remoteAddress: string;
+  /** Subprotocols the station offered, in its order. */
+  readonly offeredProtocols: readonly string[];
+  /** Subprotocol agreed with the station ('' when it offered none). */
+  readonly stationProtocol: string;
+  /** Subprotocol agreed with the CSMS. */
+  readonly csmsProtocol: string;
+  /** OCPP version spoken on the station leg and the CSMS leg (differ only when translating). */
+  readonly stationVersion: OcppVersion | undefined;
+  readonly csmsVersion: OcppVersion | undefined;
+  readonly upstreamUrl: string;
+  readonly tls: TlsFacts | undefined;
+  /** Security profile the station leg runs at (0 = none / plain ws without auth). */
+  readonly securityProfile: number;
+  /** User name of Basic auth, never the password. */
+  readonly basicAuthUser: string | undefined;
+  /** Wall clock, µs since the epoch. */
+  readonly openedAt: number;
+}
+
+/** A CALL that went out and waits for its answer. */
+export interface PendingCall {
+  readonly id: string;
+  readonly action: string;
+  /** The direction the CALL travelled. */
+  readonly direction: Direction;
+  readonly origin: Origin;
+  /** performance.now() when the CALL was read from its sender. */
+  readonly receivedMono: number;
+  /** performance.now() when the CALL was written to its receiver. */
+  readonly sentMono: number;
+  /** Delay a rule added on purpose to the CALL (ms): not charged to anyone. */
+  readonly ruleDelayMs: number;
+  /** Payload of the CALL as sent (for correlation by later addons: KPIs, translation). */
+  readonly payload: unknown;
+  /** Set for CALLs injected by the proxy: their answer is handed here and not forwarded. */
+  readonly onAnswer?: (answer: OcppFrame) => void;
+}
+
+export interface CloseInfo {
+  /** Which side closed first, or the proxy itself. */
+  initiator: 'station' | 'csms' | 'proxy';
+  code: number;
+  reason: string;
+  /** Wall clock, µs since the epoch. */
+  closedAt: number;
+}
+
+/** Relay counters, read by the control API and the live view. */
+export interface RelayStats {
+  sessionsOpen: number;
+  sessionsTotal: number;
+  framesIn: number;
+  framesOut: number;
+  framesDropped: number;
+  framesInvalid: number;
+  framesMalformed: number;
+  observerEventsShed: number;
+}
+
+export const opposite = (d: Direction): Direction => (d === 'to-csms' ? 'to-station' : 'to-csms');
+
+export const kindOf = (type: 2 | 3 | 4): MessageKind =>
+  type === 2 ? 'CALL' : type === 3 ? 'CALLRESULT' : 'CALLERROR';
+
+export function versionOfProtocol(protocol: string): OcppVersion | undefined {
+  if (protocol === 'ocpp1.6' || protocol === 'ocpp1.6j') return '1.6';
+  if (protocol === 'ocpp2.0.1' || protocol === 'ocpp2.0') return '2.0.1';
+  return undefined;
+}
+
+/** Wall clock in µs since the epoch, with sub-ms resolution from the monotonic clock. */
+const epochOffsetMs = Date.now() - performance.now();
+export const nowMicros = (): number => Math.round((epochOffsetMs + performance.now()) * 1000);
+export const monoToMicros = (mono: number): number => Math.round((epochOffsetMs + mono) * 1000);
