@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerStartCommand } from './commands/start.js';
 import { FEATURES } from './features.js';
 import { PACKAGE_VERSION } from './package-info.js';
+import { runTui } from '../tui/index.js';
 
 const program = new Command()
   .name('ocpp-mitm')
@@ -12,7 +13,7 @@ const program = new Command()
   .showHelpAfterError()
   .enablePositionalOptions();
 
-registerStartCommand(program, FEATURES);
+registerStartCommand(program, FEATURES, (control) => runTui(control));
 for (const f of FEATURES) f.commands?.(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {

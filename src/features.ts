@@ -1,7 +1,25 @@
 /**
- * Every feature built into ocpp-mitm, in pipeline order: station auth (TLS) first, then validation, rules,
- * translation; observers (KPIs, store, control API) last.
+ * Every feature built into ocpp-mitm, in pipeline order: station and CSMS-leg security first (it may refuse a
+ * station), then validation (of frames as received), rules, translation; observers (KPIs, store, control API)
+ * last. Features without addons (profiles) only add commands.
  */
 import type { Feature } from './core/feature.js';
+import { tlsFeature } from './tls/index.js';
+import { validationFeature } from './validation/index.js';
+import { rulesFeature } from './rules/index.js';
+import { translateFeature } from './translate/index.js';
+import { kpiFeature } from './kpi/index.js';
+import { storeFeature } from './store/index.js';
+import { tuiFeature } from './control/index.js';
+import { profilesFeature } from './profiles/index.js';
 
-export const FEATURES: readonly Feature[] = [];
+export const FEATURES: readonly Feature[] = [
+  tlsFeature,
+  validationFeature,
+  rulesFeature,
+  translateFeature,
+  kpiFeature,
+  storeFeature,
+  tuiFeature,
+  profilesFeature,
+];

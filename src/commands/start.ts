@@ -2,7 +2,9 @@
  * `ocpp-mitm start`: assemble every feature's addons in pipeline order, start the relay, and shut down
  * cleanly on SIGTERM / SIGINT (close both legs of every session with 1001, flush what is recorded, exit 0).
  */
+import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Logger } from 'pino';
 import type { Addon, RelayOptions } from '../core/addon.js';
@@ -53,9 +55,17 @@ export function relayOptionsFrom(opts: StartOptions): RelayOptions {
 
 /** Start a proxy with every feature's addons; used by `start` and `demo`. */
 export async function launchProxy(features: readonly Feature[], opts: StartOptions, logger?: Logger): Promise<RunningProxy> {
-  const log = logger ?? createLogger({ format: opts.logFormat as LogFormat | undefined, level: opts.logLevel as string | undefined });
   const relayOptions = relayOptionsFrom(opts);
   await mkdir(relayOptions.dataDir, { recursive: true });
+  // The live view owns the terminal: logs then go to a file in the data folder.
+  const destination = opts.tui ? createWriteStream(join(relayOptions.dataDir, 'ocpp-mitm.log'), { flags: 'a' }) : undefined;
+  const log =
+    logger ??
+    createLogger({
+      format: (opts.logFormat as LogFormat | undefined) ?? (destination ? 'json' : undefined),
+      level: opts.logLevel as string | undefined,
+      destination,
+    });
   const env: FeatureEnv = { logger: log, relay: relayOptions };
   const addons: Addon[] = [];
   let tls: Awaited<ReturnType<NonNullable<Feature['listenerTls']>>>;

@@ -38,7 +38,7 @@ test('1.6: boot, status, authorize, transaction, meter values and CSMS-initiated
   await station.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'X1', firmwareVersion: '1.2.3' });
   await station.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available', timestamp: ts() });
   await station.call('Authorize', { idTag: 'TAG-1' });
-  const started = await station.call('StartTransaction', { connectorId: 1, idTag: 'TAG-1', meterStart: 0, timestamp: ts() });
+  const started: any = await station.call('StartTransaction', { connectorId: 1, idTag: 'TAG-1', meterStart: 0, timestamp: ts() });
   await station.call('MeterValues', {
     connectorId: 1,
     transactionId: started.transactionId,

@@ -31,7 +31,7 @@ test('200 stations at once, each relayed independently while one slow station wa
   assert.equal(relay.sessions().length, N + 1);
   await Promise.all(
     stations.map(async (s, i) => {
-      const boot =
+      const boot: any =
         i % 2
           ? await s.call('BootNotification', { reason: 'PowerUp', chargingStation: { vendorName: 'V', model: `m${i}` } })
           : await s.call('BootNotification', { chargePointVendor: 'V', chargePointModel: `m${i}` });

@@ -1,0 +1,35 @@
+/**
+ * The control API, the live view and the demo, as one feature: `start --tui`, `--control`, `--control-token`;
+ * commands `tui` and `demo`.
+ * @example ocpp-mitm start --upstream ws://csms:9000/ocpp/ --tui
+ * @example ocpp-mitm tui --data ./data
+ * @example ocpp-mitm demo --no-tui --duration 20
+ */
+import type { Command } from 'commander';
+import type { Feature } from '../core/feature.js';
+import { parseHostPort } from '../commands/listen-address.js';
+import { createControlAddon } from './control-server.js';
+import { registerTuiCommand } from './tui-command.js';
+import { demoCommand } from '../demo/demo-command.js';
+
+export { createControlAddon, type ControlAddon, type ControlAddonOptions } from './control-server.js';
+export { parseFilter, type EventFilter } from './event-filter.js';
+export { resolveControlTarget } from './tui-command.js';
+
+export const tuiFeature: Feature = {
+  name: 'tui',
+  startOptions(cmd: Command) {
+    cmd.option('--tui', 'open the live view in this terminal (logs go to <data>/ocpp-mitm.log)');
+    cmd.option('--control <host:port>', 'control API address; keep it on loopback, it can inject frames', '127.0.0.1:0');
+    cmd.option('--control-token <token>', 'control API token (or OCPP_MITM_CONTROL_TOKEN; generated when absent)');
+  },
+  addons(opts, env) {
+    const { host, port } = parseHostPort(String(opts.control ?? '127.0.0.1:0'), '127.0.0.1');
+    const token = (opts.controlToken as string | undefined) ?? process.env.OCPP_MITM_CONTROL_TOKEN;
+    return [createControlAddon({ host, port, token, dataDir: env.relay.dataDir })];
+  },
+  commands(program: Command) {
+    registerTuiCommand(program);
+    demoCommand(program);
+  },
+};

@@ -1,0 +1,130 @@
+/**
+ * Store feature: every session, frame, request/response pair and KPI sample recorded in ClickHouse (embedded chDB
+ * in `--data`, or a server with `--clickhouse`), spooled to disk when ClickHouse is away; `report` and `frames` read
+ * it back. See docs/store.md.
+ *
+ * @example
+ *   ocpp-mitm start --upstream ws://csms:9000/ocpp/ --payloads redacted
+ *   ocpp-mitm report --since 2h --format csv
+ *   ocpp-mitm frames --station 'CP-*' --invalid --follow
+ */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { Feature } from '../core/feature.js';
+import { parseDuration } from './duration.js';
+import { runFrames, type FramesOptions } from './frames-command.js';
+import { PAYLOAD_MODES, type PayloadMode } from './redact.js';
+import { runReport, type ReportOptions } from './report-command.js';
+import { createStoreAddon, STORE_DEFAULTS } from './store-addon.js';
+import type { OpenStoreReaderOptions } from './store-reader.js';
+
+export { createStoreAddon, STORE_DEFAULTS, type StoreAddon, type StoreAddonOptions } from './store-addon.js';
+export { openStoreReader } from './store-reader.js';
+export type { FrameQuery, FrameRow, KpiSummaryRow, SessionRow, StoreReader } from './store-reader.js';
+export type { StoreStats } from './writer.js';
+export { runReport, formatReport } from './report-command.js';
+export { runFrames, formatFramesTable } from './frames-command.js';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+function retentionDays(value: string): number {
+  let ms: number;
+  try {
+    ms = parseDuration(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+  const days = Math.ceil(ms / 86_400_000);
+  if (days < 1) throw new InvalidArgumentError('retention is counted in whole days (e.g. 30d)');
+  return days;
+}
+
+/** Where to read: the same three ways for `report` and `frames`. */
+function addSourceOptions(cmd: Command): Command {
+  return cmd
+    .option('--data <dir>', "the proxy's data folder: its control API while it runs, else its chDB store", './data')
+    .option('--clickhouse <url>', 'read a ClickHouse server instead (http://user:password@host:8123/database)')
+    .option('--clickhouse-user <name>', 'ClickHouse user (overrides the URL)')
+    .option('--clickhouse-password <password>', 'ClickHouse password (overrides the URL; or OCPP_MITM_CLICKHOUSE_PASSWORD)')
+    .option('--clickhouse-database <name>', 'ClickHouse database (overrides the URL)');
+}
+
+const sourceOf = (o: Record<string, unknown>): OpenStoreReaderOptions => ({
+  dataDir: o.data as string | undefined,
+  clickhouse: o.clickhouse as string | undefined,
+  clickhouseUser: o.clickhouseUser as string | undefined,
+  clickhousePassword: o.clickhousePassword as string | undefined,
+  clickhouseDatabase: o.clickhouseDatabase as string | undefined,
+});
+
+export const storeFeature: Feature = {
+  name: 'store',
+
+  startOptions(cmd) {
+    cmd
+      .option('--clickhouse <url>', 'record into this ClickHouse server (http://user:password@host:8123/database) instead of the embedded chDB in --data')
+      .option('--clickhouse-user <name>', 'ClickHouse user (overrides the URL)')
+      .option('--clickhouse-password <password>', 'ClickHouse password (overrides the URL; or set OCPP_MITM_CLICKHOUSE_PASSWORD)')
+      .option('--clickhouse-database <name>', 'ClickHouse database, created when missing (overrides the URL)')
+      .addOption(new Option('--payloads <mode>', 'frame text kept: full, redacted (idTag/idToken and passwords masked), none').choices([...PAYLOAD_MODES]).default(STORE_DEFAULTS.payloads))
+      .addOption(new Option('--store-batch-rows <n>', 'rows per INSERT').argParser(positiveInt).default(STORE_DEFAULTS.batchRows))
+      .addOption(new Option('--store-flush-ms <ms>', 'longest a row waits in memory before it is written').argParser(positiveInt).default(STORE_DEFAULTS.flushMs))
+      .addOption(new Option('--store-retention <duration>', 'drop rows older than this (e.g. 30d; needs ClickHouse 20.1+ for TTL)').argParser(retentionDays))
+      .addOption(new Option('--no-store', 'record nothing'));
+  },
+
+  addons(opts, env) {
+    if (opts.store === false) return [];
+    return [
+      createStoreAddon({
+        dataDir: env.relay.dataDir,
+        clickhouse: opts.clickhouse as string | undefined,
+        clickhouseUser: opts.clickhouseUser as string | undefined,
+        clickhousePassword: opts.clickhousePassword as string | undefined,
+        clickhouseDatabase: opts.clickhouseDatabase as string | undefined,
+        payloads: opts.payloads as PayloadMode | undefined,
+        batchRows: opts.storeBatchRows as number | undefined,
+        flushMs: opts.storeFlushMs as number | undefined,
+        retentionDays: opts.storeRetention as number | undefined,
+      }),
+    ];
+  },
+
+  commands(program) {
+    addSourceOptions(program.command('report').description('KPIs per station from the store: count, timeouts, min, avg, p50, p95, p99, max (ms)'))
+      .option('--station <glob>', 'stations whose identity matches (e.g. CP-*)')
+      .option('--since <duration|date>', 'samples since then (e.g. 15m, 2h, 7d, or an ISO date)')
+      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+      .action(async (o: Record<string, unknown>) => {
+        await runReport({ ...sourceOf(o), station: o.station as string | undefined, since: o.since as string | undefined, format: o.format as ReportOptions['format'] });
+      });
+
+    addSourceOptions(program.command('frames').description('recorded frames, newest last; --follow keeps printing new ones'))
+      .option('--station <glob>', 'stations whose identity matches (e.g. CP-*)')
+      .option('--action <name>', 'CALLs of this action and their answers')
+      .addOption(new Option('--direction <dir>', 'only one way').choices(['to-csms', 'to-station']))
+      .option('--since <duration|date>', 'frames since then (e.g. 15m, or an ISO date)')
+      .option('--until <duration|date>', 'frames before then')
+      .option('--invalid', 'only frames that failed validation or were malformed')
+      .option('--limit <n>', 'the newest N frames', positiveInt, 100)
+      .addOption(new Option('--format <format>', 'output format (json with --follow: one object a line)').choices(['table', 'json']).default('table'))
+      .option('--follow', 'keep printing new frames until interrupted')
+      .action(async (o: Record<string, unknown>) => {
+        const ac = new AbortController();
+        const stop = (): void => ac.abort();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        try {
+          const f = o as FramesOptions;
+          const q: FramesOptions = { station: f.station, action: f.action, direction: f.direction, since: f.since, until: f.until };
+          await runFrames({ ...sourceOf(o), ...q, invalid: f.invalid, limit: f.limit, format: f.format, follow: f.follow }, undefined, ac.signal);
+        } finally {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+        }
+      });
+  },
+};

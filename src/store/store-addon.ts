@@ -1,0 +1,174 @@
+/**
+ * The store as a relay addon: it observes sessions, frames and KPI samples (off the relay path), writes them to
+ * ClickHouse through the StoreWriter, and answers the store's read routes on the control API.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Addon, AddonContext, RelayEvent } from '../core/addon.js';
+import { ControlError, type ControlRequest } from '../core/control-routes.js';
+import { causeOf, isUnavailable, type StoreBackend } from './backend.js';
+import { openChdb } from './chdb-backend.js';
+import { parseClickhouseTarget, type ClickhouseOptions } from './clickhouse-url.js';
+import { BackendReader } from './queries.js';
+import { BadQueryError, fromSearchParams } from './query-params.js';
+import type { PayloadMode } from './redact.js';
+import { CallTracker, frameRow, kpiRow, sessionRow } from './rows.js';
+import { capsOf, migrate } from './schema.js';
+import { openServer } from './server-backend.js';
+import { Spool } from './spool.js';
+import type { StoreReader } from './store-reader.js';
+import { chdbDir, spoolDir } from './store-paths.js';
+import { StoreWriter, type StoreStats } from './writer.js';
+
+export interface StoreAddonOptions extends ClickhouseOptions {
+  /** Data folder (default: the relay's). */
+  dataDir?: string;
+  payloads?: PayloadMode;
+  batchRows?: number;
+  flushMs?: number;
+  /** Drop rows older than this many days (TTL; ClickHouse 20.1 and later). */
+  retentionDays?: number;
+  /** A CALL unanswered this long is recorded as a timeout in `calls` (ms). */
+  callTimeoutMs?: number;
+  /** A server request slower than this counts as ClickHouse unavailable (ms). */
+  requestTimeoutMs?: number;
+  /** How long `start` waits for ClickHouse before the relay goes on without it (rows queue, then spool). */
+  startWaitMs?: number;
+}
+
+export interface StoreAddon extends Addon {
+  stats(): StoreStats;
+  /** Write what is queued (into ClickHouse, or the spool when it is away). */
+  flush(): Promise<void>;
+  /** Read the store in this process (the control routes use it). */
+  reader(): StoreReader;
+}
+
+export const STORE_DEFAULTS = { payloads: 'full' as PayloadMode, batchRows: 5000, flushMs: 1000, callTimeoutMs: 60_000 };
+
+export function createStoreAddon(opts: StoreAddonOptions = {}): StoreAddon {
+  const payloads = opts.payloads ?? STORE_DEFAULTS.payloads;
+  let backend: StoreBackend | undefined;
+  let writer: StoreWriter | undefined;
+  let reader: BackendReader | undefined;
+  let ctx: AddonContext | undefined;
+  let sweep: NodeJS.Timeout | undefined;
+  let lastSeq = 0;
+  // The store's own sequence: relay seqs restart with each process, this one keeps increasing across restarts.
+  const nextSeq = (): number => (lastSeq = Math.max(lastSeq + 1, Date.now() * 1000));
+
+  const calls = new CallTracker((row) => writer?.add('calls', row), opts.callTimeoutMs ?? STORE_DEFAULTS.callTimeoutMs);
+
+  const needWriter = (): StoreWriter => {
+    if (!writer) throw new ControlError(503, 'the store has not started');
+    return writer;
+  };
+
+  /** Read routes: flush first so a report includes what just happened, and say plainly when ClickHouse is away. */
+  const readRoute =
+    <T>(read: (r: StoreReader, q: ReturnType<typeof fromSearchParams>) => Promise<T>) =>
+    async (req: ControlRequest): Promise<T> => {
+      let q: ReturnType<typeof fromSearchParams>;
+      try {
+        q = fromSearchParams(req.query);
+      } catch (err) {
+        if (err instanceof BadQueryError) throw new ControlError(400, err.message);
+        throw err;
+      }
+      const w = needWriter();
+      await Promise.race([w.flush(), new Promise((r) => setTimeout(r, 2000).unref())]);
+      try {
+        return await read(reader!, q);
+      } catch (err) {
+        if (isUnavailable(err)) throw new ControlError(503, `${backend!.where} unreachable: ${causeOf(err).replace(/^.* unreachable: /, '')}`);
+        throw err;
+      }
+    };
+
+  const addon: StoreAddon = {
+    name: 'store',
+
+    async start(c: AddonContext): Promise<void> {
+      ctx = c;
+      const dataDir = opts.dataDir ?? c.options.dataDir;
+      mkdirSync(dataDir, { recursive: true });
+      backend = opts.clickhouse
+        ? await openServer(parseClickhouseTarget({ ...opts, clickhouse: opts.clickhouse }), { requestTimeoutMs: opts.requestTimeoutMs })
+        : await openChdb(chdbDir(dataDir));
+      const be = backend;
+      reader = new BackendReader(be);
+      writer = new StoreWriter({
+        backend: be,
+        spool: new Spool(spoolDir(dataDir)),
+        logger: c.logger,
+        batchRows: Math.max(1, opts.batchRows ?? STORE_DEFAULTS.batchRows),
+        flushMs: Math.max(10, opts.flushMs ?? STORE_DEFAULTS.flushMs),
+        prepare: async () => {
+          await migrate(be, capsOf(await be.version()), opts.retentionDays);
+        },
+        onStateChange: (state, text) => c.publish({ type: 'notice', level: state === 'down' ? 'error' : 'info', source: 'store', text }),
+      });
+
+      c.control.route('GET', '/api/store/stats', () => needWriter().stats());
+      c.control.route('GET', '/api/report', readRoute((r, q) => r.kpiSummary(q)));
+      c.control.route('GET', '/api/frames', readRoute((r, q) => r.frames(q)));
+      c.control.route('GET', '/api/sessions-history', readRoute((r, q) => r.sessions(q)));
+
+      // A server that does not answer must not hold the relay's start: rows queue, then spool, until it does.
+      const started = writer.start();
+      const waited = await Promise.race([
+        started.then(() => true),
+        new Promise<false>((r) => setTimeout(() => r(false), opts.startWaitMs ?? 3000).unref()),
+      ]);
+      if (!waited) {
+        started.catch((err: unknown) => c.logger.error(`store: ${be.where}: ${causeOf(err)}`));
+        c.logger.warn(`store: ${be.where} is slow to answer; the relay starts, rows wait in memory and then in the spool`);
+      }
+      c.logger.info({ store: be.where, payloads }, 'store: recording');
+
+      sweep = setInterval(() => calls.sweep(Date.now() * 1000), 5000);
+      sweep.unref();
+    },
+
+    observe(event: RelayEvent): void {
+      const w = writer;
+      if (!w) return;
+      try {
+        switch (event.type) {
+          case 'message':
+            w.add('frames', frameRow(event.message, nextSeq(), payloads));
+            calls.onMessage(event.message);
+            break;
+          case 'session-open':
+            w.add('sessions', sessionRow(event.session));
+            break;
+          case 'session-close':
+            w.add('sessions', sessionRow(event.session, event.close));
+            calls.onSessionClose(event.session.id);
+            break;
+          case 'kpi':
+            w.add('kpi_samples', kpiRow(event.sample));
+            break;
+          default:
+            break;
+        }
+      } catch (err) {
+        // A row that cannot be built (odd input) is logged, never thrown into the relay.
+        ctx?.logger.warn(`store: could not record a ${event.type} event: ${causeOf(err)}`);
+      }
+    },
+
+    async stop(): Promise<void> {
+      if (sweep) clearInterval(sweep);
+      await writer?.stop();
+      await backend?.close();
+    },
+
+    stats: () => needWriter().stats(),
+    flush: () => needWriter().flush(),
+    reader: () => {
+      if (!reader) throw new Error('the store has not started');
+      return reader;
+    },
+  };
+  return addon;
+}

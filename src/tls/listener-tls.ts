@@ -1,0 +1,69 @@
+/**
+ * TLS options of the station listener (security profiles 2 and 3). Several certificate/key pairs may be loaded
+ * at once: OpenSSL then picks per connection the one that fits the suites the station offers (an ECDSA-only
+ * station gets the ECDSA certificate, a TLS_RSA-only OCPP 1.6 station the RSA one).
+ */
+import { readFileSync } from 'node:fs';
+import { createSecureContext, type SecureContextOptions, type TlsOptions } from 'node:tls';
+import type { Logger } from 'pino';
+import { parsePemCerts, summarizeCert } from './describe-cert.js';
+import type { TlsConfig } from './options.js';
+import { secretFileProblem } from './secret-file.js';
+
+export type ListenerTls = TlsOptions & SecureContextOptions;
+
+const read = (file: string, what: string): Buffer => {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new Error(`cannot read ${what} ${file}: ${(err as Error).message}`);
+  }
+};
+
+/** Build the listener options, or undefined for a plain ws:// listener. Checks every pair and warns on expiry. */
+export function buildListenerTls(config: TlsConfig, log: Logger, now = Date.now()): ListenerTls | undefined {
+  if (config.certFiles.length === 0) return undefined;
+  const certs: Buffer[] = [];
+  const keys: Buffer[] = [];
+  config.certFiles.forEach((certFile, i) => {
+    const keyFile = config.keyFiles[i]!;
+    const cert = read(certFile, 'certificate');
+    const key = read(keyFile, 'private key');
+    const problem = secretFileProblem(keyFile);
+    if (problem) log.warn({ file: keyFile }, problem);
+    try {
+      createSecureContext({ cert, key });
+    } catch (err) {
+      // Never echo the key: OpenSSL's message names the problem ("key values mismatch"), the file names where.
+      throw new Error(`${certFile} / ${keyFile}: ${(err as Error).message}`);
+    }
+    const leaf = parsePemCerts(cert)[0];
+    if (!leaf) throw new Error(`${certFile}: no PEM certificate in it`);
+    const s = summarizeCert(leaf, now);
+    const facts = { file: certFile, subject: s.subject, sans: s.sans, key: s.key, notAfter: s.notAfter.toISOString(), daysLeft: s.daysLeft };
+    if (s.expired) log.error(facts, 'station listener certificate has EXPIRED: stations will refuse it');
+    else if (s.daysLeft < 30) log.warn(facts, 'station listener certificate expires soon');
+    else log.info(facts, 'station listener certificate');
+    certs.push(cert);
+    keys.push(key);
+  });
+  const profile3 = config.securityProfile === 3;
+  const opts: ListenerTls = {
+    cert: certs,
+    key: keys,
+    minVersion: config.minVersion,
+    ciphers: config.ciphers,
+    // Our order (ECDHE first) rather than the station's: forward secrecy whenever the station can do it.
+    honorCipherOrder: true,
+    requestCert: profile3,
+    // Profile 3: a station without a valid certificate fails the TLS handshake, as with a real CSMS (A00.FR.407).
+    rejectUnauthorized: profile3,
+  };
+  if (profile3) opts.ca = config.clientCaFiles.map((f) => read(f, 'client CA'));
+  try {
+    createSecureContext(opts);
+  } catch (err) {
+    throw new Error(`station listener TLS options rejected (check --tls-ciphers): ${(err as Error).message}`);
+  }
+  return opts;
+}

@@ -1,0 +1,76 @@
+/**
+ * Durable translation state: one JSON file per station under `<dataDir>/translation/`, replaced atomically
+ * (write a temp file, then rename) so a crash leaves the old or the new state, never half of one.
+ * Writes are coalesced off the relay path (one write per station per tick, whatever the number of changes);
+ * `flush()` waits for them (relay stop). Reads happen once per identity, when its first session opens.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { emptyState, type StationState } from './station-state.js';
+
+export class StateStore {
+  private readonly states = new Map<string, StationState>();
+  private readonly dirty = new Set<string>();
+  private writing: Promise<void> = Promise.resolve();
+  private scheduled = false;
+
+  /** `dir` undefined: state lives in memory only (tests of pure translators). */
+  constructor(private readonly dir: string | undefined, private readonly onError: (err: Error) => void = () => {}) {
+    if (dir) mkdirSync(dir, { recursive: true });
+  }
+
+  private fileOf(identity: string): string {
+    return join(this.dir!, `${encodeURIComponent(identity)}.json`);
+  }
+
+  /** The state of a station, read from disk the first time (a missing or unreadable file starts afresh). */
+  get(identity: string): StationState {
+    let s = this.states.get(identity);
+    if (s) return s;
+    s = emptyState();
+    if (this.dir) {
+      try {
+        const read = JSON.parse(readFileSync(this.fileOf(identity), 'utf8')) as StationState;
+        if (read?.v === 1) s = { ...s, ...read };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.onError(err as Error);
+      }
+    }
+    this.states.set(identity, s);
+    return s;
+  }
+
+  changed(identity: string): void {
+    if (!this.dir) return;
+    this.dirty.add(identity);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.writing = this.writing.then(() => this.writeDirty());
+    });
+  }
+
+  private async writeDirty(): Promise<void> {
+    const ids = [...this.dirty];
+    this.dirty.clear();
+    await mkdir(this.dir!, { recursive: true });
+    for (const id of ids) {
+      const file = this.fileOf(id);
+      const tmp = `${file}.${process.pid}.tmp`;
+      try {
+        await writeFile(tmp, JSON.stringify(this.states.get(id)));
+        await rename(tmp, file);
+      } catch (err) {
+        this.onError(err as Error);
+      }
+    }
+  }
+
+  /** Wait until every change so far is on disk. */
+  async flush(): Promise<void> {
+    if (this.dirty.size > 0) this.writing = this.writing.then(() => this.writeDirty());
+    await this.writing;
+  }
+}

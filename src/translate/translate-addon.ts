@@ -1,0 +1,265 @@
+/**
+ * The translation addon: makes a station speak one OCPP version while its CSMS speaks the other.
+ *
+ * - `connecting`: for a station the config says to translate, the CSMS is offered the other version and the
+ *   station is answered with the version it asked for (never one it did not offer).
+ * - `message`: each CALL is run through the translator table of its sender (1.6 station, 2.0.1 CSMS, ...);
+ *   the outcome is a replaced frame, a local answer, a CALLERROR (gap), or a fan-out. Answers to translated
+ *   CALLs are translated back with the original request at hand. Message ids are kept, so KPIs measured on the
+ *   station's leg stay meaningful.
+ * - state: per-station durable state (StateStore), per-session pending map (session.state).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Addon, AddonContext, ConnectContext, Session } from '../core/addon.js';
+import type { RelayMessage } from '../core/relay-message.js';
+import { opposite, versionOfProtocol, type OcppFrame, type OcppVersion } from '../core/types.js';
+import { errorCodeFor } from './convert-values.js';
+import { StateStore } from './state-store.js';
+import { csms201Calls } from './station-16/csms-calls.js';
+import { station16Calls } from './station-16/station-calls.js';
+import { csms16Calls } from './station-201/csms-calls.js';
+import { station201Calls } from './station-201/station-calls.js';
+import type { TranslateRules } from './translate-config.js';
+import {
+  OverflowError,
+  plainResponse,
+  type Answer,
+  type CallTranslator,
+  type Json,
+  type TranslationContext,
+  type TranslatorTable,
+} from './translator-types.js';
+
+export const ADDON_NAME = 'translation';
+
+/** Translated CALLs awaiting an answer, per session, before the oldest is forgotten. */
+const MAX_PENDING = 1000;
+/** A notice text is published at most once per this window and session. */
+const NOTICE_REPEAT_MS = 60_000;
+
+/** Translator tables by the version of the station leg: what the station sends, what the CSMS sends. */
+export const TABLES: Record<OcppVersion, { station: TranslatorTable; csms: TranslatorTable }> = {
+  '1.6': { station: station16Calls, csms: csms201Calls },
+  '2.0.1': { station: station201Calls, csms: csms16Calls },
+};
+
+interface PendingTranslation {
+  translator: CallTranslator;
+  action: string;
+  req: Json;
+  sent: Json;
+}
+
+interface SessionTranslation {
+  tc: TranslationContext;
+  /** Translated CALLs awaiting their answer, keyed by `${direction}:${id}` (the CALL's direction). */
+  pending: Map<string, PendingTranslation>;
+}
+
+const answerOf = (f: OcppFrame): Answer =>
+  f.type === 3 ? { ok: true, payload: f.payload } : f.type === 4 ? { ok: false, code: f.code, description: f.description } : { ok: false, code: 'ProtocolError', description: 'a CALL is no answer' };
+
+export interface TranslateAddonOptions {
+  rules: TranslateRules;
+  /** `<dataDir>/translation`; undefined: in memory only. */
+  stateDir: string | undefined;
+}
+
+export function translateAddon(opts: TranslateAddonOptions): Addon {
+  let ctx: AddonContext | undefined;
+  const store = new StateStore(opts.stateDir, (err) => ctx?.logger.error({ err }, `translation state: ${err.message}`));
+  const sessions = new WeakMap<Session, SessionTranslation>();
+
+  // The same loss repeats on every frame of its kind (a Temperature sample every 10 s): publish a text once a
+  // minute per session, with the count of repeats it stood for.
+  const recent = new WeakMap<Session, Map<string, { at: number; repeats: number }>>();
+  const notice = (s: Session, text: string, level: 'info' | 'warn' = 'warn'): void => {
+    let seen = recent.get(s);
+    if (!seen) recent.set(s, (seen = new Map()));
+    const now = Date.now();
+    const last = seen.get(text);
+    if (last && now - last.at < NOTICE_REPEAT_MS) {
+      last.repeats++;
+      return;
+    }
+    if (seen.size > 200) seen.clear();
+    seen.set(text, { at: now, repeats: 0 });
+    const more = last?.repeats ? ` (and ${last.repeats} more times in the minute before)` : '';
+    ctx?.publish({ type: 'notice', level, source: ADDON_NAME, text: `${s.identity}: ${text}${more}`, sessionId: s.id, identity: s.identity });
+  };
+
+  function contextFor(session: Session, stationVersion: OcppVersion): TranslationContext {
+    const config = opts.rules.configFor(session.identity);
+    const state = store.get(session.identity);
+    const fail = (text: string): void => {
+      if (config.overflow === 'reject') throw new OverflowError(text);
+      notice(session, text);
+    };
+    return {
+      identity: session.identity,
+      stationVersion,
+      config,
+      state,
+      changed: () => store.changed(session.identity),
+      flag: (text) => notice(session, text),
+      fit(value, max, field) {
+        if (value.length <= max) return value;
+        fail(`${field} of ${value.length} characters exceeds ${max} (${stationVersion === '1.6' ? '2.0.1 → 1.6' : '1.6 ← 2.0.1'}): ${config.overflow === 'reject' ? 'rejected' : `truncated to "${value.slice(0, max)}"`}`);
+        return value.slice(0, max);
+      },
+      lose(what) {
+        fail(what);
+      },
+      call(direction, action, payload, onAnswer) {
+        session.inject(direction, { type: 2, id: randomUUID(), action, payload }, {
+          origin: 'translation',
+          by: ADDON_NAME,
+          onAnswer: (f) => onAnswer?.(answerOf(f)),
+        });
+      },
+      now: () => new Date().toISOString(),
+    };
+  }
+
+  /** Answer the sender of `msg` (which is dropped) with a frame of the proxy's own. */
+  function answerSender(msg: RelayMessage, session: Session, frame: OcppFrame, why: string): void {
+    msg.drop(ADDON_NAME, why);
+    session.inject(opposite(msg.direction), frame, { origin: 'translation', by: ADDON_NAME });
+  }
+
+  function onCall(msg: RelayMessage, session: Session, st: SessionTranslation, frame: Extract<OcppFrame, { type: 2 }>): void {
+    const { tc } = st;
+    const senderVersion = msg.senderVersion!;
+    const receiverVersion = msg.receiverVersion!;
+    const table = msg.direction === 'to-csms' ? TABLES[tc.stationVersion].station : TABLES[tc.stationVersion].csms;
+    const translator = Object.hasOwn(table, frame.action) ? table[frame.action] : undefined;
+    if (!translator) {
+      const text = `${frame.action} (${senderVersion}, from the ${msg.direction === 'to-csms' ? 'station' : 'CSMS'}) has no ${receiverVersion} counterpart: answered NotSupported (translation gap)`;
+      notice(session, text);
+      answerSender(msg, session, { type: 4, id: frame.id, code: 'NotSupported', description: `no OCPP ${receiverVersion} counterpart of ${frame.action} (ocpp-mitm translation)`, details: {} }, 'translation gap');
+      return;
+    }
+    let out;
+    try {
+      out = translator.request(frame.payload, tc);
+    } catch (err) {
+      if (!(err instanceof OverflowError)) throw err;
+      answerSender(msg, session, { type: 4, id: frame.id, code: 'PropertyConstraintViolation', description: err.message.slice(0, 255), details: {} }, 'overflow rejected');
+      return;
+    }
+    switch (out.kind) {
+      case 'forward':
+        // A peer that never answers must not grow the map without bound.
+        if (st.pending.size >= MAX_PENDING) st.pending.delete(st.pending.keys().next().value!);
+        st.pending.set(`${msg.direction}:${frame.id}`, { translator, action: frame.action, req: frame.payload, sent: out.payload });
+        msg.replace({ type: 2, id: frame.id, action: out.action, payload: out.payload }, ADDON_NAME);
+        return;
+      case 'answer':
+        answerSender(msg, session, { type: 3, id: frame.id, payload: out.payload }, `answered by the translator`);
+        return;
+      case 'error':
+        if (out.gap) notice(session, `${frame.action}: ${out.description} (translation gap)`);
+        answerSender(msg, session, { type: 4, id: frame.id, code: errorCodeFor(out.code, senderVersion), description: out.description, details: {} }, 'translation gap');
+        return;
+      case 'fanout': {
+        msg.drop(ADDON_NAME, `fanned out as ${out.calls.length} ${out.calls[0]?.action ?? ''} CALLs`);
+        const answers: Answer[] = new Array(out.calls.length);
+        let left = out.calls.length;
+        const gather = out.gather;
+        out.calls.forEach((c, i) =>
+          tc.call(msg.direction, c.action, c.payload, (a) => {
+            answers[i] = a;
+            if (--left > 0) return;
+            let payload: Json;
+            try {
+              payload = gather(answers);
+            } catch (err) {
+              notice(session, `gathering ${frame.action} failed: ${(err as Error).message}`, 'warn');
+              session.inject(opposite(msg.direction), { type: 4, id: frame.id, code: 'InternalError', description: 'translation failed', details: {} }, { origin: 'translation', by: ADDON_NAME });
+              return;
+            }
+            session.inject(opposite(msg.direction), { type: 3, id: frame.id, payload }, { origin: 'translation', by: ADDON_NAME });
+          }),
+        );
+        return;
+      }
+    }
+  }
+
+  function onAnswer(msg: RelayMessage, session: Session, st: SessionTranslation, frame: Exclude<OcppFrame, { type: 2 }>): void {
+    const key = `${opposite(msg.direction)}:${frame.id}`;
+    const p = st.pending.get(key);
+    if (!p) return; // an answer to nothing we translated: the core forwards it as is
+    st.pending.delete(key);
+    const receiverVersion = msg.receiverVersion!;
+    // The answer now answers the sender's own CALL: name its action, so output validation and records use it.
+    msg.action = p.action;
+    if (frame.type === 4) {
+      const code = errorCodeFor(frame.code, receiverVersion);
+      if (code !== frame.code) msg.replace({ ...frame, code }, ADDON_NAME);
+      return;
+    }
+    try {
+      const payload = (p.translator.response ?? plainResponse)(frame.payload, st.tc, p.req, p.sent);
+      msg.replace({ type: 3, id: frame.id, payload }, ADDON_NAME);
+    } catch (err) {
+      if (!(err instanceof OverflowError)) throw err;
+      msg.replace({ type: 4, id: frame.id, code: 'PropertyConstraintViolation', description: err.message.slice(0, 255), details: {} }, ADDON_NAME);
+    }
+  }
+
+  return {
+    name: ADDON_NAME,
+
+    start(c) {
+      ctx = c;
+    },
+
+    async stop() {
+      await store.flush();
+    },
+
+    connecting(c: ConnectContext) {
+      const target = opts.rules.upstreamFor(c.identity);
+      if (!target) return;
+      const offered = c.offeredProtocols.filter((p) => versionOfProtocol(p) !== undefined);
+      // A station that speaks the target version itself needs no translation.
+      if (offered.length === 0 || offered.some((p) => versionOfProtocol(p) === versionOfProtocol(target))) return;
+      c.upstreamProtocols = [target];
+      c.stationProtocol = offered[0];
+    },
+
+    sessionOpen(session) {
+      const sv = session.stationVersion;
+      if (!sv || !session.csmsVersion || sv === session.csmsVersion) return;
+      const st: SessionTranslation = { tc: contextFor(session, sv), pending: new Map() };
+      sessions.set(session, st);
+      session.state.set(ADDON_NAME, st);
+      notice(session, `translating: station OCPP ${sv} ↔ CSMS OCPP ${session.csmsVersion}`, 'info');
+    },
+
+    message(msg, session) {
+      const st = sessions.get(session);
+      const frame = msg.frame;
+      if (!st || !frame || msg.dropped) return;
+      try {
+        if (frame.type === 2) onCall(msg, session, st, frame);
+        else onAnswer(msg, session, st, frame);
+      } catch (err) {
+        // Never let a frame of one version reach a peer of the other untranslated.
+        const text = `${msg.action ?? 'frame'} ${msg.messageId}: translation failed: ${(err as Error).message}`;
+        notice(session, text);
+        ctx?.logger.error({ err, station: session.identity }, text);
+        if (frame.type === 2) {
+          if (!msg.dropped) answerSender(msg, session, { type: 4, id: frame.id, code: 'InternalError', description: 'translation failed (ocpp-mitm)', details: {} }, 'translation failed');
+        } else {
+          msg.replace({ type: 4, id: frame.id, code: 'InternalError', description: 'translation failed (ocpp-mitm)', details: {} }, ADDON_NAME);
+        }
+      }
+    },
+
+    sessionClose(session) {
+      if (sessions.delete(session)) store.changed(session.identity);
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/** The Feature as the CLI sees it: start options, the addon they make, and the `rules` commands. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Command } from 'commander';
+import { RELAY_DEFAULTS } from '../../src/core/relay.js';
+import { silentLogger } from '../../src/log.js';
+import { rulesFeature, RulesAddon } from '../../src/rules/index.js';
+import { registerRulesCommands } from '../../src/rules/rules-commands.js';
+
+const EXAMPLES = new URL('../../rules/examples/', import.meta.url).pathname;
+
+function startCommand(): Command {
+  const cmd = new Command('start').exitOverride().configureOutput({ writeErr: () => {} });
+  rulesFeature.startOptions!(cmd);
+  return cmd;
+}
+
+test('start options: --rules defaults to ./rules, --rules-seed takes an integer', async () => {
+  const env = { logger: silentLogger(), relay: { ...RELAY_DEFAULTS, upstream: 'ws://127.0.0.1:1/' } };
+  const plain = startCommand().parse([], { from: 'user' }).opts();
+  const [addon] = await rulesFeature.addons!(plain, env);
+  assert.ok(addon instanceof RulesAddon);
+  assert.deepEqual([addon.opts.dir, addon.opts.seed], ['./rules', undefined]);
+
+  const given = startCommand().parse(['--rules', 'my-rules', '--rules-seed', '42'], { from: 'user' }).opts();
+  const [seeded] = (await rulesFeature.addons!(given, env)) as RulesAddon[];
+  assert.deepEqual([seeded!.opts.dir, seeded!.opts.seed], ['my-rules', 42]);
+
+  assert.throws(() => startCommand().parse(['--rules-seed', 'abc'], { from: 'user' }), /a seed is an integer/);
+});
+
+test('`rules check` and `rules explain` print, and fail on problems', async () => {
+  const out: string[] = [];
+  const err: string[] = [];
+  let failed = 0;
+  const run = async (...args: string[]): Promise<void> => {
+    const program = new Command().exitOverride();
+    registerRulesCommands(program, { out: (t) => out.push(t), err: (t) => err.push(t), fail: () => failed++ });
+    await program.parseAsync(args, { from: 'user' });
+  };
+  await run('rules', 'check', EXAMPLES);
+  assert.match(out.join(''), /rules in \d+ files: valid/);
+  assert.equal(failed, 0);
+  await run('rules', 'explain', EXAMPLES);
+  assert.match(out.join(''), /heartbeat-drop-10pct \[.*\]\n {2}Drops station→CSMS Heartbeat CALLs with probability 10%\./);
+  await run('rules', 'check', new URL('./rules-feature.test.ts', import.meta.url).pathname);
+  assert.match(err.join(''), /rules-feature\.test\.ts:\d+:\d+: .*\n\d+ problems? in /);
+  assert.equal(failed, 1);
+
+  // The Feature registers the same commands on the CLI's program.
+  const program = new Command();
+  rulesFeature.commands!(program);
+  const rules = program.commands.find((c) => c.name() === 'rules')!;
+  assert.deepEqual(rules.commands.map((c) => c.name()), ['check', 'explain']);
+});

@@ -1,0 +1,225 @@
+/**
+ * The whole live view as a user runs it: `ocpp-mitm tui --data DIR` in a real terminal (tmux, 120×36),
+ * against a running proxy (validation, rules, control API) with real ocpp-rpc peers in strict mode.
+ * Keys go in through tmux, the screen is read back with capture-pane.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Feature } from '../../src/core/feature.js';
+import type { RunningProxy } from '../../src/commands/start.js';
+import { silentLogger } from '../../src/log.js';
+import { connectRawStation, connectStation, startCsms, type RawStation, type TestCsms } from '../support/ocpp-peers.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const hasTmux = (() => {
+  try {
+    execFileSync('tmux', ['-V']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+const tmux = (...args: string[]): string => execFileSync('tmux', args, { encoding: 'utf8' });
+
+/** Features for the proxy under test; rules and validation only when this build has them. */
+async function proxyFeatures(): Promise<{ features: Feature[]; rules: boolean; validation: boolean }> {
+  const features: Feature[] = [];
+  let rules = false;
+  let validation = false;
+  try {
+    features.push((await import('../../src/validation/index.js')).validationFeature);
+    validation = true;
+  } catch {
+    // built without validation: the invalid frame below is malformed JSON, flagged by the relay itself
+  }
+  try {
+    features.push((await import('../../src/rules/index.js')).rulesFeature);
+    rules = true;
+  } catch {
+    // built without rules: the rule step is skipped
+  }
+  features.push((await import('../../src/control/index.js')).tuiFeature);
+  return { features, rules, validation };
+}
+
+/** The command that runs the live view: the CLI when it has the `tui` command, else the view's own entry. */
+async function tuiCommand(dataDir: string): Promise<string> {
+  const { FEATURES } = await import('../../src/features.js');
+  const entry = FEATURES.some((f) => f.name === 'tui') ? `src/cli.ts tui` : 'tui/main.ts';
+  return `cd ${ROOT} && exec node --import tsx ${entry} --data ${dataDir}`;
+}
+
+describe('live view in a terminal', { skip: hasTmux ? false : 'tmux is not installed' }, () => {
+  const session = `ocpp-mitm-e2e-${process.pid}`;
+  let dir: string;
+  let csms: TestCsms;
+  let proxy: RunningProxy;
+  let rulesOn = false;
+  let validationOn = false;
+  const stations: Array<{ close(): unknown }> = [];
+  let raw: RawStation;
+  let ticker: NodeJS.Timeout | undefined;
+
+  const screen = (): string => tmux('capture-pane', '-p', '-t', session);
+  /** Named keys, one at a time, with a pause: two escapes in one read would be one meta-escape. */
+  const keys = async (...k: string[]): Promise<void> => {
+    for (const key of k) {
+      tmux('send-keys', '-t', session, key);
+      await new Promise((r) => setTimeout(r, 120));
+    }
+  };
+  const type = (text: string): void => void tmux('send-keys', '-t', session, '-l', text);
+  const waitScreen = async (what: string, ok: (s: string) => boolean, timeoutMs = 15_000): Promise<string> => {
+    const deadline = Date.now() + timeoutMs;
+    let s = '';
+    for (;;) {
+      try {
+        s = screen();
+      } catch {
+        s = '(tmux session gone)';
+      }
+      if (ok(s)) return s;
+      if (Date.now() > deadline) throw new Error(`the screen never showed ${what}:\n${s}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  /** The traffic pane's lines only. */
+  const trafficOf = (s: string): string => s.split(/─ Traffic/)[1]?.split(/─ Detail/)[0] ?? '';
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ocpp-mitm-e2e-'));
+    const rulesDir = join(dir, 'rules');
+    await mkdir(rulesDir);
+    await writeFile(
+      join(rulesDir, 'e2e.yaml'),
+      'rules:\n  - id: e2e-heartbeat-delay\n    description: every Heartbeat held 1 ms\n    match: { direction: to-csms, type: CALL, action: Heartbeat }\n    actions:\n      - delay: 1\n',
+    );
+    csms = await startCsms();
+    const { features, rules, validation } = await proxyFeatures();
+    rulesOn = rules;
+    validationOn = validation;
+    const { launchProxy } = await import('../../src/commands/start.js');
+    proxy = await launchProxy(
+      features,
+      { listen: '127.0.0.1:0', upstream: csms.url, data: join(dir, 'data'), validate: 'observe', rules: rulesDir, control: '127.0.0.1:0' },
+      silentLogger(),
+    );
+    assert.ok(proxy.controlInfo, 'the proxy runs the control API');
+
+    const a = await connectStation({ url: `${proxy.relay.url}/ocpp`, identity: 'CP-A' });
+    const b = await connectStation({ url: `${proxy.relay.url}/ocpp`, identity: 'CP-B', protocols: ['ocpp2.0.1'] });
+    stations.push(a, b);
+    await a.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'A' });
+    await b.call('BootNotification', { reason: 'PowerUp', chargingStation: { vendorName: 'Acme', model: 'B' } });
+    raw = await connectRawStation(`${proxy.relay.url}/ocpp/CP-RAW`);
+    stations.push(raw);
+    // Traffic keeps flowing while the view is up.
+    ticker = setInterval(() => {
+      void a.call('Heartbeat', {}).catch(() => undefined);
+      void b.call('Heartbeat', {}).catch(() => undefined);
+    }, 150);
+
+    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '36', await tuiCommand(join(dir, 'data')));
+  });
+
+  after(async () => {
+    clearInterval(ticker);
+    try {
+      tmux('kill-session', '-t', session);
+    } catch {
+      // already gone: q quit it
+    }
+    for (const s of stations) await s.close();
+    await proxy?.stop();
+    await csms?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('stations appear and frames scroll', async () => {
+    const s = await waitScreen('the three stations, live', (x) => x.includes('● live') && /CP-A\s+1\.6/.test(x) && /CP-B\s+2\.0\.1/.test(x) && x.includes('CP-RAW'));
+    assert.match(s, /stations 3/);
+    const count = (x: string): number => Number(/Traffic (\d+)/.exec(x)?.[1] ?? 0);
+    const first = count(await waitScreen('heartbeats', (x) => trafficOf(x).includes('Heartbeat')));
+    await waitScreen('more frames', (x) => count(x) > first + 4);
+  });
+
+  test('the filter narrows the traffic to one station', async () => {
+    await keys('/');
+    type('station:CP-B');
+    await waitScreen('the parse check', (x) => x.includes('✓ filter ok'));
+    await keys('Enter');
+    const s = await waitScreen('CP-B only', (x) => x.includes('filter: station:CP-B') && trafficOf(x).includes('CP-B'));
+    assert.doesNotMatch(trafficOf(s), /CP-A/);
+    await keys('/');
+    type(' dir:nowhere');
+    await waitScreen('the parse error as you type', (x) => x.includes("✗ dir is up (to-csms) or down (to-station), not 'nowhere'"));
+    await keys('Escape'); // leaves the prompt, the previous filter stays
+    await keys('Escape'); // clears the filter
+    await waitScreen('all stations again', (x) => !x.includes('filter:') && /CP-A/.test(trafficOf(x)));
+  });
+
+  test('the detail shows the validation error in words', async () => {
+    if (validationOn) raw.send(JSON.stringify([2, 'bad-1', 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Sleeping' }]));
+    else raw.send('[2,"bad-1","Heartbeat",{}');
+    await keys('/');
+    type('is:invalid station:CP-RAW');
+    await keys('Enter');
+    await waitScreen('the invalid frame', (x) => trafficOf(x).includes('CP-RAW') && x.includes('bad-1'));
+    await keys('Enter'); // zoom the detail
+    const s = await waitScreen('the detail', (x) => x.includes('Detail (esc or enter: back)'));
+    if (validationOn) {
+      assert.match(s, /✗ invalid/);
+      assert.match(s, /✗ \/status: .*Sleeping/);
+    } else {
+      assert.match(s, /✗ not OCPP-J/);
+    }
+    assert.match(s, /"status": "Sleeping"|Heartbeat/);
+    await keys('Escape', 'Escape');
+    await waitScreen('the full traffic again', (x) => !x.includes('filter:') && x.includes('─ Stations'));
+  });
+
+  test('a rule toggles from the keyboard', async (t) => {
+    if (!rulesOn) return t.skip('this build has no rules addon: /api/rules is absent');
+    await keys('3');
+    await waitScreen('the rule, on, with hits', (x) => /e2e-heartbeat-delay\s+● on\s+[1-9]\d*/.test(x));
+    await keys('Space');
+    await waitScreen('the rule off', (x) => /e2e-heartbeat-delay\s+○ off/.test(x) && x.includes('rule e2e-heartbeat-delay disabled'));
+    const { controlFetch } = await import('../../src/control/control-client.js');
+    const rules = await controlFetch<{ rules: Array<{ id: string; enabled: boolean }> }>(proxy.controlInfo!, 'GET', '/api/rules');
+    assert.equal(rules.rules.find((r) => r.id === 'e2e-heartbeat-delay')?.enabled, false);
+    await keys('1');
+    await waitScreen('the live screen', (x) => x.includes('─ Stations'));
+  });
+
+  test('a resize to 80×24 redraws to fit', async () => {
+    tmux('resize-window', '-t', session, '-x', '80', '-y', '24');
+    const s = await waitScreen('the narrow layout', (x) => x.includes('? help  / filter  tab pane  f follow  p pause  q quit'));
+    const lines = s.split('\n').filter((l) => l.trim() !== '');
+    assert.ok(lines.length <= 23, `${lines.length} lines`);
+    for (const l of lines) assert.ok([...l].length <= 80, `too wide: ${l}`);
+    assert.match(s, /Heartbeat/);
+  });
+
+  test('q quits and gives the terminal back', async () => {
+    await keys('q');
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      let alive = true;
+      try {
+        tmux('has-session', '-t', session);
+      } catch {
+        alive = false;
+      }
+      if (!alive) break;
+      if (Date.now() > deadline) assert.fail(`the view did not quit:\n${screen()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(existsSync(join(dir, 'data', 'control.json')), 'quitting the view leaves the proxy running');
+  });
+});

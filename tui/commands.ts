@@ -1,0 +1,69 @@
+/** What each named command does. The keymap says which key runs it; this says what it means. */
+import type { CommandName } from './keymap.js';
+import type { ViewStore } from './view-store.js';
+
+export interface CommandEnv {
+  store: ViewStore;
+  quit(): void;
+  /** Enable or disable a rule through the control API. */
+  setRuleEnabled?(id: string, enabled: boolean): Promise<void>;
+}
+
+export function runCommand(name: CommandName, env: CommandEnv): void {
+  const { store } = env;
+  switch (name) {
+    case 'quit':
+      return env.quit();
+    case 'help':
+      return store.toggleHelp();
+    case 'filter':
+      return store.startFilterEdit();
+    case 'back':
+      store.back();
+      return;
+    case 'follow':
+      return store.toggleFollow();
+    case 'pause':
+      return store.togglePause();
+    case 'focus-next':
+      return store.cycleFocus(1);
+    case 'focus-prev':
+      return store.cycleFocus(-1);
+    case 'up':
+      return store.move(-1);
+    case 'down':
+      return store.move(1);
+    case 'page-up':
+      return store.page(-1);
+    case 'page-down':
+      return store.page(1);
+    case 'top':
+      return store.home();
+    case 'bottom':
+      return store.end();
+    case 'open':
+      if (store.focus === 'stations') return store.filterOnStation();
+      return store.toggleZoom();
+    case 'partner':
+      return store.gotoPartner();
+    case 'clear':
+      return store.clearTraffic();
+    case 'screen-live':
+      return store.setScreen('live');
+    case 'screen-kpis':
+      return store.setScreen('kpis');
+    case 'screen-rules':
+      return store.setScreen('rules');
+    case 'toggle-rule': {
+      const rule = store.selectedRule();
+      if (!rule) return store.setFlash(store.rules ? 'no rule selected' : 'no rules addon on this proxy');
+      if (!env.setRuleEnabled) return store.setFlash('rules cannot be changed from here');
+      const enable = !rule.enabled;
+      env.setRuleEnabled(rule.id, enable).then(
+        () => store.setFlash(`rule ${rule.id} ${enable ? 'enabled' : 'disabled'}`),
+        (err: unknown) => store.setFlash(`rule ${rule.id}: ${(err as Error).message}`),
+      );
+      return;
+    }
+  }
+}

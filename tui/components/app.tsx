@@ -1,0 +1,113 @@
+/** The live view's root: lays the panes out for the terminal's size and turns keys into keymap commands. */
+import { Box, useApp, useInput, useStdout, type Key } from 'ink';
+import { useEffect, useMemo, useState } from 'react';
+import { runCommand, type CommandEnv } from '../commands.js';
+import { keyName, resolveKey } from '../keymap.js';
+import { computeLayout } from '../layout.js';
+import { useViewStore } from '../use-view-store.js';
+import { DetailPane } from './detail-pane.js';
+import { Header } from './header.js';
+import { HelpOverlay } from './help-overlay.js';
+import { KpiScreen } from './kpi-screen.js';
+import { RulesScreen } from './rules-screen.js';
+import { StationsPane } from './stations-pane.js';
+import { StatusBar } from './status-bar.js';
+import { TrafficPane } from './traffic-pane.js';
+
+/** The Key Ink would have given `ch` alone (enter, tab and backspace can come inside a chunk). */
+function charKey(ch: string): Key {
+  return { return: ch === '\r' || ch === '\n', tab: ch === '\t', backspace: ch === '\u007f' || ch === '\b' } as Key;
+}
+
+export interface AppProps {
+  /** Fixed size (tests); by default the terminal's, following resizes. */
+  size?: { columns: number; rows: number };
+  onQuit?: () => void;
+  setRuleEnabled?: CommandEnv['setRuleEnabled'];
+}
+
+function useTerminalSize(fixed: AppProps['size']): { columns: number; rows: number } {
+  const { stdout } = useStdout();
+  const read = () => fixed ?? { columns: stdout.columns || 80, rows: stdout.rows || 24 };
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    if (fixed) return;
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout, fixed?.columns, fixed?.rows]);
+  return fixed ?? size;
+}
+
+export function App({ size, onQuit, setRuleEnabled }: AppProps) {
+  const store = useViewStore();
+  const { exit } = useApp();
+  const { columns, rows } = useTerminalSize(size);
+  const stationCount = store.stations.size;
+  const layout = useMemo(() => computeLayout(columns, rows, stationCount), [columns, rows, stationCount]);
+
+  useEffect(() => {
+    store.setViewport({ trafficRows: layout.trafficRows, stationRows: layout.stationRows, detailRows: store.detailZoom ? layout.bodyRows : layout.detailRows });
+  }, [layout, store.detailZoom]);
+
+  const env: CommandEnv = {
+    store,
+    quit: () => {
+      onQuit?.();
+      exit();
+    },
+    setRuleEnabled,
+  };
+
+  const onKey = (input: string, key: Key): void => {
+    const name = keyName(input, key);
+    if (store.editingFilter) {
+      if (name === 'enter') store.endFilterEdit(true);
+      else if (name === 'esc') store.endFilterEdit(false);
+      else if (name === 'backspace') store.editFilter(store.filterDraft.slice(0, -1));
+      else if (name === 'ctrl-u') store.editFilter('');
+      else if (name === 'ctrl-c') env.quit();
+      else if (!key.ctrl && !key.meta && input && !/[\u0000-\u001f]/.test(input)) store.editFilter(store.filterDraft + input);
+      return;
+    }
+    if (store.flash) store.flash = '';
+    const command = resolveKey(name, store.screen);
+    if (command) runCommand(command, env);
+  };
+
+  useInput((input, key) => {
+    // Keys typed fast (or pasted) arrive as one chunk: "/station:CP-1" is a command key, then filter text.
+    if (input.length > 1 && !key.ctrl && !key.meta && !input.startsWith('\u001b')) {
+      for (const ch of input) onKey(ch, charKey(ch));
+    } else {
+      onKey(input, key);
+    }
+  });
+
+  const { width } = layout;
+  let body;
+  if (store.showHelp) body = <HelpOverlay width={width} rows={layout.bodyRows + 1} />;
+  else if (store.screen === 'kpis') body = <KpiScreen width={width} rows={layout.bodyRows} />;
+  else if (store.screen === 'rules') body = <RulesScreen width={width} rows={layout.bodyRows} />;
+  else if (store.detailZoom) body = <DetailPane width={width} rows={layout.bodyRows} />;
+  else
+    body = (
+      <>
+        <StationsPane width={width} rows={layout.stationRows} />
+        <TrafficPane width={width} rows={layout.trafficRows} />
+        {layout.detailRows > 0 && <DetailPane width={width} rows={layout.detailRows} />}
+      </>
+    );
+
+  return (
+    <Box flexDirection="column" width={width} height={layout.height}>
+      <Header width={width} />
+      <Box flexDirection="column" flexGrow={1}>
+        {body}
+      </Box>
+      <StatusBar width={width} />
+    </Box>
+  );
+}

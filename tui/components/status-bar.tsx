@@ -1,0 +1,41 @@
+/** The bottom line: the filter prompt while editing (with whether it parses), else hints and messages. */
+import { Box, Text } from 'ink';
+import { useViewStore } from '../use-view-store.js';
+
+const NOTICE_MS = 15_000;
+const HINTS = '? help  / filter  tab pane  enter open  f follow  p pause  1 live 2 kpis 3 rules  q quit';
+const SHORT_HINTS = '? help  / filter  tab pane  f follow  p pause  q quit';
+
+export function StatusBar({ width }: { width: number }) {
+  const store = useViewStore();
+  if (store.editingFilter) {
+    return (
+      <Box width={width}>
+        <Text wrap="truncate-end">
+          <Text color="cyan">/</Text>
+          {store.filterDraft}
+          <Text inverse> </Text>
+          {'  '}
+          {store.filterError ? <Text color="red">✗ {store.filterError}</Text> : <Text color="green">✓ {store.filterDraft.trim() ? 'filter ok' : 'no filter'}</Text>}
+        </Text>
+      </Box>
+    );
+  }
+  // A notice stays on the line for a while, then gives the room back to the hints.
+  const notice = store.lastNotice && Date.now() - store.lastNoticeAt < NOTICE_MS ? store.lastNotice : undefined;
+  return (
+    <Box width={width}>
+      <Text wrap="truncate-end">
+        {store.flash ? (
+          <Text color="yellow">{store.flash}  </Text>
+        ) : notice ? (
+          <Text color={notice.level === 'error' ? 'red' : notice.level === 'warn' ? 'yellow' : 'gray'}>
+            {notice.text.startsWith(`${notice.source}:`) ? notice.text : `${notice.source}: ${notice.text}`}
+            {'  '}
+          </Text>
+        ) : null}
+        <Text dimColor>{width >= 100 ? HINTS : SHORT_HINTS}</Text>
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,80 @@
+/**
+ * The detail of one frame as lines: what it is, what is wrong with it in words, what changed it, its
+ * CALL↔answer partner, and the payload pretty-printed (original beside modified). Pure: tested directly.
+ */
+import type { MessageRecord } from '../src/core/relay-message.js';
+import { arrow, cell, clock, ms, prettyLines } from './format.js';
+
+export interface DetailLine {
+  text: string;
+  color?: 'red' | 'yellow' | 'green' | 'cyan' | 'magenta' | 'gray' | 'blue';
+  bold?: boolean;
+}
+
+const KIND_WORDS: Record<MessageRecord['kind'], string> = {
+  CALL: 'CALL',
+  CALLRESULT: 'CALLRESULT',
+  CALLERROR: 'CALLERROR',
+  MALFORMED: 'not OCPP-J',
+};
+
+export function detailLines(r: MessageRecord, partner: MessageRecord | undefined, width: number): DetailLine[] {
+  const out: DetailLine[] = [];
+  const where = r.direction === 'to-csms' ? `${r.identity} → CSMS` : `CSMS → ${r.identity}`;
+  out.push({
+    text: `${KIND_WORDS[r.kind]} ${r.action ?? r.callAction ?? ''}  id ${r.messageId}  ${arrow(r)} ${where}  OCPP ${r.version ?? '?'}  ${clock(r.receivedAt)}  ${r.size} B`,
+    bold: true,
+  });
+  if (r.origin !== 'wire') out.push({ text: `made by the proxy: ${r.origin}${r.madeBy ? ` (${r.madeBy})` : ''}`, color: 'magenta' });
+
+  if (r.malformed) out.push({ text: `✗ not OCPP-J (${r.malformed.reason}): ${r.malformed.detail}`, color: 'red' });
+  if (!r.valid && !r.malformed) out.push({ text: `✗ invalid${r.errorCode ? ` — a receiver answers ${r.errorCode}` : ''}`, color: 'red', bold: true });
+  for (const issue of r.issues) {
+    const at = issue.path === '' ? 'payload' : issue.path;
+    // Some validators already start the message with the path: say it once.
+    const message = issue.path && issue.message.startsWith(issue.path) ? issue.message.slice(issue.path.length).replace(/^:\s*/, '') : issue.message;
+    out.push({ text: `  ✗ ${at}: ${message} [${issue.rule}]`, color: 'red' });
+  }
+  if (r.dropped) out.push({ text: `dropped by ${r.dropped.by}: ${r.dropped.reason}`, color: 'yellow' });
+  if (r.ruleDelayMs > 0) out.push({ text: `delayed ${ms(r.ruleDelayMs)} on purpose`, color: 'yellow' });
+  if (r.ruleIds.length > 0) out.push({ text: `rules hit: ${r.ruleIds.join(', ')}`, color: 'magenta' });
+  if (r.changedBy.length > 0) out.push({ text: `changed by: ${r.changedBy.join(' → ')}`, color: 'blue' });
+
+  if (r.kind === 'CALL') {
+    out.push(
+      partner
+        ? { text: `↳ answered by ${partner.kind}${partner.latencyMs !== undefined ? ` after ${ms(partner.latencyMs)}` : ''} (press o)`, color: 'cyan' }
+        : { text: '↳ no answer yet (or it left the buffer)', color: 'gray' },
+    );
+  } else if (r.kind !== 'MALFORMED') {
+    out.push(
+      partner
+        ? { text: `↳ answers CALL ${partner.action ?? ''} of ${clock(partner.receivedAt)}${r.latencyMs !== undefined ? `, after ${ms(r.latencyMs)}` : ''} (press o)`, color: 'cyan' }
+        : { text: `↳ answers ${r.callAction ?? 'a CALL'} no longer in the buffer`, color: 'gray' },
+    );
+  }
+
+  out.push({ text: '' });
+  if (r.original !== undefined) {
+    // Original beside modified, so the change is seen at a glance.
+    const half = Math.max(10, Math.floor((width - 3) / 2));
+    const left = prettyLines(r.original);
+    const right = prettyLines(r.text);
+    out.push({ text: `${cell('original (as received)', half)} │ ${cell('modified (as sent)', half)}`, bold: true });
+    for (let i = 0; i < Math.max(left.length, right.length); i++) {
+      const l = left[i] ?? '';
+      const rt = right[i] ?? '';
+      out.push({ text: `${cell(l, half)} │ ${cell(rt, half)}`, color: l !== rt ? 'yellow' : undefined });
+    }
+  } else {
+    out.push({ text: 'payload', bold: true });
+    for (const line of prettyLines(r.text)) out.push({ text: line });
+  }
+
+  if (partner) {
+    out.push({ text: '' });
+    out.push({ text: `${partner.kind === 'CALL' ? 'its CALL' : `its answer (${partner.kind})`} ${partner.action ?? partner.callAction ?? ''}`, bold: true, color: 'cyan' });
+    for (const line of prettyLines(partner.text)) out.push({ text: line, color: 'gray' });
+  }
+  return out;
+}

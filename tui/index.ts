@@ -1,0 +1,4 @@
+/** The live terminal view: `runTui` for commands, the store and components for tests and embedding. */
+export { runTui, type RunTuiOptions } from './run-tui.js';
+export { ViewStore } from './view-store.js';
+export { KEYMAP, resolveKey, helpSections } from './keymap.js';

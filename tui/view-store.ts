@@ -1,0 +1,490 @@
+/**
+ * The live view's state, outside React (mitmproxy's view store): a ring buffer of frames, the filtered view of
+ * it, stations, polled stats, and the cursor/filter/follow/pause state. UI-neutral: components subscribe and
+ * read; commands call its methods. Events arrive at any rate; `subscribe` listeners are told at most once per
+ * `minNotifyMs`, so the screen redraws a bounded number of times per second however busy the relay is.
+ */
+import type { KpiName, KpiSample, RelayEvent } from '../src/core/addon.js';
+import type { MessageRecord } from '../src/core/relay-message.js';
+import type { CloseInfo, SessionInfo } from '../src/core/types.js';
+import { MATCH_ALL, parseFilter, type EventFilter } from '../src/control/event-filter.js';
+import { RingBuffer } from '../src/control/ring-buffer.js';
+import type { SessionCounters } from '../src/control/traffic-counters.js';
+
+export type Pane = 'stations' | 'traffic' | 'detail';
+export type Screen = 'live' | 'kpis' | 'rules';
+export type Connection = 'connecting' | 'live' | 'down';
+
+export interface StationRow {
+  info: SessionInfo;
+  counters: SessionCounters | undefined;
+  open: boolean;
+  close?: CloseInfo;
+}
+
+/** GET /api/stats as the view reads it (every field optional: older proxies send less). */
+export interface StatsView {
+  listen?: { host: string; port: number };
+  upstream?: string;
+  sessionsOpen?: number;
+  messagesPerSecond?: number;
+  framesInvalid?: number;
+  framesMalformed?: number;
+  invalid?: number;
+  ruleHits?: number;
+  framesDropped?: number;
+  observerEventsShed?: number;
+}
+
+export interface RuleView {
+  id: string;
+  enabled: boolean;
+  hits: number;
+  description: string;
+}
+
+/** KPI figures per station and KPI, from the stream's samples (and /api/kpis when the KPI engine serves it). */
+export interface KpiFigure {
+  identity: string;
+  kpi: KpiName | string;
+  count: number;
+  timeouts: number;
+  minMs: number | undefined;
+  maxMs: number | undefined;
+  avgMs: number | undefined;
+  lastMs: number | undefined;
+  /** Certified maximum from a bound profile (seconds → ms), when known. */
+  certifiedMaxMs?: number;
+  profile?: string;
+}
+
+export interface Viewport {
+  trafficRows: number;
+  stationRows: number;
+  detailRows: number;
+}
+
+export interface ViewStoreOptions {
+  capacity?: number;
+  minNotifyMs?: number;
+}
+
+export class ViewStore {
+  readonly records: RingBuffer<MessageRecord>;
+  private filteredRing: RingBuffer<MessageRecord>;
+  private readonly listeners = new Set<() => void>();
+  private readonly minNotifyMs: number;
+  private notifyTimer: NodeJS.Timeout | undefined;
+  private lastNotify = 0;
+  private readonly kpiByKey = new Map<string, KpiFigure & { sum: number }>();
+
+  /** Bumped on every change: the snapshot `useSyncExternalStore` compares. */
+  version = 0;
+
+  // Data
+  readonly stations = new Map<string, StationRow>();
+  stats: StatsView = {};
+  rules: RuleView[] | undefined;
+  /** KPIs the KPI engine serves (raw), when it is there. */
+  kpiApi: unknown;
+  storeStats: Record<string, unknown> | undefined;
+  connection: Connection = 'connecting';
+  connectionError = '';
+  missed = 0;
+  lastNotice: Extract<RelayEvent, { type: 'notice' }> | undefined;
+  lastNoticeAt = 0;
+  /** One-line answer to the last operator action (rule toggled, error...). */
+  flash = '';
+
+  // View state
+  screen: Screen = 'live';
+  focus: Pane = 'traffic';
+  filter: EventFilter = MATCH_ALL;
+  filterError = '';
+  editingFilter = false;
+  filterDraft = '';
+  private filterBeforeEdit = '';
+  follow = true;
+  paused = false;
+  private pausedEnd = 0;
+  /** Absolute position (in filteredRing.pushed terms) of the selected frame. */
+  private selAbs = -1;
+  private topAbs = 0;
+  stationCursor = 0;
+  ruleCursor = 0;
+  kpiCursor = 0;
+  detailScroll = 0;
+  detailZoom = false;
+  showHelp = false;
+  viewport: Viewport = { trafficRows: 10, stationRows: 4, detailRows: 8 };
+
+  constructor(opts: ViewStoreOptions = {}) {
+    const capacity = opts.capacity ?? 20_000;
+    this.records = new RingBuffer(capacity);
+    this.filteredRing = new RingBuffer(capacity);
+    this.minNotifyMs = opts.minNotifyMs ?? 66;
+  }
+
+  // ---- subscription -------------------------------------------------------------------------------
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getVersion = (): number => this.version;
+
+  /** Mark a change; listeners hear of it at most once per minNotifyMs. */
+  changed(now = false): void {
+    this.version++;
+    if (now) return this.notify();
+    if (this.notifyTimer) return;
+    const wait = Math.max(0, this.lastNotify + this.minNotifyMs - Date.now());
+    this.notifyTimer = setTimeout(() => this.notify(), wait);
+  }
+
+  private notify(): void {
+    if (this.notifyTimer) clearTimeout(this.notifyTimer);
+    this.notifyTimer = undefined;
+    this.lastNotify = Date.now();
+    for (const l of this.listeners) l();
+  }
+
+  dispose(): void {
+    if (this.notifyTimer) clearTimeout(this.notifyTimer);
+    this.listeners.clear();
+  }
+
+  // ---- ingest -------------------------------------------------------------------------------------
+
+  ingest(event: RelayEvent): void {
+    switch (event.type) {
+      case 'message':
+        this.addRecord(event.message);
+        break;
+      case 'session-open':
+        this.stations.set(event.session.id, { info: event.session, counters: undefined, open: true });
+        break;
+      case 'session-close': {
+        const row = this.stations.get(event.session.id);
+        this.stations.set(event.session.id, { info: event.session, counters: row?.counters, open: false, close: event.close });
+        this.pruneClosed();
+        break;
+      }
+      case 'kpi':
+        this.addKpi(event.sample);
+        break;
+      case 'notice':
+        this.lastNotice = event;
+        this.lastNoticeAt = Date.now();
+        break;
+    }
+    this.changed();
+  }
+
+  noteMissed(count: number): void {
+    this.missed += count;
+    this.changed();
+  }
+
+  /** Replace the open sessions with what GET /api/sessions answered (keeps recently closed ones). */
+  setSessions(list: Array<SessionInfo & { counters?: SessionCounters }>): void {
+    const open = new Set(list.map((s) => s.id));
+    for (const [id, row] of this.stations) if (row.open && !open.has(id)) row.open = false;
+    for (const s of list) {
+      const { counters, ...info } = s;
+      this.stations.set(s.id, { info, counters, open: true, close: undefined });
+    }
+    this.pruneClosed();
+    this.changed();
+  }
+
+  private pruneClosed(): void {
+    // Keep a few closed sessions visible (the user wants to see who dropped), not all of history.
+    const closed = [...this.stations.values()].filter((r) => !r.open);
+    for (const r of closed.slice(0, Math.max(0, closed.length - 8))) this.stations.delete(r.info.id);
+  }
+
+  private addRecord(r: MessageRecord): void {
+    this.records.push(r);
+    if (this.filter.matchRecord(r)) this.filteredRing.push(r);
+    if (this.follow && !this.paused) this.selectEnd();
+  }
+
+  private addKpi(s: KpiSample): void {
+    const key = `${s.identity}\u0000${s.kpi}`;
+    let f = this.kpiByKey.get(key);
+    if (!f) {
+      f = { identity: s.identity, kpi: s.kpi, count: 0, timeouts: 0, minMs: undefined, maxMs: undefined, avgMs: undefined, lastMs: undefined, sum: 0 };
+      this.kpiByKey.set(key, f);
+    }
+    if (s.valueMs === null) {
+      f.timeouts++;
+      return;
+    }
+    f.count++;
+    f.sum += s.valueMs;
+    f.lastMs = s.valueMs;
+    f.minMs = f.minMs === undefined ? s.valueMs : Math.min(f.minMs, s.valueMs);
+    f.maxMs = f.maxMs === undefined ? s.valueMs : Math.max(f.maxMs, s.valueMs);
+    f.avgMs = f.sum / f.count;
+  }
+
+  kpiFigures(): KpiFigure[] {
+    return [...this.kpiByKey.values()].sort((a, b) => a.identity.localeCompare(b.identity) || String(a.kpi).localeCompare(String(b.kpi)));
+  }
+
+  // ---- reading ------------------------------------------------------------------------------------
+
+  /** Stations, open first, by identity. */
+  stationList(): StationRow[] {
+    return [...this.stations.values()].sort((a, b) => Number(b.open) - Number(a.open) || a.info.identity.localeCompare(b.info.identity));
+  }
+
+  private get firstAbs(): number {
+    return this.filteredRing.pushed - this.filteredRing.length;
+  }
+
+  private get endAbs(): number {
+    return this.paused ? Math.max(this.firstAbs, this.pausedEnd) : this.filteredRing.pushed;
+  }
+
+  /** Frames in the filtered view (up to the pause point while paused). */
+  get viewCount(): number {
+    return this.endAbs - this.firstAbs;
+  }
+
+  /** Frames that arrived since pausing. */
+  get pendingWhilePaused(): number {
+    return this.paused ? this.filteredRing.pushed - this.pausedEnd : 0;
+  }
+
+  get selectedIndex(): number {
+    return this.selAbs < 0 ? -1 : Math.min(Math.max(this.selAbs - this.firstAbs, 0), this.viewCount - 1);
+  }
+
+  get selected(): MessageRecord | undefined {
+    const i = this.selectedIndex;
+    return i < 0 ? undefined : this.filteredRing.at(i);
+  }
+
+  /** The rows the traffic pane shows: only these are rendered. */
+  visibleRows(rows = this.viewport.trafficRows): { rows: MessageRecord[]; first: number; selected: number } {
+    const count = this.viewCount;
+    const sel = this.selectedIndex;
+    let top = Math.max(0, this.topAbs - this.firstAbs);
+    if (sel >= 0 && sel < top) top = sel;
+    if (sel >= top + rows) top = sel - rows + 1;
+    top = Math.max(0, Math.min(top, Math.max(0, count - rows)));
+    this.topAbs = top + this.firstAbs;
+    const out: MessageRecord[] = [];
+    for (let i = top; i < Math.min(count, top + rows); i++) out.push(this.filteredRing.at(i)!);
+    return { rows: out, first: top, selected: sel };
+  }
+
+  /** The other half of a CALL/answer pair, if it is still in the buffer. */
+  partnerOf(r: MessageRecord): MessageRecord | undefined {
+    const wantCall = r.kind !== 'CALL';
+    for (let i = this.records.length - 1; i >= 0; i--) {
+      const o = this.records.at(i)!;
+      if (o === r || o.sessionId !== r.sessionId || o.messageId !== r.messageId) continue;
+      if (wantCall ? o.kind === 'CALL' : o.kind === 'CALLRESULT' || o.kind === 'CALLERROR') return o;
+    }
+    return undefined;
+  }
+
+  // ---- commands -----------------------------------------------------------------------------------
+
+  setViewport(v: Viewport): void {
+    if (v.trafficRows === this.viewport.trafficRows && v.stationRows === this.viewport.stationRows && v.detailRows === this.viewport.detailRows) return;
+    this.viewport = v;
+    this.changed(true);
+  }
+
+  private selectEnd(): void {
+    this.selAbs = this.endAbs - 1;
+  }
+
+  /** Move the cursor of the focused list by `delta` rows (negative = up). */
+  move(delta: number): void {
+    if (this.screen === 'rules') {
+      this.ruleCursor = clamp(this.ruleCursor + delta, 0, (this.rules?.length ?? 1) - 1);
+    } else if (this.screen === 'kpis') {
+      this.kpiCursor = clamp(this.kpiCursor + delta, 0, Math.max(0, this.kpiFigures().length - 1));
+    } else if (this.focus === 'stations') {
+      this.stationCursor = clamp(this.stationCursor + delta, 0, Math.max(0, this.stations.size - 1));
+    } else if (this.focus === 'detail' || this.detailZoom) {
+      this.detailScroll = Math.max(0, this.detailScroll + delta);
+    } else {
+      if (this.viewCount === 0) return;
+      const idx = clamp((this.selectedIndex < 0 ? this.viewCount - 1 : this.selectedIndex) + delta, 0, this.viewCount - 1);
+      this.selAbs = this.firstAbs + idx;
+      this.detailScroll = 0;
+      // Moving off the newest frame stops following, as in `less +F`; reaching it again resumes.
+      this.follow = idx === this.viewCount - 1 && !this.paused;
+    }
+    this.changed(true);
+  }
+
+  page(direction: 1 | -1): void {
+    const rows = this.focus === 'detail' || this.detailZoom ? this.viewport.detailRows : this.viewport.trafficRows;
+    this.move(direction * Math.max(1, rows - 1));
+  }
+
+  home(): void {
+    this.move(-Number.MAX_SAFE_INTEGER / 2);
+  }
+
+  end(): void {
+    this.move(Number.MAX_SAFE_INTEGER / 2);
+  }
+
+  toggleFollow(): void {
+    // While paused, f means "resume and go to the newest", never "stop following".
+    this.follow = this.paused ? true : !this.follow;
+    this.paused = false;
+    if (this.follow) this.selectEnd();
+    this.changed(true);
+  }
+
+  togglePause(): void {
+    this.paused = !this.paused;
+    if (this.paused) {
+      this.pausedEnd = this.filteredRing.pushed;
+    } else if (this.follow) {
+      this.selectEnd();
+    }
+    this.changed(true);
+  }
+
+  cycleFocus(step: 1 | -1): void {
+    const panes: Pane[] = ['stations', 'traffic', 'detail'];
+    this.focus = panes[(panes.indexOf(this.focus) + step + panes.length) % panes.length]!;
+    this.changed(true);
+  }
+
+  setScreen(screen: Screen): void {
+    this.screen = screen;
+    this.showHelp = false;
+    this.changed(true);
+  }
+
+  toggleHelp(): void {
+    this.showHelp = !this.showHelp;
+    this.changed(true);
+  }
+
+  toggleZoom(): void {
+    this.detailZoom = !this.detailZoom;
+    this.detailScroll = 0;
+    this.changed(true);
+  }
+
+  /** Escape: close what is open, innermost first. Returns false when there was nothing to close. */
+  back(): boolean {
+    if (this.showHelp) this.showHelp = false;
+    else if (this.detailZoom) this.detailZoom = false;
+    else if (this.screen !== 'live') this.screen = 'live';
+    else if (!this.filter.empty) this.applyFilter('');
+    else return false;
+    this.changed(true);
+    return true;
+  }
+
+  /** Apply filter text; returns the parse error, or '' when it applied. */
+  applyFilter(text: string): string {
+    const parsed = parseFilter(text);
+    if (!parsed.ok) {
+      this.filterError = parsed.error;
+      this.changed(true);
+      return parsed.error;
+    }
+    const keep = this.selected;
+    this.filterError = '';
+    this.filter = parsed.filter;
+    this.filteredRing = new RingBuffer(this.records.capacity);
+    for (const r of this.records) if (parsed.filter.matchRecord(r)) this.filteredRing.push(r);
+    this.pausedEnd = this.filteredRing.pushed;
+    // Stay on the same frame when the new filter still shows it; else follow the newest.
+    let idx = -1;
+    if (keep && !this.follow) for (let i = 0; i < this.filteredRing.length && idx < 0; i++) if (this.filteredRing.at(i) === keep) idx = i;
+    if (idx >= 0) this.selAbs = idx;
+    else this.selectEnd();
+    this.changed(true);
+    return '';
+  }
+
+  startFilterEdit(): void {
+    this.editingFilter = true;
+    this.filterBeforeEdit = this.filter.text;
+    this.filterDraft = this.filter.text;
+    this.filterError = '';
+    this.changed(true);
+  }
+
+  /** The draft changed: apply it when it parses, so the list narrows as you type. */
+  editFilter(draft: string): void {
+    this.filterDraft = draft;
+    const parsed = parseFilter(draft);
+    if (parsed.ok) this.applyFilter(draft);
+    else this.filterError = parsed.error;
+    this.changed(true);
+  }
+
+  endFilterEdit(accept: boolean): void {
+    if (!accept) this.applyFilter(this.filterBeforeEdit);
+    else if (this.filterError) return this.changed(true); // an invalid draft stays open for fixing
+    this.editingFilter = false;
+    this.changed(true);
+  }
+
+  /** Narrow the traffic to the station under the stations cursor (enter in the stations pane). */
+  filterOnStation(): void {
+    const row = this.stationList()[this.stationCursor];
+    if (!row) return;
+    this.applyFilter(`station:${row.info.identity}`);
+    this.focus = 'traffic';
+    this.changed(true);
+  }
+
+  /** Jump to the other half of the selected CALL/answer pair. */
+  gotoPartner(): void {
+    const r = this.selected;
+    const p = r && this.partnerOf(r);
+    if (!p) {
+      this.flash = r ? 'its partner is not in the buffer or not in the filter' : '';
+      return this.changed(true);
+    }
+    for (let i = 0; i < this.viewCount; i++) {
+      if (this.filteredRing.at(i) === p) {
+        this.selAbs = this.firstAbs + i;
+        this.follow = false;
+        this.detailScroll = 0;
+        return this.changed(true);
+      }
+    }
+    this.flash = 'its partner is hidden by the filter';
+    this.changed(true);
+  }
+
+  clearTraffic(): void {
+    this.records.clear();
+    this.filteredRing = new RingBuffer(this.records.capacity);
+    this.selAbs = -1;
+    this.topAbs = 0;
+    this.pausedEnd = 0;
+    this.missed = 0;
+    this.changed(true);
+  }
+
+  selectedRule(): RuleView | undefined {
+    return this.rules?.[this.ruleCursor];
+  }
+
+  setFlash(text: string): void {
+    this.flash = text;
+    this.changed(true);
+  }
+}
+
+const clamp = (v: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, v));
