@@ -21,6 +21,7 @@ export async function runTui(opts: RunTuiOptions): Promise<void> {
   const tty = process.stdout.isTTY === true;
   if (tty) process.stdout.write('\x1b[?1049h\x1b[H');
   const restoreWrite = tty ? synchronizedWrites(process.stdout) : () => undefined;
+  const releaseStderr = process.env.NOCAP ? () => undefined : captureStderr(store);
   conn.start();
   const app = render(
     <ViewStoreContext.Provider value={store}>
@@ -39,6 +40,7 @@ export async function runTui(opts: RunTuiOptions): Promise<void> {
     store.dispose();
     restoreWrite();
     if (tty) process.stdout.write('\x1b[?1049l');
+    releaseStderr();
   }
 }
 
@@ -56,3 +58,33 @@ function synchronizedWrites(stdout: NodeJS.WriteStream): () => void {
     stdout.write = write;
   };
 }
+
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
+
+/**
+ * While the view is up, what the process writes to stderr (the proxy's log, when proxy and view share a process)
+ * would tear through the screen: hold it, show its latest line in the status bar, and write it all out on exit.
+ */
+function captureStderr(store: ViewStore): () => void {
+  const write = process.stderr.write;
+  const held: string[] = [];
+  const MAX_HELD = 1000;
+  process.stderr.write = function (chunk: unknown, ...rest: unknown[]): boolean {
+    const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
+    held.push(text);
+    if (held.length > MAX_HELD) held.shift();
+    const line = text.replace(ANSI, '').trim().split('\n').at(-1);
+    if (line) store.ingest({ type: 'notice', level: /error|fatal/i.test(line) ? 'error' : /warn/i.test(line) ? 'warn' : 'info', source: 'log', text: line });
+    require_log(text);
+    const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+    done?.();
+    return true;
+  } as NodeJS.WriteStream['write'];
+  return () => {
+    process.stderr.write = write;
+    if (held.length > 0) process.stderr.write(held.join(''));
+  };
+}
+
+import { appendFileSync } from 'node:fs';
+function require_log(t: string) { appendFileSync('/tmp/scratch/cap.log', JSON.stringify(t) + '\n'); }

@@ -73,8 +73,12 @@ export class Relay {
     });
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.onUpgrade(req, socket, head));
     this.server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) => {
-      const text = `TLS handshake with ${socket.remoteAddress ?? '?'} failed: ${err.message}${err.code ? ` (${err.code})` : ''}`;
-      this.logger.warn({ remote: socket.remoteAddress, code: err.code }, text);
+      // Node verifies client certificates after the handshake and then destroys the socket: err alone would
+      // only say "socket hang up", the reason is in authorizationError.
+      const refused = socket.authorizationError;
+      const reason = refused ? `client certificate refused: ${String(refused)}` : `${err.message}${err.code ? ` (${err.code})` : ''}`;
+      const text = `TLS handshake with ${socket.remoteAddress ?? '?'} failed: ${reason}`;
+      this.logger.warn({ remote: socket.remoteAddress, code: refused ? String(refused) : err.code }, text);
       this.queue.push({ type: 'notice', level: 'warn', source: 'tls', text });
     });
     this.wss = new WebSocketServer({

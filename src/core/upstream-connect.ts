@@ -60,10 +60,16 @@ export function connectUpstream(req: UpstreamRequest, abort: AbortSignal): Promi
     ws.once('error', (err: NodeJS.ErrnoException) => {
       ws.terminate();
       const timedOut = /timed out|timeout/i.test(err.message);
+      // A CSMS that answered but whose TLS failed is not "unreachable": say which it was.
+      const tlsFailed = err.code?.startsWith('ERR_TLS') || /certificate|ssl|tls/i.test(err.message);
       settle({
         ok: false,
         status: timedOut ? 504 : 502,
-        reason: timedOut ? `CSMS at ${req.url} did not answer within ${req.timeoutMs} ms` : `CSMS at ${req.url} unreachable: ${describe(err)}`,
+        reason: timedOut
+          ? `CSMS at ${req.url} did not answer within ${req.timeoutMs} ms`
+          : tlsFailed
+            ? `TLS with the CSMS at ${req.url} failed: ${describe(err)}`
+            : `CSMS at ${req.url} unreachable: ${describe(err)}`,
         headers: {},
       });
     });

@@ -2,7 +2,8 @@
 import type { CertifiedProfile } from './profile-types.js';
 import { CERTIFIED_KPIS } from './profile-types.js';
 
-const fig = (v: number | null | undefined): string => (v === null || v === undefined ? '-' : String(v));
+// Two decimals, as certificates print them.
+const fig = (v: number | null | undefined): string => (v === null || v === undefined ? '-' : v.toFixed(2));
 
 export function formatProfileTable(p: CertifiedProfile): string {
   const lines: string[] = [];
@@ -23,10 +24,10 @@ export function formatProfileTable(p: CertifiedProfile): string {
   kv('cipher suites', p.cipherSuites?.join(' '));
   lines.push('', 'profiles');
   for (const [k, v] of Object.entries({ ...p.profiles, ...p.extensions })) lines.push(`  ${k.padEnd(38)} ${v}`);
-  lines.push('', `kpis (s)${' '.repeat(24)}declared      min      max      avg`);
+  lines.push('', `${'kpis (s)'.padEnd(30)}${['declared', 'min', 'max', 'avg'].map((h) => h.padStart(9)).join('')}`);
   for (const k of CERTIFIED_KPIS) {
     const f = p.kpis?.[k];
-    lines.push(`  ${k.padEnd(28)} ${[f?.declaredMaxS, f?.minS, f?.maxS, f?.avgS].map((v) => fig(v).padStart(8)).join(' ')}`);
+    lines.push(`  ${k.padEnd(28)}${[f?.declaredMaxS, f?.minS, f?.maxS, f?.avgS].map((v) => fig(v).padStart(9)).join('')}`);
   }
   if (p.settings && Object.keys(p.settings).length > 0) {
     lines.push('', 'settings');

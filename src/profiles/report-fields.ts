@@ -3,7 +3,7 @@
  * Every function here is small and pure over lines or tables, so each is tested on its own.
  */
 import type { OcppVersion } from '../core/types.js';
-import type { CertifiedKpi, ConnectorRow, FeatureRow, HardwareRow, KpiFigures, SettingValue } from './profile-types.js';
+import { CERTIFIED_KPIS, type CertifiedKpi, type ConnectorRow, type FeatureRow, type HardwareRow, type KpiFigures, type SettingValue } from './profile-types.js';
 import { columnOf, idRows, type Table } from './report-tables.js';
 
 const norm = (s: string): string => s.trim().replace(/:$/, '').replace(/\s+/g, ' ').toLowerCase();
@@ -184,8 +184,9 @@ export function secondsOf(text: string | undefined, unit = 'seconds'): number | 
 }
 
 /** The two performance tables: declared maxima ("Name | Max Value | Unit | ...") and measured ("Name | Min | Max | Average | Unit"). */
-export function kpiFigures(tables: readonly Table[]): Record<CertifiedKpi, KpiFigures> | undefined {
-  const out = {} as Record<CertifiedKpi, KpiFigures>;
+export function kpiFigures(tables: readonly Table[]): Record<CertifiedKpi, KpiFigures | null> | undefined {
+  // Every KPI is present: null when the report gives no row for it at all.
+  const out = Object.fromEntries(CERTIFIED_KPIS.map((k) => [k, null])) as Record<CertifiedKpi, KpiFigures | null>;
   const get = (k: CertifiedKpi): KpiFigures => (out[k] ??= { declaredMaxS: null, minS: null, maxS: null, avgS: null });
   let seen = false;
   for (const t of tables) {

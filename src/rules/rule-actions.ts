@@ -32,9 +32,10 @@ export interface StepCtx {
   /** Working copy of the payload; `dirty` once an edit touched it. */
   payload: unknown;
   dirty: boolean;
-  /** Delay this rule added so far: what it sends later follows the held frame. */
-  delayMs: number;
 }
+
+/** Delay held on the frame so far (by this rule and the ones before it): what a rule sends follows the held frame. */
+const held = (c: StepCtx): number => c.msg.ruleDelayMs;
 
 export type Step = (c: StepCtx) => void;
 
@@ -112,7 +113,6 @@ export function compileStep(a: RuleActionDef): Step {
       // Jitter is drawn even when 0 would do, so adding jitter later never shifts other draws.
       const d = jitter ? Math.max(0, Math.round(ms + (c.env.random() * 2 - 1) * jitter)) : ms;
       c.msg.delay(d, c.ruleId);
-      c.delayMs += d;
     };
   }
   if ('drop' in a) {
@@ -132,7 +132,7 @@ export function compileStep(a: RuleActionDef): Step {
       if (frame.type === 2) c.env.swallowExtraAnswers(session, dir, frame.id, count, ruleId);
       // Copies follow the original: scheduled after it was written (or after the delay that holds it).
       for (let i = 1; i <= count; i++) {
-        c.env.later(session, 0, () => session.inject(dir, frame, { origin: 'rule', by: ruleId, delayMs: c.delayMs + gap * i || undefined }));
+        c.env.later(session, 0, () => session.inject(dir, frame, { origin: 'rule', by: ruleId, delayMs: held(c) + gap * i || undefined }));
       }
     };
   }
@@ -144,7 +144,7 @@ export function compileStep(a: RuleActionDef): Step {
       const frame: OcppFrame = ans.error
         ? { type: 4, id: call.id, code: ans.error.code, description: ans.error.description ?? '', details: structuredClone(ans.error.details ?? {}) }
         : { type: 3, id: call.id, payload: structuredClone(ans.payload ?? {}) };
-      c.session.inject(opposite(c.msg.direction), frame, { origin: 'rule', by: c.ruleId, delayMs: c.delayMs || undefined });
+      c.session.inject(opposite(c.msg.direction), frame, { origin: 'rule', by: c.ruleId, delayMs: held(c) || undefined });
       c.msg.drop(c.ruleId, `answered by rule ${c.ruleId} instead of forwarding`);
     };
   }
@@ -153,13 +153,13 @@ export function compileStep(a: RuleActionDef): Step {
     return (c) => {
       const { session, ruleId } = c;
       const frame: OcppFrame = { type: 2, id: randomUUID(), action: spec.action, payload: structuredClone(spec.payload ?? {}) };
-      const delayMs = c.delayMs + (spec.delayMs ?? 0);
-      // Scheduled after the triggering frame, so e.g. a TriggerMessage follows the BootNotification answer.
+      // Scheduled after the triggering frame (and whatever delay holds it, read once all rules ran), so e.g.
+      // a TriggerMessage follows the BootNotification answer.
       c.env.later(session, 0, () =>
         session.inject(towardOf(spec.toward), frame, {
           origin: 'rule',
           by: ruleId,
-          delayMs: delayMs || undefined,
+          delayMs: held(c) + (spec.delayMs ?? 0) || undefined,
           onAnswer: (answer) => c.env.injectedAnswer(ruleId, session, answer),
         }),
       );
@@ -170,11 +170,13 @@ export function compileStep(a: RuleActionDef): Step {
     return (c) => {
       const { session, ruleId } = c;
       if (!d.afterForward) c.msg.drop(ruleId, `connection ${d.reset ? 'reset' : 'closed'} by rule ${ruleId}`);
-      // Closed from a timer, never inside the relay's hook: the frame (when forwarded) goes out first.
-      c.env.later(session, c.delayMs, () => {
+      const close = (): void => {
         if (d.reset) session.terminate(ruleId);
         else session.close(d.code ?? 1000, d.reason ?? `closed by rule ${ruleId}`, ruleId);
-      });
+      };
+      // Closed from a timer, never inside the relay's hook, once every rule ran: the frame (when forwarded)
+      // goes out first, after whatever delay holds it.
+      c.env.later(session, 0, () => c.env.later(session, held(c), close));
     };
   }
   const m = typeof a.malformed === 'string' ? { preset: a.malformed } : a.malformed;
@@ -182,7 +184,7 @@ export function compileStep(a: RuleActionDef): Step {
     flush(c);
     const text = m.text ?? malformedText(m.preset!, c.msg.text);
     if (m.replace === false) {
-      c.session.inject(c.msg.direction, text, { origin: 'rule', by: c.ruleId, delayMs: c.delayMs || undefined });
+      c.session.inject(c.msg.direction, text, { origin: 'rule', by: c.ruleId, delayMs: held(c) || undefined });
     } else {
       c.msg.replaceText(text, c.ruleId);
     }
@@ -192,5 +194,5 @@ export function compileStep(a: RuleActionDef): Step {
 /** Start a rule's run on a frame: the working copy of its payload. */
 export function startCtx(ruleId: string, msg: RelayMessage, session: Session, env: StepEnv): StepCtx {
   const frame = msg.frame;
-  return { ruleId, msg, session, env, payload: frame ? structuredClone(payloadOf(frame)) : undefined, dirty: false, delayMs: 0 };
+  return { ruleId, msg, session, env, payload: frame ? structuredClone(payloadOf(frame)) : undefined, dirty: false };
 }

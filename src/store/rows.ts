@@ -178,10 +178,12 @@ export class CallTracker {
     this.expire(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
   }
 
+  /** Up to `max` CALLs called before `olderThan`; the map is bounded, so a full scan stays cheap. */
   private expire(olderThan: number, max: number): void {
     let n = 0;
     for (const [key, call] of this.open) {
-      if (n >= max || call.calledAt >= olderThan) break;
+      if (n >= max) break;
+      if (call.calledAt >= olderThan) continue;
       this.open.delete(key);
       this.emit(this.timeoutRow(call));
       n++;

@@ -53,6 +53,7 @@ export function createStoreAddon(opts: StoreAddonOptions = {}): StoreAddon {
   let ctx: AddonContext | undefined;
   let sweep: NodeJS.Timeout | undefined;
   let lastSeq = 0;
+  let warnedTtl = false;
   // The store's own sequence: relay seqs restart with each process, this one keeps increasing across restarts.
   const nextSeq = (): number => (lastSeq = Math.max(lastSeq + 1, Date.now() * 1000));
 
@@ -103,7 +104,12 @@ export function createStoreAddon(opts: StoreAddonOptions = {}): StoreAddon {
         batchRows: Math.max(1, opts.batchRows ?? STORE_DEFAULTS.batchRows),
         flushMs: Math.max(10, opts.flushMs ?? STORE_DEFAULTS.flushMs),
         prepare: async () => {
-          await migrate(be, capsOf(await be.version()), opts.retentionDays);
+          const caps = capsOf(await be.version());
+          if (opts.retentionDays && !caps.ttl && !warnedTtl) {
+            warnedTtl = true;
+            c.logger.warn(`store: ${be.where} runs ClickHouse ${caps.version}, which has no TTL: --store-retention is not applied`);
+          }
+          await migrate(be, caps, opts.retentionDays);
         },
         onStateChange: (state, text) => c.publish({ type: 'notice', level: state === 'down' ? 'error' : 'info', source: 'store', text }),
       });

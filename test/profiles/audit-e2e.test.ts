@@ -7,6 +7,8 @@
  * - E2E-MID answers in 300 ms, certified max edited to 0.10 s, declared 8 s    → slower_than_certified;
  * - E2E-SLOW answers in 300 ms, declared max edited to 0.10 s                  → exceeds_declared_max (an error).
  * E2E-SLOW also gets a SetChargingProfile (Smart Charging is "Not Tested") and reports a connector 3 (it has 2).
+ * One OCPP 2.0.1 station, E2E-HYC, bound by its BootNotification to the HYC 200 US family member's profile (2 EVSEs,
+ * ItemsPerMessageGetVariables edited to 2): it reports EVSE 3 and gets a GetVariables of 3 items.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,6 +23,7 @@ import { createKpiAddon } from '../../src/kpi/index.js';
 import { createStoreAddon, type StoreAddon } from '../../src/store/index.js';
 import { createControlAddon } from '../../src/control/control-server.js';
 import { importReport } from '../../src/profiles/report-import.js';
+import { memberProfile } from '../../src/profiles/family-member.js';
 import { auditFromStore } from '../../src/profiles/audit-command.js';
 import { auditExitCode } from '../../src/profiles/audit-engine.js';
 import type { AuditReport } from '../../src/profiles/audit-types.js';
@@ -29,6 +32,7 @@ import { connectStation, startCsms, type TestCsms } from '../support/ocpp-peers.
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const city = importReport(readFileSync(join(root, '../shared/certificates/citycharge-2.1-ocpp16.txt'), 'utf8'));
+const hyc200us = memberProfile(importReport(readFileSync(join(root, '../shared/certificates/alpitronic-hyc400-ocpp201-family.txt'), 'utf8')), 'Hypercharger HYC 200 US')!;
 const DELAY_MS = 300;
 const CALLS = 4;
 
@@ -51,12 +55,18 @@ before(async () => {
   writeProfile('fast', {});
   writeProfile('mid', { maxS: 0.1 });
   writeProfile('slow', { declaredMaxS: 0.1 });
+  writeFileSync(join(dir, 'hyc200us.json'), JSON.stringify({ ...hyc200us, settings: { ...hyc200us.settings, ItemsPerMessageGetVariables: 2 } }));
   writeFileSync(
     join(dir, 'bindings.yaml'),
-    ['- profile: fast.json', '  stations: [E2E-FAST]', '- profile: mid.json', '  stations: [E2E-MID]', '- profile: slow.json', '  match: {vendor: "slow*"}'].join('\n'),
+    [
+      '- profile: fast.json', '  stations: [E2E-FAST]',
+      '- profile: mid.json', '  stations: [E2E-MID]',
+      '- profile: slow.json', '  match: {vendor: "slow*"}',
+      '- profile: hyc200us.json', '  match: {vendor: alpitronic, model: "HYC 200*", firmware: "hyc_v3.*"}',
+    ].join('\n'),
   );
 
-  csms = await startCsms({ protocols: ['ocpp1.6'] });
+  csms = await startCsms({ protocols: ['ocpp1.6', 'ocpp2.0.1'] });
   store = createStoreAddon({ dataDir, flushMs: 50 });
   // The control API lets `audit` read the store while this proxy holds the chDB folder.
   relay = await startRelay({ upstream: csms.url, dataDir, addons: [createKpiAddon(), store, createControlAddon({ dataDir })] });
@@ -85,13 +95,31 @@ before(async () => {
       });
     }
   }
+  const hyc = await connectStation({
+    url: `${relay.url}/ocpp`,
+    identity: 'E2E-HYC',
+    protocols: ['ocpp2.0.1'],
+    handlers: {
+      GetVariables: (p) => ({
+        getVariableResult: (p.getVariableData as Array<{ component: object; variable: object }>).map((d) => ({ ...d, attributeStatus: 'UnknownVariable' })),
+      }),
+    },
+  });
+  stations.push(hyc);
+  await hyc.call('BootNotification', { reason: 'PowerUp', chargingStation: { vendorName: 'Alpitronic', model: 'HYC 200 US', firmwareVersion: 'hyc_v3.0.0' } });
+  const hycServer = await csms.waitForClient('E2E-HYC');
+  await hyc.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Available', evseId: 3, connectorId: 1 });
+  const item = (name: string) => ({ component: { name: 'OCPPCommCtrlr' }, variable: { name } });
+  for (let i = 0; i < CALLS - 1; i++) await hycServer.call('GetVariables', { getVariableData: [item('HeartbeatInterval')] });
+  await hycServer.call('GetVariables', { getVariableData: [item('HeartbeatInterval'), item('WebSocketPingInterval'), item('OfflineThreshold')] });
+
   // KPI samples and frames reach the store off the relay path: wait for them.
   const deadline = Date.now() + 10_000;
   for (;;) {
     await store.flush();
     report = await auditFromStore({ bindings: join(dir, 'bindings.yaml') }, store.reader());
     const counted = report.stations.map((s) => s.kpis.find((k) => k.kpi === 'response_time')?.field?.count ?? 0);
-    if ((report.stations.length === 3 && counted.every((c) => c >= CALLS)) || Date.now() > deadline) break;
+    if ((report.stations.length === 4 && counted.every((c) => c >= CALLS)) || Date.now() > deadline) break;
     await sleep(100);
   }
 });
@@ -146,6 +174,18 @@ test('findings from the recorded traffic', () => {
   assert.equal(auditExitCode(report), 2);
 });
 
+test('2.0.1: a family member\'s hardware and settings against real frames', () => {
+  const st = stationOf('E2E-HYC');
+  assert.equal(st.profile?.file, join(dir, 'hyc200us.json'), 'bound by vendor, model and firmware');
+  assert.equal(st.kpis[0]!.verdict, 'within_certified');
+  const by = (code: string) => st.findings.filter((f) => f.code === code);
+  assert.deepEqual(st.findings.map((f) => `${f.level}:${f.code}`).sort(), ['error:evse_out_of_range', 'error:message_limit_exceeded', 'error:security_profile_not_certified']);
+  assert.match(by('evse_out_of_range')[0]!.message, /^StatusNotification from the station names EVSE 3; certified hardware has 2 EVSE/);
+  assert.equal(by('message_limit_exceeded')[0]!.message, 'GetVariables with 3 items; certified ItemsPerMessageGetVariables is 2');
+  // Plain ws (security profile 0): 2.0.1 certifies profiles 1-3 only.
+  assert.equal(by('security_profile_not_certified')[0]!.message, 'session at security profile 0; certified: 1, 2, 3');
+});
+
 /** The CLI in a child process, without blocking this one (the proxy under test answers its control API). */
 const audit = (...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> =>
   new Promise((resolve) => {
@@ -158,6 +198,7 @@ const audit = (...args: string[]): Promise<{ status: number; stdout: string; std
 const verdicts = (r: AuditReport) => r.stations.map((s) => [s.station, s.kpis[0]!.verdict]);
 const EXPECTED = [
   ['E2E-FAST', 'within_certified'],
+  ['E2E-HYC', 'within_certified'],
   ['E2E-MID', 'slower_than_certified'],
   ['E2E-SLOW', 'exceeds_declared_max'],
 ];

@@ -81,5 +81,5 @@ test('CLI: profile import --out writes a profile that profile check accepts; err
   const table = await importCommand(certDir + 'citycharge-2.1-ocpp16.txt', { format: 'table' });
   assert.match(table.text, /certificate\s+OCA\.0016\.1127\.CS/);
   assert.match(table.text, /Smart Charging\s+Not Tested/);
-  assert.match(table.text, /response_time\s+8\s+0\.05\s+1\s+0\.09/);
+  assert.match(table.text, /response_time\s+8\.00\s+0\.05\s+1\.00\s+0\.09/);
 });

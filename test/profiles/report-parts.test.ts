@@ -100,12 +100,13 @@ test('"not measurable" KPI figures become null, not zero', () => {
   assert.equal(p.kpis?.remote_stop_end?.maxS, 0.23);
   const direct = kpiFigures(readTables(['Name\tMin Value\tMax Value\tAverage Value\tUnit', 'OCPP response time\tnot measurable\t\t-\tseconds'], 'tab'));
   assert.deepEqual(direct?.response_time, { declaredMaxS: null, minS: null, maxS: null, avgS: null });
+  assert.equal(direct?.remote_stop_end, null, 'a KPI the report gives no row for');
 });
 
 test('Windows line ends and form-feed page breaks read the same', () => {
   const text = read('xcharge-c6-ocpp16-security.txt');
   const p1 = importReport(text);
-  const p2 = importReport(text.replace(/\n\nHardware Feature Set/, '\n\f\nHardware Feature Set').replace(/\n/g, '\r\n'));
+  const p2 = importReport(text.replace(/\n\nHardware Feature Set/, '\n\n\fHardware Feature Set').replace(/\n/g, '\r\n'));
   assert.deepEqual(p2, p1);
 });
 

@@ -289,3 +289,38 @@ test('malformed replaces a frame with broken text, or sends it before the frame'
     await h.close();
   }
 });
+
+test('a delay before answer, inject or disconnect holds what they send too', async () => {
+  const h = await startHarness({
+    files: rulesYaml(`
+  - id: late-answer
+    match: { direction: to-csms, type: CALL, action: Heartbeat }
+    actions:
+      - delay: 300
+      - answer: { payload: { currentTime: "2001-02-03T04:05:06.000Z" } }
+  - id: late-close
+    match: { direction: to-csms, type: CALL, action: Authorize }
+    actions:
+      - delay: 300
+      - disconnect: { code: 4002, reason: later }
+`),
+  });
+  try {
+    const cp = await h.station('CP-1');
+    let t0 = performance.now();
+    assert.deepEqual(await cp.call('Heartbeat', {}), { currentTime: '2001-02-03T04:05:06.000Z' });
+    assert.ok(performance.now() - t0 >= 290, 'the answer waited for the delay');
+    await waitFor(() => h.records.some((r) => r.origin === 'rule'), 'the made answer');
+    assert.equal(h.records.find((r) => r.origin === 'rule')!.ruleDelayMs, 300);
+
+    const closed = once(cp, 'close');
+    t0 = performance.now();
+    cp.call('Authorize', { idTag: 'T' }).catch(() => undefined);
+    const [info] = (await closed) as [{ code: number }];
+    assert.equal(info.code, 4002);
+    assert.ok(performance.now() - t0 >= 290, 'the close waited for the delay');
+    assert.equal(h.csms.received.length, 0);
+  } finally {
+    await h.close();
+  }
+});

@@ -75,7 +75,7 @@ describe('live view in a terminal', { skip: hasTmux ? false : 'tmux is not insta
     }
   };
   const type = (text: string): void => void tmux('send-keys', '-t', session, '-l', text);
-  const waitScreen = async (what: string, ok: (s: string) => boolean, timeoutMs = 15_000): Promise<string> => {
+  const waitScreen = async (what: string, ok: (s: string) => boolean, timeoutMs = 30_000): Promise<string> => {
     const deadline = Date.now() + timeoutMs;
     let s = '';
     for (;;) {
@@ -142,7 +142,12 @@ describe('live view in a terminal', { skip: hasTmux ? false : 'tmux is not insta
   });
 
   test('stations appear and frames scroll', async () => {
-    const s = await waitScreen('the three stations, live', (x) => x.includes('● live') && /CP-A\s+1\.6/.test(x) && /CP-B\s+2\.0\.1/.test(x) && x.includes('CP-RAW'));
+    // The first screen waits for the program to start (tsx compiles it on a cold cache: slow on a busy machine).
+    const s = await waitScreen(
+      'the three stations, live',
+      (x) => x.includes('● live') && /CP-A\s+1\.6/.test(x) && /CP-B\s+2\.0\.1/.test(x) && x.includes('CP-RAW'),
+      60_000,
+    );
     assert.match(s, /stations 3/);
     const count = (x: string): number => Number(/Traffic (\d+)/.exec(x)?.[1] ?? 0);
     const first = count(await waitScreen('heartbeats', (x) => trafficOf(x).includes('Heartbeat')));
