@@ -21,7 +21,7 @@ export async function runTui(opts: RunTuiOptions): Promise<void> {
   const tty = process.stdout.isTTY === true;
   if (tty) process.stdout.write('\x1b[?1049h\x1b[H');
   const restoreWrite = tty ? synchronizedWrites(process.stdout) : () => undefined;
-  const releaseStderr = process.env.NOCAP ? () => undefined : captureStderr(store);
+  const releaseStderr = captureStderr(store);
   conn.start();
   const app = render(
     <ViewStoreContext.Provider value={store}>
@@ -73,9 +73,12 @@ function captureStderr(store: ViewStore): () => void {
     const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
     held.push(text);
     if (held.length > MAX_HELD) held.shift();
-    const line = text.replace(ANSI, '').trim().split('\n').at(-1);
-    if (line) store.ingest({ type: 'notice', level: /error|fatal/i.test(line) ? 'error' : /warn/i.test(line) ? 'warn' : 'info', source: 'log', text: line });
-    require_log(text);
+    // The first line of a log entry says what happened; shown on the next turn, never inside someone's write.
+    const line = text.replace(ANSI, '').split('\n').find((l) => l.trim() !== '')?.trim();
+    if (line) {
+      const level = /error|fatal/i.test(line) ? 'error' : /warn/i.test(line) ? 'warn' : 'info';
+      setImmediate(() => store.ingest({ type: 'notice', level, source: 'log', text: line }));
+    }
     const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
     done?.();
     return true;
@@ -85,6 +88,3 @@ function captureStderr(store: ViewStore): () => void {
     if (held.length > 0) process.stderr.write(held.join(''));
   };
 }
-
-import { appendFileSync } from 'node:fs';
-function require_log(t: string) { appendFileSync('/tmp/scratch/cap.log', JSON.stringify(t) + '\n'); }

@@ -114,6 +114,7 @@ export class ViewStore {
   ruleCursor = 0;
   kpiCursor = 0;
   detailScroll = 0;
+  helpScroll = 0;
   detailZoom = false;
   showHelp = false;
   viewport: Viewport = { trafficRows: 10, stationRows: 4, detailRows: 8 };
@@ -307,7 +308,9 @@ export class ViewStore {
 
   /** Move the cursor of the focused list by `delta` rows (negative = up). */
   move(delta: number): void {
-    if (this.screen === 'rules') {
+    if (this.showHelp) {
+      this.helpScroll = Math.max(0, this.helpScroll + delta);
+    } else if (this.screen === 'rules') {
       this.ruleCursor = clamp(this.ruleCursor + delta, 0, (this.rules?.length ?? 1) - 1);
     } else if (this.screen === 'kpis') {
       this.kpiCursor = clamp(this.kpiCursor + delta, 0, Math.max(0, this.kpiFigures().length - 1));
@@ -371,6 +374,7 @@ export class ViewStore {
 
   toggleHelp(): void {
     this.showHelp = !this.showHelp;
+    this.helpScroll = 0;
     this.changed(true);
   }
 

@@ -40,6 +40,8 @@ export interface InjectOptions {
   onAnswer?: (answer: OcppFrame) => void;
   /** Delay before the frame is written (ms), counted as added on purpose. */
   delayMs?: number;
+  /** For an answer to a CALL the proxy kept from its receiver: that CALL's action, for the record. */
+  action?: string;
 }
 
 /** A session as addons see it: its facts, plus what they may do to it. */

@@ -251,6 +251,8 @@ export class RelaySession implements Session {
 
   private track(msg: RelayMessage, id: string, action: string, payload: unknown, sentMono: number): void {
     const pending = this.pendingCalls[msg.direction];
+    // A CALL sent twice under one id (a duplicating rule, a retrying peer) is timed from its first copy.
+    if (pending.has(id)) return;
     if (pending.size >= MAX_PENDING) pending.delete(pending.keys().next().value!);
     pending.set(id, {
       id,
@@ -295,6 +297,9 @@ export class RelaySession implements Session {
         pending.delete(parsed.frame.id);
         msg.call = call;
         msg.action = call.action;
+      } else {
+        // Answering a CALL that was never written (a rule or enforce answering in the peer's name).
+        msg.action = opts.action;
       }
     }
     msg.onAnswer = opts.onAnswer;

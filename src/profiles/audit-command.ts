@@ -1,6 +1,5 @@
 /** `ocpp-mitm audit`: the store's KPIs, frames and sessions against each station's certified profile. */
 import { InvalidArgumentError, type Command } from 'commander';
-import picomatch from 'picomatch';
 import { parseTimeMicros } from '../store/duration.js';
 import { openStoreReader, type FrameRow, type OpenStoreReaderOptions, type StoreReader } from '../store/store-reader.js';
 import { createResolver, loadBindings, type BindingRule } from './bindings.js';
@@ -57,11 +56,9 @@ export async function auditFromStore(opts: AuditOptions, reader?: StoreReader): 
   const r = reader ?? (await openStoreReader(opts.source ?? {}));
   try {
     const q = { station: opts.station, sinceMicros: opts.sinceMicros };
-    // Sessions are filtered here: the store's sessions query rejects a station filter (alias clash in its SQL).
-    const inScope = opts.station ? picomatch(opts.station) : () => true;
     const kpis = await r.kpiSummary(q);
     const frames = await allFrames(r, opts.station, opts.sinceMicros);
-    const sessions = (await r.sessions({ sinceMicros: opts.sinceMicros })).filter((s) => inScope(s.identity));
+    const sessions = await r.sessions(q);
     return runAudit({ resolve: createResolver(rules, profiles), kpis, frames, sessions });
   } finally {
     if (!reader) await r.close();

@@ -144,7 +144,7 @@ export function compileStep(a: RuleActionDef): Step {
       const frame: OcppFrame = ans.error
         ? { type: 4, id: call.id, code: ans.error.code, description: ans.error.description ?? '', details: structuredClone(ans.error.details ?? {}) }
         : { type: 3, id: call.id, payload: structuredClone(ans.payload ?? {}) };
-      c.session.inject(opposite(c.msg.direction), frame, { origin: 'rule', by: c.ruleId, delayMs: held(c) || undefined });
+      c.session.inject(opposite(c.msg.direction), frame, { origin: 'rule', by: c.ruleId, delayMs: held(c) || undefined, action: call.action });
       c.msg.drop(c.ruleId, `answered by rule ${c.ruleId} instead of forwarding`);
     };
   }

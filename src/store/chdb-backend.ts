@@ -31,6 +31,8 @@ function lockHolder(dir: string): string {
   }
 }
 
+const INSERT_SETTINGS = { max_threads: 1, max_insert_threads: 1, input_format_parallel_parsing: 0 };
+
 export async function openChdb(dir: string): Promise<StoreBackend> {
   const { Session } = await import('chdb');
   let session: ChdbSession;
@@ -78,7 +80,8 @@ class ChdbBackend implements StoreBackend {
   async insert(table: string, jsonLines: Buffer): Promise<void> {
     this.check();
     if (jsonLines.length === 0) return;
-    await this.session.insert({ table, values: jsonLines, format: 'JSONEachRow' });
+    // One engine thread per insert: on a small machine the relay keeps a core to itself.
+    await this.session.insert({ table, values: jsonLines, format: 'JSONEachRow', settings: INSERT_SETTINGS });
   }
 
   async query<T>(sql: string): Promise<T[]> {

@@ -126,7 +126,10 @@ export function createStoreAddon(opts: StoreAddonOptions = {}): StoreAddon {
         new Promise<false>((r) => setTimeout(() => r(false), opts.startWaitMs ?? 3000).unref()),
       ]);
       if (!waited) {
-        started.catch((err: unknown) => c.logger.error(`store: ${be.where}: ${causeOf(err)}`));
+        started.catch((err: unknown) => {
+          c.logger.error(`store: ${be.where}: ${causeOf(err)}`);
+          writer?.markDown(err);
+        });
         c.logger.warn(`store: ${be.where} is slow to answer; the relay starts, rows wait in memory and then in the spool`);
       }
       c.logger.info({ store: be.where, payloads }, 'store: recording');

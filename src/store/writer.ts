@@ -213,6 +213,11 @@ export class StoreWriter {
     if (this.state === 'up') void this.replay();
   }
 
+  /** Start failed late (after the relay went on without waiting): spool and keep probing. */
+  markDown(err: unknown): void {
+    this.goDown(err);
+  }
+
   private goDown(err: unknown): void {
     if (this.state === 'closed') return;
     const text = `${this.o.backend.where} unreachable: ${causeOf(err).replace(/^.* unreachable: /, '')} — spooling to ${this.o.spool.dir}`;

@@ -104,7 +104,7 @@ export function translateAddon(opts: TranslateAddonOptions): Addon {
       flag: (text) => notice(session, text),
       fit(value, max, field) {
         if (value.length <= max) return value;
-        fail(`${field} of ${value.length} characters exceeds ${max} (${stationVersion === '1.6' ? '2.0.1 → 1.6' : '1.6 ← 2.0.1'}): ${config.overflow === 'reject' ? 'rejected' : `truncated to "${value.slice(0, max)}"`}`);
+        fail(`${field} of ${value.length} characters exceeds the ${max} its counterpart holds: ${config.overflow === 'reject' ? 'rejected (--translate-overflow reject)' : `truncated to "${value.slice(0, max)}"`}`);
         return value.slice(0, max);
       },
       lose(what) {
@@ -124,7 +124,7 @@ export function translateAddon(opts: TranslateAddonOptions): Addon {
   /** Answer the sender of `msg` (which is dropped) with a frame of the proxy's own. */
   function answerSender(msg: RelayMessage, session: Session, frame: OcppFrame, why: string): void {
     msg.drop(ADDON_NAME, why);
-    session.inject(opposite(msg.direction), frame, { origin: 'translation', by: ADDON_NAME });
+    session.inject(opposite(msg.direction), frame, { origin: 'translation', by: ADDON_NAME, action: msg.action });
   }
 
   function onCall(msg: RelayMessage, session: Session, st: SessionTranslation, frame: Extract<OcppFrame, { type: 2 }>): void {
@@ -175,10 +175,10 @@ export function translateAddon(opts: TranslateAddonOptions): Addon {
               payload = gather(answers);
             } catch (err) {
               notice(session, `gathering ${frame.action} failed: ${(err as Error).message}`, 'warn');
-              session.inject(opposite(msg.direction), { type: 4, id: frame.id, code: 'InternalError', description: 'translation failed', details: {} }, { origin: 'translation', by: ADDON_NAME });
+              session.inject(opposite(msg.direction), { type: 4, id: frame.id, code: 'InternalError', description: 'translation failed', details: {} }, { origin: 'translation', by: ADDON_NAME, action: frame.action });
               return;
             }
-            session.inject(opposite(msg.direction), { type: 3, id: frame.id, payload }, { origin: 'translation', by: ADDON_NAME });
+            session.inject(opposite(msg.direction), { type: 3, id: frame.id, payload }, { origin: 'translation', by: ADDON_NAME, action: frame.action });
           }),
         );
         return;
@@ -186,7 +186,7 @@ export function translateAddon(opts: TranslateAddonOptions): Addon {
     }
   }
 
-  function onAnswer(msg: RelayMessage, session: Session, st: SessionTranslation, frame: Exclude<OcppFrame, { type: 2 }>): void {
+  function onAnswer(msg: RelayMessage, st: SessionTranslation, frame: Exclude<OcppFrame, { type: 2 }>): void {
     const key = `${opposite(msg.direction)}:${frame.id}`;
     const p = st.pending.get(key);
     if (!p) return; // an answer to nothing we translated: the core forwards it as is
@@ -244,7 +244,7 @@ export function translateAddon(opts: TranslateAddonOptions): Addon {
       if (!st || !frame || msg.dropped) return;
       try {
         if (frame.type === 2) onCall(msg, session, st, frame);
-        else onAnswer(msg, session, st, frame);
+        else onAnswer(msg, st, frame);
       } catch (err) {
         // Never let a frame of one version reach a peer of the other untranslated.
         const text = `${msg.action ?? 'frame'} ${msg.messageId}: translation failed: ${(err as Error).message}`;

@@ -123,7 +123,7 @@ export function createValidationAddon(opts: ValidationAddonOptions): ValidationA
     msg.drop('validation', `invalid ${what}: ${summary}`);
     counts.refused++;
     ctx?.logger.debug({ station: session.identity, messageId: frame.id, code: error.code }, `refused ${what}: ${summary}`);
-    session.inject(direction, error, { origin: 'proxy', by: 'validation' });
+    session.inject(direction, error, { origin: 'proxy', by: 'validation', action: msg.action });
   }
 
   return {

@@ -10,7 +10,6 @@ import {
   profile201to16,
   purpose201to16,
   toConnector,
-  toEvse,
   tokenInfoToIdTagInfo,
   tokenToIdTag,
 } from '../convert-values.js';
@@ -330,7 +329,7 @@ export const csms201Calls: TranslatorTable = {
 
   // ---- 1.6 security extension
   CertificateSigned: {
-    request(p, tc) {
+    request(p) {
       if (p.certificateType === 'V2GCertificate') return answer({ status: 'Rejected', statusInfo: reason('UnsupportedCertType', 'no V2G certificates in 1.6') });
       return forward('CertificateSigned', { certificateChain: p.certificateChain });
     },

@@ -125,7 +125,7 @@ export const station16Calls: TranslatorTable = {
         meterValue: [{ timestamp: p.timestamp, sampledValue: [{ value: p.meterStart, context: 'Transaction.Begin', measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } }] }],
       }));
     },
-    response(p, tc, req, sent) {
+    response(p, tc, _req, sent) {
       const tx = tc.state.txs.find((t) => t.id === sent.transactionInfo.transactionId);
       return {
         idTagInfo: p.idTokenInfo ? tokenInfoToIdTagInfo(p.idTokenInfo, tc) : { status: 'Accepted' },

@@ -3,7 +3,6 @@
  * GetConfiguration / ChangeConfiguration go through the configuration-key map as Get/SetVariables.
  */
 import {
-  CERT_TYPE_TO_16,
   CERT_TYPE_TO_201,
   defined,
   idTagInfoToTokenInfo,

@@ -228,7 +228,7 @@ export const station201Calls: TranslatorTable = {
   // ---- 1.6 security extension
   SecurityEventNotification: { request: (p) => forward('SecurityEventNotification', defined({ type: p.type, timestamp: p.timestamp, techInfo: p.techInfo })), response: () => ({}) },
   SignCertificate: {
-    request(p, tc) {
+    request(p) {
       if (p.certificateType === 'V2GCertificate') {
         return { kind: 'error', code: 'NotSupported', description: 'a 1.6 CSMS signs no V2G certificates', gap: true };
       }
