@@ -18,27 +18,46 @@ const KIND_WORDS: Record<MessageRecord['kind'], string> = {
   MALFORMED: 'not OCPP-J',
 };
 
+/** Split `text` into lines of at most `width` columns at spaces; continuation lines get `indent`. */
+export function wrap(text: string, width: number, indent = '    '): string[] {
+  if (text.length <= width || width < 20) return [text];
+  const lines: string[] = [];
+  let rest = text;
+  while (rest.length > width) {
+    const cut = rest.lastIndexOf(' ', width);
+    const at = cut > width / 3 ? cut : width;
+    lines.push(rest.slice(0, at));
+    rest = indent + rest.slice(at).trimStart();
+  }
+  lines.push(rest);
+  return lines;
+}
+
 export function detailLines(r: MessageRecord, partner: MessageRecord | undefined, width: number): DetailLine[] {
   const out: DetailLine[] = [];
+  /** Words are wrapped, never cut: a validation message matters to its last word. */
+  const say = (line: DetailLine): void => {
+    for (const text of wrap(line.text, width)) out.push({ ...line, text });
+  };
   const where = r.direction === 'to-csms' ? `${r.identity} → CSMS` : `CSMS → ${r.identity}`;
-  out.push({
+  say({
     text: `${KIND_WORDS[r.kind]} ${r.action ?? r.callAction ?? ''}  id ${r.messageId}  ${arrow(r)} ${where}  OCPP ${r.version ?? '?'}  ${clock(r.receivedAt)}  ${r.size} B`,
     bold: true,
   });
-  if (r.origin !== 'wire') out.push({ text: `made by the proxy: ${r.origin}${r.madeBy ? ` (${r.madeBy})` : ''}`, color: 'magenta' });
+  if (r.origin !== 'wire') say({ text: `made by the proxy: ${r.origin}${r.madeBy ? ` (${r.madeBy})` : ''}`, color: 'magenta' });
 
-  if (r.malformed) out.push({ text: `✗ not OCPP-J (${r.malformed.reason}): ${r.malformed.detail}`, color: 'red' });
-  if (!r.valid && !r.malformed) out.push({ text: `✗ invalid${r.errorCode ? ` — a receiver answers ${r.errorCode}` : ''}`, color: 'red', bold: true });
+  if (r.malformed) say({ text: `✗ not OCPP-J (${r.malformed.reason}): ${r.malformed.detail}`, color: 'red' });
+  if (!r.valid && !r.malformed) say({ text: `✗ invalid${r.errorCode ? ` — a receiver answers ${r.errorCode}` : ''}`, color: 'red', bold: true });
   for (const issue of r.issues) {
     const at = issue.path === '' ? 'payload' : issue.path;
     // Some validators already start the message with the path: say it once.
     const message = issue.path && issue.message.startsWith(issue.path) ? issue.message.slice(issue.path.length).replace(/^:\s*/, '') : issue.message;
-    out.push({ text: `  ✗ ${at}: ${message} [${issue.rule}]`, color: 'red' });
+    say({ text: `  ✗ ${at}: ${message} [${issue.rule}]`, color: 'red' });
   }
-  if (r.dropped) out.push({ text: `dropped by ${r.dropped.by}: ${r.dropped.reason}`, color: 'yellow' });
-  if (r.ruleDelayMs > 0) out.push({ text: `delayed ${ms(r.ruleDelayMs)} on purpose`, color: 'yellow' });
-  if (r.ruleIds.length > 0) out.push({ text: `rules hit: ${r.ruleIds.join(', ')}`, color: 'magenta' });
-  if (r.changedBy.length > 0) out.push({ text: `changed by: ${r.changedBy.join(' → ')}`, color: 'blue' });
+  if (r.dropped) say({ text: `dropped by ${r.dropped.by}: ${r.dropped.reason}`, color: 'yellow' });
+  if (r.ruleDelayMs > 0) say({ text: `delayed ${ms(r.ruleDelayMs)} on purpose`, color: 'yellow' });
+  if (r.ruleIds.length > 0) say({ text: `rules hit: ${r.ruleIds.join(', ')}`, color: 'magenta' });
+  if (r.changedBy.length > 0) say({ text: `changed by: ${r.changedBy.join(' → ')}`, color: 'blue' });
 
   if (r.kind === 'CALL') {
     out.push(

@@ -3,7 +3,53 @@
  * GET /api/kpis (its own figures and, when a certified profile is bound, the declared maximum).
  * The engine's answer is read loosely: arrays of per-station summaries, or an object keyed by station.
  */
-import type { KpiFigure } from './view-store.js';
+import type { KpiName, KpiSample } from '../src/core/addon.js';
+
+/** KPI figures per station and KPI, from the stream's samples (and /api/kpis when the KPI engine serves it). */
+export interface KpiFigure {
+  identity: string;
+  kpi: KpiName | string;
+  count: number;
+  timeouts: number;
+  minMs: number | undefined;
+  maxMs: number | undefined;
+  avgMs: number | undefined;
+  lastMs: number | undefined;
+  /** Certified maximum from a bound profile (seconds → ms), when known. */
+  certifiedMaxMs?: number;
+  profile?: string;
+}
+
+/** KPI samples from the stream, summed per station and KPI (min, max, avg, last, timeouts). */
+export class KpiBoard {
+  private readonly byKey = new Map<string, KpiFigure & { sum: number }>();
+
+  add(s: KpiSample): void {
+    const key = `${s.identity}\u0000${s.kpi}`;
+    let f = this.byKey.get(key);
+    if (!f) {
+      f = { identity: s.identity, kpi: s.kpi, count: 0, timeouts: 0, minMs: undefined, maxMs: undefined, avgMs: undefined, lastMs: undefined, sum: 0 };
+      this.byKey.set(key, f);
+    }
+    if (s.valueMs === null) {
+      f.timeouts++;
+      return;
+    }
+    f.count++;
+    f.sum += s.valueMs;
+    f.lastMs = s.valueMs;
+    f.minMs = f.minMs === undefined ? s.valueMs : Math.min(f.minMs, s.valueMs);
+    f.maxMs = f.maxMs === undefined ? s.valueMs : Math.max(f.maxMs, s.valueMs);
+    f.avgMs = f.sum / f.count;
+  }
+
+  figures(): KpiFigure[] {
+    return [...this.byKey.values()]
+      .map(({ sum: _sum, ...f }) => f)
+      .sort((a, b) => a.identity.localeCompare(b.identity) || String(a.kpi).localeCompare(String(b.kpi)));
+  }
+}
+
 
 type Loose = Record<string, unknown>;
 

@@ -16,6 +16,7 @@ export interface RunTuiOptions extends ControlTarget {
 }
 
 export async function runTui(opts: RunTuiOptions): Promise<void> {
+  if (!process.stdin.isTTY) throw new Error('the live view needs a terminal (stdin is not a TTY)');
   const store = new ViewStore({ capacity: opts.capacity });
   const conn = new ControlConnection({ url: opts.url, token: opts.token }, store);
   const tty = process.stdout.isTTY === true;

@@ -4,12 +4,15 @@
  * read; commands call its methods. Events arrive at any rate; `subscribe` listeners are told at most once per
  * `minNotifyMs`, so the screen redraws a bounded number of times per second however busy the relay is.
  */
-import type { KpiName, KpiSample, RelayEvent } from '../src/core/addon.js';
+import type { RelayEvent } from '../src/core/addon.js';
 import type { MessageRecord } from '../src/core/relay-message.js';
 import type { CloseInfo, SessionInfo } from '../src/core/types.js';
 import { MATCH_ALL, parseFilter, type EventFilter } from '../src/control/event-filter.js';
 import { RingBuffer } from '../src/control/ring-buffer.js';
 import type { SessionCounters } from '../src/control/traffic-counters.js';
+import { KpiBoard, type KpiFigure } from './kpi-view.js';
+
+export type { KpiFigure };
 
 export type Pane = 'stations' | 'traffic' | 'detail';
 export type Screen = 'live' | 'kpis' | 'rules';
@@ -43,21 +46,6 @@ export interface RuleView {
   description: string;
 }
 
-/** KPI figures per station and KPI, from the stream's samples (and /api/kpis when the KPI engine serves it). */
-export interface KpiFigure {
-  identity: string;
-  kpi: KpiName | string;
-  count: number;
-  timeouts: number;
-  minMs: number | undefined;
-  maxMs: number | undefined;
-  avgMs: number | undefined;
-  lastMs: number | undefined;
-  /** Certified maximum from a bound profile (seconds → ms), when known. */
-  certifiedMaxMs?: number;
-  profile?: string;
-}
-
 export interface Viewport {
   trafficRows: number;
   stationRows: number;
@@ -76,7 +64,8 @@ export class ViewStore {
   private readonly minNotifyMs: number;
   private notifyTimer: NodeJS.Timeout | undefined;
   private lastNotify = 0;
-  private readonly kpiByKey = new Map<string, KpiFigure & { sum: number }>();
+  /** KPI samples from the stream, summed per station and KPI. */
+  readonly kpis = new KpiBoard();
 
   /** Bumped on every change: the snapshot `useSyncExternalStore` compares. */
   version = 0;
@@ -173,7 +162,7 @@ export class ViewStore {
         break;
       }
       case 'kpi':
-        this.addKpi(event.sample);
+        this.kpis.add(event.sample);
         break;
       case 'notice':
         this.lastNotice = event;
@@ -212,27 +201,8 @@ export class ViewStore {
     if (this.follow && !this.paused) this.selectEnd();
   }
 
-  private addKpi(s: KpiSample): void {
-    const key = `${s.identity}\u0000${s.kpi}`;
-    let f = this.kpiByKey.get(key);
-    if (!f) {
-      f = { identity: s.identity, kpi: s.kpi, count: 0, timeouts: 0, minMs: undefined, maxMs: undefined, avgMs: undefined, lastMs: undefined, sum: 0 };
-      this.kpiByKey.set(key, f);
-    }
-    if (s.valueMs === null) {
-      f.timeouts++;
-      return;
-    }
-    f.count++;
-    f.sum += s.valueMs;
-    f.lastMs = s.valueMs;
-    f.minMs = f.minMs === undefined ? s.valueMs : Math.min(f.minMs, s.valueMs);
-    f.maxMs = f.maxMs === undefined ? s.valueMs : Math.max(f.maxMs, s.valueMs);
-    f.avgMs = f.sum / f.count;
-  }
-
   kpiFigures(): KpiFigure[] {
-    return [...this.kpiByKey.values()].sort((a, b) => a.identity.localeCompare(b.identity) || String(a.kpi).localeCompare(String(b.kpi)));
+    return this.kpis.figures();
   }
 
   // ---- reading ------------------------------------------------------------------------------------

@@ -61,7 +61,8 @@ export class SimStation {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    await this.client.close({ code: 1000, reason: 'demo over', force: true }).catch(() => undefined);
+    // A clean close (1000), not a reset: the demo shows how stations should leave.
+    await this.client.close({ code: 1000, reason: 'demo over', awaitPending: false }).catch(() => undefined);
   }
 
   private async transaction(tag: string, remoteStartId?: number): Promise<void> {

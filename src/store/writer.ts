@@ -4,7 +4,7 @@
  * observer queue, and every write is asynchronous.
  */
 import type { Logger } from 'pino';
-import { causeOf, isUnavailable, type StoreBackend } from './backend.js';
+import { BackendUnavailableError, causeOf, isUnavailable, type StoreBackend } from './backend.js';
 import type { Row } from './rows.js';
 import type { Spool, SpoolFile } from './spool.js';
 
@@ -41,6 +41,10 @@ export interface StoreWriterOptions {
   flushMs: number;
   /** Above this many rows in memory (ClickHouse slow), batches go to the spool. Default 20 batches. */
   maxQueuedRows?: number;
+  /** A batch is also cut at this many bytes (frames can be large). Default 16 MiB. */
+  maxBatchBytes?: number;
+  /** Memory bound in bytes, as maxQueuedRows. Default 128 MiB. */
+  maxQueuedBytes?: number;
   /** Create or migrate the schema: before the first write and after ClickHouse comes back. */
   prepare: () => Promise<void>;
   /** ClickHouse went away or came back. */
@@ -60,6 +64,7 @@ export class StoreWriter {
   private state: StoreState = 'starting';
   private readonly queues = new Map<string, string[]>();
   private queued = 0;
+  private queuedBytes = 0;
   private written = 0;
   private failed = 0;
   private replayed = 0;
@@ -73,9 +78,13 @@ export class StoreWriter {
   private probeTimer: NodeJS.Timeout | undefined;
   private probeDelay = PROBE_MIN_MS;
   private readonly maxQueued: number;
+  private readonly maxBatchBytes: number;
+  private readonly maxQueuedBytes: number;
 
   constructor(private readonly o: StoreWriterOptions) {
     this.maxQueued = o.maxQueuedRows ?? Math.max(10_000, o.batchRows * 20);
+    this.maxBatchBytes = o.maxBatchBytes ?? 16 * 1024 * 1024;
+    this.maxQueuedBytes = o.maxQueuedBytes ?? 128 * 1024 * 1024;
   }
 
   stats(): StoreStats {
@@ -106,7 +115,11 @@ export class StoreWriter {
       }
       void this.replay();
     } catch (err) {
-      if (!isUnavailable(err)) throw err;
+      if (!isUnavailable(err)) {
+        // Misconfiguration (wrong password, no rights, a newer schema): say so at start rather than spool forever.
+        clearInterval(this.timer);
+        throw new Error(`${this.o.backend.where}: ${causeOf(err)}`, { cause: err });
+      }
       this.goDown(err);
     }
   }
@@ -115,11 +128,13 @@ export class StoreWriter {
     if (this.state === 'closed') return;
     let q = this.queues.get(table);
     if (!q) this.queues.set(table, (q = []));
-    q.push(JSON.stringify(row));
+    const line = JSON.stringify(row);
+    q.push(line);
     this.queued++;
-    if (this.queued >= this.o.batchRows) void this.flush();
+    this.queuedBytes += line.length + 1;
+    if (this.queued >= this.o.batchRows || this.queuedBytes >= this.maxBatchBytes) void this.flush();
     // ClickHouse slower than the traffic: memory stays bounded, the overflow waits on disk.
-    if (this.queued > this.maxQueued && this.flushing) this.spill();
+    if ((this.queued > this.maxQueued || this.queuedBytes > this.maxQueuedBytes) && this.flushing) this.spill();
   }
 
   /** Write what is queued now (resolves once it is in ClickHouse or in the spool). */
@@ -140,16 +155,26 @@ export class StoreWriter {
     return this.flushing;
   }
 
+  /** Everything queued, cut into batches of at most batchRows rows and about maxBatchBytes bytes. */
   private take(): Batch[] {
     const out: Batch[] = [];
     for (const [table, lines] of this.queues) {
-      for (let i = 0; i < lines.length; i += this.o.batchRows) {
-        const part = lines.slice(i, i + this.o.batchRows);
-        out.push({ table, buf: Buffer.from(part.join('\n') + '\n'), rows: part.length });
+      let start = 0;
+      let bytes = 0;
+      for (let i = 0; i < lines.length; i++) {
+        bytes += lines[i]!.length + 1;
+        const last = i === lines.length - 1;
+        if (last || i + 1 - start >= this.o.batchRows || bytes >= this.maxBatchBytes) {
+          const part = lines.slice(start, i + 1);
+          out.push({ table, buf: Buffer.from(part.join('\n') + '\n'), rows: part.length });
+          start = i + 1;
+          bytes = 0;
+        }
       }
     }
     this.queues.clear();
     this.queued = 0;
+    this.queuedBytes = 0;
     return out;
   }
 
@@ -180,15 +205,30 @@ export class StoreWriter {
     await this.toSpool(b);
   }
 
-  /** A refused INSERT may mean the tables went away (dropped, new server): prepare the schema and try once more. */
+  /**
+   * A refused INSERT may mean the tables went away (dropped, new server): prepare the schema and try once more. When
+   * even that fails the server is unusable (e.g. the password changed): treated as unavailable, rows spool. Only a
+   * second refusal by a working server is about the rows themselves.
+   */
   private async insertOrReprepare(table: string, buf: Buffer): Promise<void> {
     try {
       await this.o.backend.insert(table, buf);
     } catch (err) {
       if (isUnavailable(err)) throw err;
-      await this.o.prepare();
+      try {
+        await this.o.prepare();
+      } catch (e) {
+        throw new BackendUnavailableError(`${this.o.backend.where} unusable: ${causeOf(e)}`, { cause: e });
+      }
       await this.o.backend.insert(table, buf);
     }
+  }
+
+  /** "ClickHouse at … unreachable: ECONNREFUSED — spooling to …" */
+  private downText(err: unknown): string {
+    const cause = causeOf(err);
+    const base = cause.startsWith(this.o.backend.where) ? cause : `${this.o.backend.where} unreachable: ${cause}`;
+    return `${base} — spooling to ${this.o.spool.dir}`;
   }
 
   private async rejectBatch(b: Batch, err: unknown): Promise<void> {
@@ -220,7 +260,7 @@ export class StoreWriter {
 
   private goDown(err: unknown): void {
     if (this.state === 'closed') return;
-    const text = `${this.o.backend.where} unreachable: ${causeOf(err).replace(/^.* unreachable: /, '')} — spooling to ${this.o.spool.dir}`;
+    const text = this.downText(err);
     this.lastError = text;
     if (this.state !== 'down') {
       this.state = 'down';
@@ -242,7 +282,7 @@ export class StoreWriter {
     try {
       await this.o.prepare();
     } catch (err) {
-      this.lastError = `${this.o.backend.where} unreachable: ${causeOf(err).replace(/^.* unreachable: /, '')} — spooling to ${this.o.spool.dir}`;
+      this.lastError = this.downText(err);
       this.probeDelay = Math.min(PROBE_MAX_MS, this.probeDelay * 2);
       this.scheduleProbe();
       return;

@@ -9,11 +9,15 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { emptyState, type StationState } from './station-state.js';
 
+/** Longest a non-urgent change waits before it is written. */
+const LAZY_MS = 1000;
+
 export class StateStore {
   private readonly states = new Map<string, StationState>();
   private readonly dirty = new Set<string>();
   private writing: Promise<void> = Promise.resolve();
   private scheduled = false;
+  private lazyTimer: NodeJS.Timeout | undefined;
 
   /** `dir` undefined: state lives in memory only (tests of pure translators). */
   constructor(private readonly dir: string | undefined, private readonly onError: (err: Error) => void = () => {}) {
@@ -41,9 +45,17 @@ export class StateStore {
     return s;
   }
 
-  changed(identity: string): void {
+  /** Mark a station's state for writing: at the end of this event-loop turn, or within LAZY_MS when not urgent. */
+  changed(identity: string, urgent = true): void {
     if (!this.dir) return;
     this.dirty.add(identity);
+    if (!urgent) {
+      this.lazyTimer ??= setTimeout(() => {
+        this.lazyTimer = undefined;
+        this.writing = this.writing.then(() => this.writeDirty());
+      }, LAZY_MS).unref();
+      return;
+    }
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
@@ -70,6 +82,8 @@ export class StateStore {
 
   /** Wait until every change so far is on disk. */
   async flush(): Promise<void> {
+    if (this.lazyTimer) clearTimeout(this.lazyTimer);
+    this.lazyTimer = undefined;
     if (this.dirty.size > 0) this.writing = this.writing.then(() => this.writeDirty());
     await this.writing;
   }

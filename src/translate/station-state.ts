@@ -44,6 +44,10 @@ export interface StationState {
   firmwareRequest?: { requestId: number; via: 'UpdateFirmware' | 'SignedUpdateFirmware' };
   /** Last connector status per 1.6 connectorId, in the station's own wording. */
   connectorStatus: Record<string, string>;
+  /** Up: last 1.6 errorCode other than NoError per connectorId, to report its clearing as a NotifyEvent. */
+  connectorError: Record<string, string>;
+  /** Up: eventId / seqNo of the next NotifyEvent the proxy sends for a 1.6 error code. */
+  nextEventId: number;
 }
 
 export const emptyState = (): StationState => ({
@@ -54,6 +58,8 @@ export const emptyState = (): StationState => ({
   txs: [],
   remoteStarts: {},
   connectorStatus: {},
+  connectorError: {},
+  nextEventId: 1,
 });
 
 /** Ended transactions kept for late MeterValues / offline replays. */

@@ -100,7 +100,7 @@ export function translateAddon(opts: TranslateAddonOptions): Addon {
       stationVersion,
       config,
       state,
-      changed: () => store.changed(session.identity),
+      changed: (urgent) => store.changed(session.identity, urgent),
       flag: (text) => notice(session, text),
       fit(value, max, field) {
         if (value.length <= max) return value;

@@ -45,7 +45,12 @@ export interface TranslationContext {
   readonly config: ResolvedStationConfig;
   /** Durable per-station state (transactions, ids, pending requests). Call `changed()` after mutating it. */
   readonly state: StationState;
-  changed(): void;
+  /**
+   * The state changed. Urgent (default): ids and transactions, on disk within the event-loop turn. Not urgent:
+   * values that only refine (last status, energy register, seqNo), on disk within a second; a clean stop flushes
+   * both.
+   */
+  changed(urgent?: boolean): void;
   /** Record something that did not survive translation as is (a notice, warn level). */
   flag(text: string): void;
   /**

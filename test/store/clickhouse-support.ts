@@ -16,8 +16,9 @@ const SCRIPT = fileURLToPath(new URL('../../scripts/clickhouse-server.sh', impor
 
 export const SKIP_MESSAGE = 'skipped: clickhouse-server not installed; run scripts/clickhouse-server.sh install';
 
-/** The server binary from OCPP_MITM_CLICKHOUSE_BIN or PATH, if any. */
+/** The server binary from OCPP_MITM_CLICKHOUSE_BIN or PATH, if any (OCPP_MITM_CLICKHOUSE_BIN=none: pretend there is none). */
 export function clickhouseBin(): string | undefined {
+  if (process.env.OCPP_MITM_CLICKHOUSE_BIN === 'none') return undefined;
   const candidates = [process.env.OCPP_MITM_CLICKHOUSE_BIN, ...(process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'clickhouse-server')), '/usr/sbin/clickhouse-server'];
   for (const c of candidates) {
     if (!c) continue;

@@ -12,7 +12,7 @@ import { createControlAddon } from '../../src/control/control-server.js';
 import { runFrames } from '../../src/store/frames-command.js';
 import { runReport } from '../../src/store/report-command.js';
 import { createStoreAddon } from '../../src/store/store-addon.js';
-import type { FrameRow, KpiSummaryRow } from '../../src/store/store-reader.js';
+import { openStoreReader, type FrameRow, type KpiSummaryRow } from '../../src/store/store-reader.js';
 import { connectStation, startCsms } from '../support/ocpp-peers.js';
 import { tempDir, waitFor } from './clickhouse-support.js';
 
@@ -129,6 +129,12 @@ it('report and frames work while the proxy runs and after it stopped', { timeout
     await following;
     assert.deepEqual(follow.out.slice(1).map((l) => (JSON.parse(l) as FrameRow).kind), ['CALL', 'CALLRESULT']);
     assert.equal((JSON.parse(follow.out[1]!) as FrameRow).action, 'StatusNotification');
+
+    // The session history, through the same control API (what audit and the TUI use).
+    const live = await openStoreReader({ dataDir });
+    const sessions = await live.sessions({ station: 'CP-*' });
+    await live.close();
+    assert.deepEqual(sessions.map((x) => [x.identity, x.closedAt, x.stationProtocol]), [['CP-A', null, 'ocpp1.6']]);
 
     // Bad input is refused with words, and never reaches SQL.
     await assert.rejects(controlFetch(info, 'GET', '/api/frames?limit=abc'), /limit: expected a non-negative integer/);

@@ -3,7 +3,9 @@
  * the server is back. A real clickhouse-server is stopped and started again under a running relay.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, it } from 'node:test';
 import type { Addon, RelayEvent } from '../../src/core/addon.js';
 import { startRelay } from '../../src/core/relay.js';
@@ -72,4 +74,55 @@ it('keeps relaying while ClickHouse is down and loses no row', { skip: server ? 
     await rm(dataDir, { recursive: true, force: true });
   }
   assert.equal(Number(await ch.query("SELECT count() FROM outage.sessions WHERE identity = 'CP-OUT'")), 2, 'open and close rows');
+});
+
+it('spools while ClickHouse hangs (SIGSTOP) and catches up when it resumes', { skip: server ? undefined : SKIP_MESSAGE, timeout: 90_000 }, async () => {
+  const ch = server!;
+  const pid = Number(readFileSync(join(ch.dir, 'clickhouse.pid'), 'utf8'));
+  const dataDir = await tempDir();
+  const csms = await startCsms({ protocols: ['ocpp1.6'] });
+  const store = createStoreAddon({ clickhouse: `${ch.url}/hang`, flushMs: 50, batchRows: 10, requestTimeoutMs: 1000 });
+  const relay = await startRelay({ upstream: csms.url, dataDir, addons: [store] });
+  let stopped = false;
+  try {
+    const station = await connectStation({ url: `${relay.url}/ocpp/`, identity: 'CP-HANG' });
+    await station.call('Heartbeat', {});
+    await waitFor('the first frames written', () => store.stats().written >= 2);
+    process.kill(pid, 'SIGSTOP');
+    stopped = true;
+    for (let i = 0; i < 30; i++) await station.call('Heartbeat', {});
+    await waitFor('the store to give up on the hung server', () => store.stats().state === 'down');
+    assert.match(store.stats().lastError, /unreachable: .*(timeout|Timeout).* — spooling to /);
+    process.kill(pid, 'SIGCONT');
+    stopped = false;
+    await waitFor('every frame in ClickHouse', async () => Number(await ch.query("SELECT count() FROM hang.frames WHERE identity = 'CP-HANG'").catch(() => '-1')) >= 62, 30_000);
+    await waitFor('an empty spool', () => store.stats().spooled === 0);
+    // A timed-out INSERT may still have landed: at least once, and nothing lost.
+    assert.equal(Number(await ch.query("SELECT uniqExact(store_seq) FROM hang.frames WHERE identity = 'CP-HANG'")), 62);
+    assert.equal(store.stats().lost, 0);
+    await station.close();
+  } finally {
+    if (stopped) process.kill(pid, 'SIGCONT');
+    await relay.close();
+    await csms.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+it('refuses to start with a wrong ClickHouse password, without printing it', { skip: server ? undefined : SKIP_MESSAGE, timeout: 30_000 }, async () => {
+  const dataDir = await tempDir();
+  const csms = await startCsms();
+  try {
+    await assert.rejects(
+      startRelay({ upstream: csms.url, dataDir, addons: [createStoreAddon({ clickhouse: `http://mitm:not-the-Pw-123@127.0.0.1:${server!.httpPort}/x` })] }),
+      (err: Error) => {
+        assert.match(err.message, /^ClickHouse at http:\/\/127\.0\.0\.1:\d+\/x: .*[Pp]assword/);
+        assert.doesNotMatch(err.message, /not-the-Pw-123/);
+        return true;
+      },
+    );
+  } finally {
+    await csms.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
 });

@@ -159,6 +159,6 @@ describe('2.0.1 station ↔ 1.6 CSMS through the translator', () => {
   it('every frame on both legs was valid for its receiver', async () => {
     await rig.settle();
     assert.ok(rig.messages().filter((m) => m.changedBy.includes('translation')).length > 30);
-    assertAllValid(rig);
+    assert.ok(assertAllValid(rig) > 40, 'translated frames were checked directly');
   });
 });

@@ -99,6 +99,22 @@ describe('1.6 station → 2.0.1 CSMS: station CALLs', () => {
     { action: 'StatusNotification', kind: 'forward', req: { connectorId: 1, errorCode: 'NoError', status: 'Preparing', timestamp: T }, res: {}, check: (out) => assert.equal(out.payload.connectorStatus, 'Occupied') },
     { action: 'StatusNotification', kind: 'answer', req: { connectorId: 0, errorCode: 'NoError', status: 'Available' } },
     {
+      action: 'StatusNotification', kind: 'forward', req: { connectorId: 2, errorCode: 'GroundFailure', info: 'RCD tripped', vendorErrorCode: 'E42', status: 'Faulted', timestamp: T }, res: {},
+      check: (out, _b, tc) => {
+        assert.equal(out.payload.connectorStatus, 'Faulted');
+        assert.equal(tc.calls.length, 1);
+        const ev = tc.calls[0]!.payload.eventData[0];
+        assert.deepEqual([ev.component, ev.variable.name, ev.actualValue, ev.techCode, ev.techInfo], [{ name: 'Connector', evse: { id: 2, connectorId: 1 } }, 'Problem', 'true', 'GroundFailure/E42', 'RCD tripped']);
+      },
+    },
+    {
+      action: 'StatusNotification', kind: 'forward', req: { connectorId: 2, errorCode: 'NoError', status: 'Available', timestamp: T }, res: {},
+      check: (_o, _b, tc) => {
+        const ev = tc.calls[0]!.payload.eventData[0];
+        assert.deepEqual([ev.actualValue, ev.cleared, ev.techCode], ['false', true, 'GroundFailure']);
+      },
+    },
+    {
       action: 'StartTransaction', kind: 'forward', as: 'TransactionEvent',
       req: { connectorId: 1, idTag: 'TAG1', meterStart: 1000, timestamp: T, reservationId: 4 },
       res: { idTokenInfo: { status: 'Accepted' } },

@@ -6,6 +6,7 @@ import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { render, cleanup } from 'ink-testing-library';
 import { App } from '../../tui/components/app.js';
+import { detailLines } from '../../tui/detail-lines.js';
 import { KEYMAP, resolveKey, type CommandName } from '../../tui/keymap.js';
 import { ViewStoreContext } from '../../tui/use-view-store.js';
 import { ViewStore } from '../../tui/view-store.js';
@@ -170,6 +171,15 @@ describe('live view', () => {
     await waitFor('help closed', (s) => !s.includes('Keys (esc'));
   });
 
+  test('on a small terminal the help scrolls', async () => {
+    const { waitFor, press } = setup({ columns: 80, rows: 24 });
+    await press('?');
+    const f = await waitFor('the help', (s) => s.includes('j/k to scroll'));
+    assert.doesNotMatch(f, /Flags:/);
+    await press('G');
+    await waitFor('the end of the help', (s) => s.includes('Flags: ! invalid'));
+  });
+
   test('fits 80×24: no line wider than the terminal, one row spare', async () => {
     const { store, waitFor } = setup({ columns: 80, rows: 24 });
     feed(store);
@@ -206,10 +216,36 @@ describe('live view', () => {
     ]);
   });
 
+  test('KPI screen: live samples merged with the KPI engine, beside the certified maximum', async () => {
+    const { store, waitFor, press } = setup({ columns: 120, rows: 30 });
+    const sample = (identity: string, kpi: 'response_time' | 'csms_response_time', valueMs: number | null) =>
+      store.ingest({ type: 'kpi', sample: { kpi, sessionId: `sess-${identity}`, identity, version: '1.6', action: 'GetConfiguration', endAction: '', messageId: 'x', valueMs, timedOut: valueMs === null, at: 0 } });
+    sample('CP-1', 'csms_response_time', 40);
+    sample('CP-1', 'csms_response_time', 60);
+    sample('CP-1', 'csms_response_time', null);
+    // The KPI engine's rows (GET /api/kpis), one with a declared maximum from a bound profile.
+    store.kpiApi = [{ station: 'CP-2', kpi: 'response_time', count: 3, timeouts: 0, min: 900, avg: 1500, max: 2500, last: 2500, declaredMaxS: 2, profile: 'HYC400' }];
+    await press('2');
+    const f = await waitFor('the KPIs', (s) => s.includes('csms_response_time'));
+    assert.match(f, /CP-1\s+csms_response_time\s+2\s+40ms\s+50ms\s+60ms\s+1/);
+    assert.match(f, /CP-2\s+response_time\s+3\s+900ms\s+1500ms\s+2500ms\s+≤ 2000ms HYC400/);
+  });
+
   test('q quits', async () => {
     const { press, quits } = setup();
     await press('q');
     assert.equal(quits.length, 1);
+  });
+});
+
+describe('detail lines', () => {
+  test('a long validation message is wrapped, not cut', () => {
+    const message = '"Sleeping" is not one of Available, Preparing, Charging, SuspendedEVSE, SuspendedEV, Finishing, Reserved, Unavailable, Faulted';
+    const r = call('CP-1', 'StatusNotification', { status: 'Sleeping' }, { valid: false, issues: [{ path: '/status', rule: 'enum', message }] });
+    const lines = detailLines(r, undefined, 60).map((l) => l.text);
+    for (const l of lines.slice(0, 6)) assert.ok(l.length <= 60, `too long: ${l}`);
+    const joined = lines.join(' ').replace(/\s+/g, ' ');
+    assert.ok(joined.includes('Reserved, Unavailable, Faulted [enum]'), joined);
   });
 });
 

@@ -37,6 +37,35 @@ function adoptTx(tc: TranslationContext, int: number, connector: number, at: str
   return addTx(tc.state, { id: `ocpp16-${int}`, int, connector, evseId: evse.id, evseConnector: evse.connectorId, seqNo: 1, started: true, ended: false, startedAt: at });
 }
 
+/**
+ * 2.0.1 StatusNotification carries no error code: a 1.6 errorCode other than NoError becomes a NotifyEvent on the
+ * connector's Problem variable (2.0.1 part 2, Connector component), and its clearing one with cleared: true.
+ */
+function notifyProblem(p: Json, tc: TranslationContext): void {
+  const key = String(p.connectorId);
+  const prev = tc.state.connectorError[key];
+  const code: string = p.errorCode ?? 'NoError';
+  if (code === 'NoError' ? !prev : prev === code) return;
+  if (code === 'NoError') delete tc.state.connectorError[key];
+  else tc.state.connectorError[key] = code;
+  const id = tc.state.nextEventId++;
+  tc.changed();
+  const component: Json = p.connectorId === 0 ? { name: 'ChargingStation' } : { name: 'Connector', evse: toEvse(tc, p.connectorId) };
+  const event: Json = {
+    eventId: id,
+    timestamp: p.timestamp ?? tc.now(),
+    trigger: 'Delta',
+    actualValue: code === 'NoError' ? 'false' : 'true',
+    techCode: code === 'NoError' ? prev : (p.vendorErrorCode ? `${code}/${p.vendorErrorCode}` : code).slice(0, 50),
+    component,
+    variable: { name: 'Problem' },
+    eventNotificationType: 'HardWiredNotification',
+  };
+  if (code === 'NoError') event.cleared = true;
+  if (p.info) event.techInfo = p.info;
+  tc.call('to-csms', 'NotifyEvent', { generatedAt: tc.now(), seqNo: 0, tbc: false, eventData: [event] });
+}
+
 export const station16Calls: TranslatorTable = {
   BootNotification: {
     request(p) {
@@ -59,11 +88,11 @@ export const station16Calls: TranslatorTable = {
   StatusNotification: {
     request(p, tc) {
       const prev = tc.state.connectorStatus[p.connectorId];
-      tc.state.connectorStatus[p.connectorId] = p.status;
-      tc.changed();
-      if (p.errorCode && p.errorCode !== 'NoError') {
-        tc.flag(`StatusNotification errorCode ${p.errorCode}${p.info ? ` (${p.info})` : ''} on connector ${p.connectorId}: 2.0.1 StatusNotification has no error code`);
+      if (prev !== p.status) {
+        tc.state.connectorStatus[p.connectorId] = p.status;
+        tc.changed(false);
       }
+      notifyProblem(p, tc);
       // A charging-state change inside a transaction is a TransactionEvent in 2.0.1.
       const tx = openTxOn(tc.state, p.connectorId);
       const cs = STATUS_TO_CHARGING_STATE[p.status];
@@ -169,7 +198,7 @@ export const station16Calls: TranslatorTable = {
       if (wh !== undefined) tx.energyWh = wh;
       const ctx = p.meterValue[0]?.sampledValue?.[0]?.context;
       const trigger = ctx === 'Sample.Clock' ? 'MeterValueClock' : ctx === 'Trigger' ? 'Trigger' : 'MeterValuePeriodic';
-      tc.changed();
+      tc.changed(false);
       return forward('TransactionEvent', transactionEvent(tx, 'Updated', trigger, p.meterValue[0].timestamp, { meterValue }));
     },
     response: () => ({}),

@@ -26,7 +26,7 @@ const CHARGING_16 = new Set(['Charging', 'SuspendedEV', 'SuspendedEVSE']);
 function synthStatus(tc: TranslationContext, connector: number, status: string): void {
   if (tc.state.connectorStatus[connector] === status) return;
   tc.state.connectorStatus[connector] = status;
-  tc.changed();
+  tc.changed(false);
   tc.call('to-csms', 'StatusNotification', { connectorId: connector, errorCode: 'NoError', status, timestamp: tc.now() });
 }
 
@@ -91,8 +91,10 @@ export const station201Calls: TranslatorTable = {
         if (tx) status = CHARGING_STATE_TO_16[tx.chargingState ?? 'EVConnected'] ?? 'Preparing';
         else status = prev && (CHARGING_16.has(prev) || prev === 'Finishing') ? 'Finishing' : 'Preparing';
       }
-      tc.state.connectorStatus[connector] = status;
-      tc.changed();
+      if (tc.state.connectorStatus[connector] !== status) {
+        tc.state.connectorStatus[connector] = status;
+        tc.changed(false);
+      }
       return forward('StatusNotification', { connectorId: connector, errorCode: status === 'Faulted' ? 'OtherError' : 'NoError', status, timestamp: p.timestamp });
     },
     response: () => ({}),
@@ -129,7 +131,8 @@ export const station201Calls: TranslatorTable = {
       }
       const ended = p.eventType === 'Ended';
       if (ended) tx.ended = true;
-      tc.changed();
+      // Updated events only refine what is known (energy, charging state): they need not hit the disk each time.
+      tc.changed(p.eventType !== 'Updated' || Boolean(p.idToken));
 
       if (!tx.started) {
         if (!tx.idTag) {
