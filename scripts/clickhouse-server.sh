@@ -54,10 +54,23 @@ write_config() {
 EOF
 }
 
+# GET a query over HTTP with whatever the machine has: curl, wget, or bash's /dev/tcp.
+http_query() {
+  local port="$1" q="$2"
+  if command -v curl >/dev/null 2>&1; then curl -fsS "http://127.0.0.1:$port/?query=$q" 2>/dev/null
+  elif command -v wget >/dev/null 2>&1; then wget -qO- "http://127.0.0.1:$port/?query=$q" 2>/dev/null
+  else
+    exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null || return 1
+    printf 'GET /?query=%s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$q" >&3
+    sed -e '1,/^\r\{0,1\}$/d' <&3
+    exec 3<&-
+  fi
+}
+
 wait_ready() {
   local http="$1" dir="$2"
   for _ in $(seq 1 150); do
-    if [ "$(curl -fsS "http://127.0.0.1:$http/?query=SELECT%201" 2>/dev/null)" = "1" ]; then return 0; fi
+    if [ "$(http_query "$http" 'SELECT%201' | tr -d '\r\n')" = "1" ]; then return 0; fi
     sleep 0.2
   done
   tail -n 20 "$dir/log/clickhouse-server.err.log" >&2 2>/dev/null || true
@@ -76,7 +89,7 @@ start_server() {
   write_config "$dir" "$http" "$tcp" "$inter"
   "$BIN" --config-file="$dir/etc/config.xml" --pid-file="$dir/clickhouse.pid" --daemon
   wait_ready "$http" "$dir"
-  echo "ClickHouse $(curl -fsS "http://127.0.0.1:$http/?query=SELECT%20version()") ready: http://127.0.0.1:$http (data $dir)"
+  echo "ClickHouse $(http_query "$http" 'SELECT%20version()' | tr -d '\r\n') ready: http://127.0.0.1:$http (data $dir)"
 }
 
 stop_server() {

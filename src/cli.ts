@@ -4,7 +4,6 @@ import { Command } from 'commander';
 import { registerStartCommand } from './commands/start.js';
 import { FEATURES } from './features.js';
 import { PACKAGE_VERSION } from './package-info.js';
-import { runTui } from '../tui/index.js';
 
 const program = new Command()
   .name('ocpp-mitm')
@@ -13,7 +12,8 @@ const program = new Command()
   .showHelpAfterError()
   .enablePositionalOptions();
 
-registerStartCommand(program, FEATURES, (control) => runTui(control));
+// Ink and React load only when the live view opens.
+registerStartCommand(program, FEATURES, async (control) => (await import('../tui/index.js')).runTui(control));
 for (const f of FEATURES) f.commands?.(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {

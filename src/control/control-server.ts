@@ -52,8 +52,8 @@ export function createControlAddon(opts: ControlAddonOptions): ControlAddon {
   let ctx: AddonContext | undefined;
 
   const authorized = (req: IncomingMessage, queryToken: string | null): boolean => {
-    const header = req.headers.authorization;
-    const given = header?.startsWith('Bearer ') ? header.slice(7).trim() : queryToken;
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+    const given = bearer ?? queryToken;
     return given !== null && given !== undefined && timingSafeEqual(digest(given), tokenDigest);
   };
 

@@ -19,7 +19,7 @@ export { resolveControlTarget } from './tui-command.js';
 export const tuiFeature: Feature = {
   name: 'tui',
   startOptions(cmd: Command) {
-    cmd.option('--tui', 'open the live view in this terminal (the log is held meanwhile, its last line shown, and written out on quit)');
+    cmd.option('--tui', 'open the live view in this terminal (the log then goes to <data>/ocpp-mitm.log)');
     cmd.option('--control <host:port>', 'control API address; keep it on loopback, it can inject frames', '127.0.0.1:0');
     cmd.option('--control-token <token>', 'control API token (or OCPP_MITM_CONTROL_TOKEN; generated when absent)');
   },

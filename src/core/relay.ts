@@ -121,6 +121,8 @@ export class Relay {
     });
     const addr = this.server.address();
     this.boundPort = typeof addr === 'object' && addr ? addr.port : this.options.listen.port;
+    // Addons read the listen address from the options: give them the port actually bound (--listen host:0).
+    this.options.listen = { ...this.options.listen, port: this.boundPort };
     return this;
   }
 

@@ -8,6 +8,7 @@
  * chDB allows one data folder per process, and one process per folder (ClickHouse locks `<dir>/status`).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Session as ChdbSession } from 'chdb';
 import { BackendUnavailableError, type StoreBackend } from './backend.js';
 
@@ -31,9 +32,20 @@ function lockHolder(dir: string): string {
   }
 }
 
-const INSERT_SETTINGS = { max_threads: 1, max_insert_threads: 1, input_format_parallel_parsing: 0 };
+/** One engine thread per insert, at the lowest OS priority: on a small machine the relay keeps a core to itself. */
+const INSERT_SETTINGS = { max_threads: 1, max_insert_threads: 1, input_format_parallel_parsing: 0, os_thread_priority: 19 };
+
+/** Open sessions of this process, by folder: a second user in the same process shares it (chDB would too, but
+ * closing one handle would then close it under the other). */
+const shared = new Map<string, { session: ChdbSession; users: number }>();
 
 export async function openChdb(dir: string): Promise<StoreBackend> {
+  const key = resolve(dir);
+  const open = shared.get(key);
+  if (open) {
+    open.users++;
+    return new ChdbBackend(open.session, dir, key);
+  }
   const { Session } = await import('chdb');
   let session: ChdbSession;
   try {
@@ -48,7 +60,8 @@ export async function openChdb(dir: string): Promise<StoreBackend> {
     }
     throw new Error(`chDB could not open ${dir}: ${message}`, { cause: err });
   }
-  return new ChdbBackend(session, dir);
+  shared.set(key, { session, users: 1 });
+  return new ChdbBackend(session, dir, key);
 }
 
 class ChdbBackend implements StoreBackend {
@@ -59,6 +72,7 @@ class ChdbBackend implements StoreBackend {
   constructor(
     private readonly session: ChdbSession,
     dir: string,
+    private readonly key: string,
   ) {
     this.where = `chDB at ${dir}`;
   }
@@ -80,7 +94,6 @@ class ChdbBackend implements StoreBackend {
   async insert(table: string, jsonLines: Buffer): Promise<void> {
     this.check();
     if (jsonLines.length === 0) return;
-    // One engine thread per insert: on a small machine the relay keeps a core to itself.
     await this.session.insert({ table, values: jsonLines, format: 'JSONEachRow', settings: INSERT_SETTINGS });
   }
 
@@ -93,6 +106,9 @@ class ChdbBackend implements StoreBackend {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    const entry = shared.get(this.key);
+    if (entry && --entry.users > 0) return;
+    shared.delete(this.key);
     const { drainPending } = await import('chdb');
     this.session.close();
     // close() defers the native teardown behind running statements; wait so the folder's lock is really released.

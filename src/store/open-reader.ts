@@ -12,11 +12,18 @@ import { chdbDir } from './store-paths.js';
 
 /** Reads through a running proxy: it owns the chDB folder, so it answers for it. */
 export class ControlReader implements StoreReader {
-  constructor(private readonly info: Pick<ControlInfo, 'url' | 'token'>) {}
+  constructor(private readonly info: Pick<ControlInfo, 'url' | 'token'> & { pid?: number }) {}
 
-  private get<T>(path: string, q: KpiQuery | FrameQuery | SessionQuery): Promise<T> {
+  private async get<T>(path: string, q: KpiQuery | FrameQuery | SessionQuery): Promise<T> {
     const qs = toSearchParams(q).toString();
-    return controlFetch<T>(this.info, 'GET', qs ? `${path}?${qs}` : path);
+    try {
+      return await controlFetch<T>(this.info, 'GET', qs ? `${path}?${qs}` : path);
+    } catch (err) {
+      if (/no route GET/.test((err as Error).message)) {
+        throw new Error(`the proxy running on this data folder (pid ${this.info.pid ?? '?'}) records nothing: it was started with --no-store`);
+      }
+      throw err;
+    }
   }
 
   kpiSummary(q: KpiQuery): Promise<KpiSummaryRow[]> {

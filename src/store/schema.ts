@@ -175,7 +175,15 @@ export async function migrate(backend: StoreBackend, caps: ServerCaps, retention
     );
   }
   if (retentionDays && caps.ttl && found > 0) {
-    for (const t of TABLES) await backend.exec(`ALTER TABLE ${t.name} MODIFY${ttlClause(t, retentionDays, caps)}`);
+    // Only when the retention changed: MODIFY TTL rewrites the table's parts.
+    const defs = await backend.query<{ name: string; q: string }>(
+      'SELECT name, create_table_query AS q FROM system.tables WHERE database = currentDatabase()',
+    );
+    for (const t of TABLES) {
+      const q = defs.find((d) => d.name === t.name)?.q ?? '';
+      if (q.includes(`toIntervalDay(${retentionDays})`) || q.includes(`INTERVAL ${retentionDays} DAY`)) continue;
+      await backend.exec(`ALTER TABLE ${t.name} MODIFY${ttlClause(t, retentionDays, caps)}`);
+    }
   }
   return found;
 }

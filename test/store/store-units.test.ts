@@ -166,8 +166,16 @@ describe('schema', () => {
       assert.equal(await migrate(be, caps, 7), 1, 'the second start finds version 1 and changes nothing');
       const t = await be.query<{ q: string }>("SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = 'frames'");
       assert.match(t[0]!.q, /TTL .*toIntervalDay\(7\)|TTL .*INTERVAL 7 DAY/);
+      assert.equal(await migrate(be, caps, 30), 1, 'a new retention on an existing store');
+      const t30 = await be.query<{ q: string }>("SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = 'frames'");
+      assert.match(t30[0]!.q, /TTL .*toIntervalDay\(30\)|TTL .*INTERVAL 30 DAY/);
       const v = await be.query<{ n: number }>('SELECT count() AS n FROM schema_version');
       assert.equal(Number(v[0]!.n), 1);
+      // A second user of the folder in this process (a reader beside the store) shares the session; closing it
+      // leaves the first one working.
+      const second = await openChdb(join(dir, 'clickhouse'));
+      await second.close();
+      assert.equal(Number((await be.query<{ n: number }>('SELECT count() AS n FROM schema_version'))[0]!.n), 1);
     } finally {
       await be.close();
       await rm(dir, { recursive: true, force: true });

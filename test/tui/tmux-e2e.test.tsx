@@ -6,8 +6,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Feature } from '../../src/core/feature.js';
@@ -229,3 +231,65 @@ describe('live view in a terminal', { skip: hasTmux ? false : 'tmux is not insta
     assert.ok(existsSync(join(dir, 'data', 'control.json')), 'quitting the view leaves the proxy running');
   });
 });
+
+describe('start --tui: proxy and view in one process', { skip: hasTmux ? false : 'tmux is not installed' }, () => {
+  test('the view shows the proxy it runs with; its log does not tear the screen; q stops both', async (t) => {
+    const { FEATURES } = await import('../../src/features.js');
+    if (!FEATURES.some((f) => f.name === 'tui')) return t.skip('the CLI does not include the tui feature yet');
+    const session = `ocpp-mitm-start-${process.pid}`;
+    const dir = await mkdtemp(join(tmpdir(), 'ocpp-mitm-start-tui-'));
+    const csms = await startCsms();
+    const screen = (): string => tmux('capture-pane', '-p', '-t', session);
+    const waitScreen = async (what: string, ok: (s: string) => boolean, timeoutMs = 60_000): Promise<string> => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const s = screen();
+        if (ok(s)) return s;
+        if (Date.now() > deadline) throw new Error(`the screen never showed ${what}:\n${s}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    try {
+      const data = join(dir, 'data');
+      const port = await freePort();
+      tmux(
+        'new-session', '-d', '-s', session, '-x', '120', '-y', '36',
+        `cd ${ROOT} && node --import tsx src/cli.ts start --listen 127.0.0.1:${port} --upstream ${csms.url} --data ${data} --rules ${join(dir, 'no-rules')} --tui; echo EXITED $?; sleep 30`,
+      );
+      await waitScreen('the live view', (s) => s.includes('● live'));
+      const { readControlInfo, controlFetch } = await import('../../src/control/control-client.js');
+      const info = await readControlInfo(data);
+      assert.ok(info);
+      assert.deepEqual(await controlFetch<unknown[]>(info, 'GET', '/api/sessions'), []);
+      const where = new RegExp(`127\\.0\\.0\\.1:${port} → ws://127\\.0\\.0\\.1:${csms.port}/ocpp/`);
+      await waitScreen('the header saying where it listens and relays', (x) => where.test(x));
+      const station = await connectStation({ url: `ws://127.0.0.1:${port}/ocpp`, identity: 'CP-START' });
+      await station.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'S' });
+      const s = await waitScreen('the station and its boot', (x) => /CP-START\s+1\.6/.test(x) && /RES\s+BootNotification/.test(x));
+      // The proxy's log goes to its file, not across the panes.
+      assert.doesNotMatch(s, /INFO|station CP-START connected/);
+      tmux('send-keys', '-t', session, 'q');
+      await waitScreen('the exit', (x) => x.includes('EXITED 0'), 30_000);
+      assert.match(await readFile(join(data, 'ocpp-mitm.log'), 'utf8'), /station CP-START connected/);
+      assert.equal(existsSync(join(data, 'control.json')), false, 'the proxy stopped with the view');
+      await station.close();
+    } finally {
+      try {
+        tmux('kill-session', '-t', session);
+      } catch {
+        // gone already
+      }
+      await csms.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A port free right now (the proxy gets it on its command line, so the station knows where to go). */
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as AddressInfo).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
