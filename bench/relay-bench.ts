@@ -2,7 +2,7 @@
  * Relay benchmark: the same stations and the same CSMS, directly and through ocpp-mitm, in one run.
  *
  *   npm run build && node --import tsx bench/relay-bench.ts [--stations 1000] [--rate 2000] [--seconds 10]
- *       [--idle 8000] [--blast-seconds 5] [--proxy-args "--validate observe"]
+ *       [--idle 8000] [--blast-seconds 5] [--proxy-args="--no-store --validate off"]
  *
  * The proxy runs as its own process (`ocpp-mitm start`, built from dist/), so its CPU and RSS are its own;
  * the CSMS is a lean ws server answering every CALL at once, so the CSMS is never what is measured.

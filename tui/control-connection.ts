@@ -1,7 +1,8 @@
 /**
  * Feeds the view store from a running proxy's control API: the WebSocket stream for events (reconnecting
  * when it drops), and polls for what the stream does not carry (stats, session counters, rules, KPIs,
- * store). A route that answers 404 belongs to a feature this proxy lacks: its panel is hidden, asked again rarely.
+ * certified profiles, store). A route that answers 404 belongs to a feature this proxy lacks: its panel is
+ * hidden, asked again rarely.
  */
 import WebSocket from 'ws';
 import type { RelayEvent } from '../src/core/addon.js';
@@ -51,6 +52,13 @@ export class ControlConnection {
       },
       { path: '/api/rules', everyMs: fast * 2, apply: (b) => (store.rules = normalizeRules(b)), absent: () => (store.rules = undefined), next: 0 },
       { path: '/api/kpis', everyMs: fast * 2, apply: (b) => (store.kpiApi = b), absent: () => (store.kpiApi = undefined), next: 0 },
+      {
+        path: '/api/profiles/bound',
+        everyMs: fast * 2,
+        apply: (b) => (store.profilesBound = b),
+        absent: () => (store.profilesBound = undefined),
+        next: 0,
+      },
       {
         path: '/api/store/stats',
         everyMs: fast * 2,

@@ -1,9 +1,12 @@
 /**
  * KPI rows for the KPI screen: what the stream's samples measured, merged with what the KPI engine serves on
- * GET /api/kpis (its own figures and, when a certified profile is bound, the declared maximum).
- * The engine's answer is read loosely: arrays of per-station summaries, or an object keyed by station.
+ * GET /api/kpis, beside the certified figures of the profile each station is bound to (GET /api/profiles/bound)
+ * with the audit's verdict. Answers are read loosely (older or newer proxies may send more or less).
  */
-import type { KpiName, KpiSample } from '../src/core/addon.js';
+import { KPI_NAMES, type KpiName, type KpiSample } from '../src/core/addon.js';
+import type { KpiVerdict } from '../src/profiles/audit-types.js';
+import { isCertifiedKpi, liveVerdict } from '../src/profiles/live-verdict.js';
+import { CERTIFIED_KPIS, type KpiFigures } from '../src/profiles/profile-types.js';
 
 /** KPI figures per station and KPI, from the stream's samples (and /api/kpis when the KPI engine serves it). */
 export interface KpiFigure {
@@ -15,9 +18,8 @@ export interface KpiFigure {
   maxMs: number | undefined;
   avgMs: number | undefined;
   lastMs: number | undefined;
-  /** Certified maximum from a bound profile (seconds → ms), when known. */
-  certifiedMaxMs?: number;
-  profile?: string;
+  /** From the KPI engine only: the stream's samples are not kept, so they give no percentile. */
+  p95Ms?: number;
 }
 
 /** KPI samples from the stream, summed per station and KPI (min, max, avg, last, timeouts). */
@@ -56,7 +58,7 @@ type Loose = Record<string, unknown>;
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-/** Flatten the engine's answer into figures (identity, kpi, stats, certified maximum). */
+/** Flatten the engine's answer into figures (identity, kpi, stats). */
 export function figuresFromApi(api: unknown): KpiFigure[] {
   const out: KpiFigure[] = [];
   const stations: Loose[] = Array.isArray(api)
@@ -69,7 +71,6 @@ export function figuresFromApi(api: unknown): KpiFigure[] {
   for (const st of stations) {
     if (!st || typeof st !== 'object') continue;
     const identity = str(st.identity) ?? str(st.station) ?? '?';
-    const profile = str(st.profile) ?? str((st.profile as Loose | undefined)?.name);
     const kpis = st.kpis ?? st.figures ?? (str(st.kpi) ? [st] : undefined);
     const list: Loose[] = Array.isArray(kpis)
       ? (kpis as Loose[])
@@ -79,7 +80,6 @@ export function figuresFromApi(api: unknown): KpiFigure[] {
     for (const k of list) {
       const kpi = str(k.kpi) ?? str(k.name);
       if (!kpi) continue;
-      const certifiedS = num(k.certifiedMaxS) ?? num(k.declaredMaxS) ?? num((k.certified as Loose | undefined)?.maxS);
       out.push({
         identity,
         kpi,
@@ -89,8 +89,7 @@ export function figuresFromApi(api: unknown): KpiFigure[] {
         maxMs: num(k.maxMs) ?? num(k.max),
         avgMs: num(k.avgMs) ?? num(k.avg) ?? num(k.meanMs),
         lastMs: num(k.lastMs) ?? num(k.last),
-        certifiedMaxMs: num(k.certifiedMaxMs) ?? (certifiedS !== undefined ? certifiedS * 1000 : undefined),
-        profile: str(k.profile) ?? profile,
+        p95Ms: num(k.p95Ms) ?? num(k.p95),
       });
     }
   }
@@ -111,4 +110,110 @@ export function mergeKpis(stream: KpiFigure[], api: unknown): KpiFigure[] {
 
 function defined(f: KpiFigure): Partial<KpiFigure> {
   return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined && !(typeof v === 'number' && v === 0))) as Partial<KpiFigure>;
+}
+
+/** A station's bound profile as GET /api/profiles/bound gives it; null: the proxy binds profiles, none applies. */
+export interface StationProfile {
+  name: string;
+  product: string;
+  certificateNumber?: string;
+  /** identity, boot or only profile. */
+  via?: string;
+  kpis: Partial<Record<string, KpiFigures | null>>;
+}
+
+const figuresOf = (v: unknown): KpiFigures | null => {
+  if (!v || typeof v !== 'object') return null;
+  const k = v as Loose;
+  const n = (x: unknown): number | null => num(x) ?? null;
+  return { declaredMaxS: n(k.declaredMaxS), minS: n(k.minS), maxS: n(k.maxS), avgS: n(k.avgS) };
+};
+
+/** Stations → their bound profile (null when none binds them), from GET /api/profiles/bound. */
+export function boundFromApi(api: unknown): Map<string, StationProfile | null> {
+  const out = new Map<string, StationProfile | null>();
+  for (const row of Array.isArray(api) ? (api as Loose[]) : []) {
+    const station = str(row?.station) ?? str(row?.identity);
+    if (!station) continue;
+    const p = row.profile as Loose | null | undefined;
+    if (!p || typeof p !== 'object') {
+      out.set(station, null);
+      continue;
+    }
+    const kpis = (row.kpis && typeof row.kpis === 'object' ? row.kpis : {}) as Loose;
+    out.set(station, {
+      name: str(p.name) ?? str(p.product) ?? '?',
+      product: str(p.product) ?? '',
+      certificateNumber: str(p.certificateNumber),
+      via: str(row.via),
+      kpis: Object.fromEntries(Object.entries(kpis).map(([k, v]) => [k, figuresOf(v)])),
+    });
+  }
+  return out;
+}
+
+/** One KPI row of the screen: the field figures and, for a certified KPI of a bound station, what was certified. */
+export interface KpiRow extends KpiFigure {
+  /** undefined: no profile (or a KPI certificates do not measure); null: the profile has no row for this KPI. */
+  certified?: KpiFigures | null;
+  /** The audit's verdict; undefined without a profile, or while only stream samples (no p95) are known. */
+  verdict?: KpiVerdict;
+  reason?: string;
+}
+
+export interface KpiGroup {
+  identity: string;
+  /** undefined: this proxy binds no profiles (GET /api/profiles/bound answered 404); null: none binds the station. */
+  profile: StationProfile | null | undefined;
+  rows: KpiRow[];
+}
+
+export interface KpiTable {
+  /** The proxy binds certified profiles: the certified columns are shown. */
+  certified: boolean;
+  groups: KpiGroup[];
+  /** Every row in display order (the cursor moves over these). */
+  rows: KpiRow[];
+}
+
+const kpiOrder = (k: string): number => {
+  const i = (KPI_NAMES as readonly string[]).indexOf(k);
+  return i < 0 ? KPI_NAMES.length : i;
+};
+
+/**
+ * Figures per station (stream merged with the engine), each station with its bound profile, every certified KPI
+ * of a bound station present (a KPI never measured is the audit's no_data), verdicts from live-verdict.ts.
+ */
+export function kpiTable(stream: KpiFigure[], api: unknown, boundApi: unknown): KpiTable {
+  const bound = boundApi === undefined ? undefined : boundFromApi(boundApi);
+  const byStation = new Map<string, KpiFigure[]>();
+  for (const f of mergeKpis(stream, api)) {
+    let list = byStation.get(f.identity);
+    if (!list) byStation.set(f.identity, (list = []));
+    list.push(f);
+  }
+  for (const [station, p] of bound ?? []) if (p && !byStation.has(station)) byStation.set(station, []);
+  const groups: KpiGroup[] = [];
+  for (const identity of [...byStation.keys()].sort((a, b) => a.localeCompare(b))) {
+    const profile = bound === undefined ? undefined : (bound.get(identity) ?? null);
+    const figures = byStation.get(identity)!;
+    if (profile) {
+      for (const kpi of CERTIFIED_KPIS) {
+        if (!figures.some((f) => f.kpi === kpi)) figures.push({ identity, kpi, count: 0, timeouts: 0, minMs: undefined, maxMs: undefined, avgMs: undefined, lastMs: undefined });
+      }
+    }
+    const rows = figures
+      .sort((a, b) => kpiOrder(a.kpi) - kpiOrder(b.kpi) || a.kpi.localeCompare(b.kpi))
+      .map((f): KpiRow => {
+        if (!profile || !isCertifiedKpi(f.kpi)) return f;
+        const certified = profile.kpis[f.kpi] ?? null;
+        // Stream samples give no p95: judging them would skip the "slower" check and could say within wrongly.
+        if (f.count > 0 && f.p95Ms === undefined) return { ...f, certified };
+        const v = liveVerdict(identity, f.kpi, f, certified);
+        return { ...f, certified, verdict: v?.verdict, reason: v?.reason };
+      });
+    groups.push({ identity, profile, rows });
+  }
+  return { certified: bound !== undefined, groups, rows: groups.flatMap((g) => g.rows) };
 }

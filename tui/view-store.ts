@@ -10,9 +10,9 @@ import type { CloseInfo, SessionInfo } from '../src/core/types.js';
 import { MATCH_ALL, parseFilter, type EventFilter } from '../src/control/event-filter.js';
 import { RingBuffer } from '../src/control/ring-buffer.js';
 import type { SessionCounters } from '../src/control/traffic-counters.js';
-import { KpiBoard, type KpiFigure } from './kpi-view.js';
+import { KpiBoard, kpiTable, type KpiFigure, type KpiTable } from './kpi-view.js';
 
-export type { KpiFigure };
+export type { KpiFigure, KpiTable };
 
 export type Pane = 'stations' | 'traffic' | 'detail';
 export type Screen = 'live' | 'kpis' | 'rules';
@@ -76,6 +76,8 @@ export class ViewStore {
   rules: RuleView[] | undefined;
   /** KPIs the KPI engine serves (raw), when it is there. */
   kpiApi: unknown;
+  /** GET /api/profiles/bound (raw): each station's certified profile; undefined when the proxy binds none (404). */
+  profilesBound: unknown;
   storeStats: Record<string, unknown> | undefined;
   connection: Connection = 'connecting';
   connectionError = '';
@@ -205,6 +207,11 @@ export class ViewStore {
     return this.kpis.figures();
   }
 
+  /** The KPI screen's rows: stream and engine figures per station, beside the bound profile's certified figures. */
+  kpiTable(): KpiTable {
+    return kpiTable(this.kpiFigures(), this.kpiApi, this.profilesBound);
+  }
+
   // ---- reading ------------------------------------------------------------------------------------
 
   /** Stations, open first, by identity. */
@@ -283,7 +290,7 @@ export class ViewStore {
     } else if (this.screen === 'rules') {
       this.ruleCursor = clamp(this.ruleCursor + delta, 0, (this.rules?.length ?? 1) - 1);
     } else if (this.screen === 'kpis') {
-      this.kpiCursor = clamp(this.kpiCursor + delta, 0, Math.max(0, this.kpiFigures().length - 1));
+      this.kpiCursor = clamp(this.kpiCursor + delta, 0, Math.max(0, this.kpiTable().rows.length - 1));
     } else if (this.focus === 'stations') {
       this.stationCursor = clamp(this.stationCursor + delta, 0, Math.max(0, this.stations.size - 1));
     } else if (this.focus === 'detail' || this.detailZoom) {

@@ -86,14 +86,15 @@ export async function loadBindings(file: string): Promise<BindingRule[]> {
   try {
     doc = parseYaml(await readFile(file, 'utf8'));
   } catch (err) {
-    throw new ProfileError(file, [`cannot read bindings: ${(err as Error).message}`]);
+    throw new ProfileError(file, [`cannot read: ${(err as Error).message}`], 'not a valid bindings file');
   }
   const entries = doc && typeof doc === 'object' && !Array.isArray(doc) && 'bindings' in doc ? (doc as { bindings: unknown }).bindings : doc;
   if (!validateEntries(entries)) {
-    const problems = (validateEntries.errors ?? []).map((e) =>
+    // The anyOf's branches each add a "must have required property" of their own: the anyOf line says it once.
+    const problems = (validateEntries.errors ?? []).filter((e) => !e.schemaPath.includes('/anyOf/')).map((e) =>
       e.keyword === 'anyOf' ? `${e.instancePath}: needs "stations" or "match"` : `${e.instancePath || '(top level)'}: ${e.message ?? e.keyword}${e.keyword === 'additionalProperties' ? ` ("${String((e.params as { additionalProperty: string }).additionalProperty)}")` : ''}`,
     );
-    throw new ProfileError(file, problems);
+    throw new ProfileError(file, problems, 'not a valid bindings file');
   }
   const base = dirname(resolve(file));
   const cache = new Map<string, Promise<LoadedProfile>>();

@@ -18,8 +18,10 @@ export class ProfileError extends Error {
   constructor(
     readonly file: string,
     readonly problems: string[],
+    /** What the file failed to be, for the message: a bindings file or a profile folder fail with the same class. */
+    what = 'not a valid profile',
   ) {
-    super(`${file}: not a valid profile:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(`${file}: ${what}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ProfileError';
   }
 }
@@ -70,6 +72,12 @@ export async function loadProfile(file: string): Promise<LoadedProfile> {
 
 /** Every *.json in a folder (not its sub-folders), in name order; one bad file fails the whole load. */
 export async function loadProfileDir(dir: string): Promise<LoadedProfile[]> {
-  const names = (await readdir(dir)).filter((n) => n.toLowerCase().endsWith('.json')).sort();
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch (err) {
+    throw new ProfileError(dir, [`cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`], 'not a profile folder');
+  }
+  const names = entries.filter((n) => n.toLowerCase().endsWith('.json')).sort();
   return Promise.all(names.map((n) => loadProfile(join(dir, n))));
 }

@@ -216,19 +216,22 @@ describe('live view', () => {
     ]);
   });
 
-  test('KPI screen: live samples merged with the KPI engine, beside the certified maximum', async () => {
+  test('KPI screen: live samples merged with the KPI engine, per station', async () => {
     const { store, waitFor, press } = setup({ columns: 120, rows: 30 });
     const sample = (identity: string, kpi: 'response_time' | 'csms_response_time', valueMs: number | null) =>
       store.ingest({ type: 'kpi', sample: { kpi, sessionId: `sess-${identity}`, identity, version: '1.6', action: 'GetConfiguration', endAction: '', messageId: 'x', valueMs, timedOut: valueMs === null, at: 0 } });
     sample('CP-1', 'csms_response_time', 40);
     sample('CP-1', 'csms_response_time', 60);
     sample('CP-1', 'csms_response_time', null);
-    // The KPI engine's rows (GET /api/kpis), one with a declared maximum from a bound profile.
-    store.kpiApi = [{ station: 'CP-2', kpi: 'response_time', count: 3, timeouts: 0, min: 900, avg: 1500, max: 2500, last: 2500, declaredMaxS: 2, profile: 'HYC400' }];
+    // The KPI engine's rows (GET /api/kpis): they win over the stream's, and carry a p95.
+    store.kpiApi = [{ station: 'CP-2', kpi: 'response_time', count: 3, timeouts: 0, min: 900, avg: 1500, p95: 2500, max: 2500, last: 2500 }];
     await press('2');
     const f = await waitFor('the KPIs', (s) => s.includes('csms_response_time'));
-    assert.match(f, /CP-1\s+csms_response_time\s+2\s+40ms\s+50ms\s+60ms\s+1/);
-    assert.match(f, /CP-2\s+response_time\s+3\s+900ms\s+1500ms\s+2500ms\s+≤ 2000ms HYC400/);
+    assert.match(f, /KPIs 2 .* KPI engine \+ live ─/);
+    assert.match(f, /^CP-1\s*$/m, 'the station heads its rows');
+    assert.match(f, /^csms_response_time\s+2\s+40ms\s+50ms\s+60ms\s+1\s*$/m, 'no p95 from stream samples alone');
+    assert.match(f, /^response_time\s+3\s+900ms\s+1500ms\s+2500ms\s+2500ms\s*$/m);
+    assert.doesNotMatch(f, /certified|verdict/, 'no certified columns when the proxy binds no profiles');
   });
 
   test('q quits', async () => {

@@ -1,34 +1,191 @@
-/** KPIs per station, each beside the certified maximum when a profile is bound. */
+/**
+ * KPIs per station: the field figures, and when the proxy binds certified profiles (GET /api/profiles/bound)
+ * the certified min/avg/max, the declared maximum and the audit's verdict beside them. Stations are group
+ * headers rather than a column, so the certified columns still fit 80 columns.
+ */
 import { Box, Text } from 'ink';
+import { Fragment } from 'react';
+import type { KpiVerdict } from '../../src/profiles/audit-types.js';
 import { cell, ms } from '../format.js';
-import { mergeKpis } from '../kpi-view.js';
+import type { KpiGroup, KpiRow } from '../kpi-view.js';
 import { useViewStore } from '../use-view-store.js';
 import { PaneTitle } from './pane-title.js';
 
+type ColKey = 'kpi' | 'n' | 'min' | 'avg' | 'p95' | 'max' | 'to' | 'cmin' | 'cavg' | 'cmax' | 'decl' | 'verdict';
+interface Col {
+  key: ColKey;
+  title: string;
+  width: number;
+  align: 'left' | 'right';
+  span?: 'field' | 'certified';
+}
+
+const COLS: Record<ColKey, Col> = {
+  kpi: { key: 'kpi', title: 'kpi', width: 10, align: 'left' },
+  n: { key: 'n', title: 'n', width: 5, align: 'right', span: 'field' },
+  min: { key: 'min', title: 'min', width: 6, align: 'right', span: 'field' },
+  avg: { key: 'avg', title: 'avg', width: 6, align: 'right', span: 'field' },
+  p95: { key: 'p95', title: 'p95', width: 6, align: 'right', span: 'field' },
+  max: { key: 'max', title: 'max', width: 6, align: 'right', span: 'field' },
+  to: { key: 'to', title: 't/o', width: 4, align: 'right', span: 'field' },
+  cmin: { key: 'cmin', title: 'min', width: 6, align: 'right', span: 'certified' },
+  cavg: { key: 'cavg', title: 'avg', width: 6, align: 'right', span: 'certified' },
+  cmax: { key: 'cmax', title: 'max', width: 6, align: 'right', span: 'certified' },
+  decl: { key: 'decl', title: 'decl', width: 6, align: 'right', span: 'certified' },
+  // As wide as the longest verdict word: they are the audit's words and are never cut.
+  verdict: { key: 'verdict', title: 'verdict', width: 21, align: 'left' },
+};
+const ORDER: ColKey[] = ['kpi', 'n', 'min', 'avg', 'p95', 'max', 'to', 'cmin', 'cavg', 'cmax', 'decl', 'verdict'];
+const KPI_FULL = 26; // remote_start_authorization
+const SHORT: Record<string, string> = {
+  response_time: 'response',
+  csms_response_time: 'csms resp',
+  triggered_function: 'triggered',
+  remote_start_authorization: 'rem. start',
+  remote_stop_end: 'rem. stop',
+};
+
+/**
+ * The columns that fit: with certified profiles, count/p95/max and every certified column always (80 columns is
+ * enough), then timeouts, avg and min as room allows; the KPI name takes what is left (short names below 26).
+ */
+export function kpiColumns(width: number, certified: boolean): Col[] {
+  const required: ColKey[] = certified ? ['n', 'p95', 'max', 'cmin', 'cavg', 'cmax', 'decl', 'verdict'] : ['n', 'min', 'avg', 'p95', 'max', 'to'];
+  const optional: ColKey[] = certified ? ['to', 'avg', 'min'] : [];
+  const used = (keys: ColKey[]): number => keys.reduce((sum, k) => sum + COLS[k].width + 1, 0);
+  const keys = [...required];
+  for (const k of optional) if (width - used([...keys, k]) >= COLS.kpi.width) keys.push(k);
+  const kpiWidth = Math.max(COLS.kpi.width, Math.min(KPI_FULL, width - used(keys)));
+  return ORDER.filter((k) => k === 'kpi' || keys.includes(k)).map((k) => (k === 'kpi' ? { ...COLS.kpi, width: kpiWidth } : COLS[k]));
+}
+
+const VERDICT_COLOR: Record<KpiVerdict, string> = {
+  within_certified: 'green',
+  slower_than_certified: 'yellow',
+  exceeds_declared_max: 'red',
+  no_data: 'gray',
+};
+
+const sec = (s: number | null | undefined): string => (s === null || s === undefined ? '' : ms(s * 1000));
+
+function cellText(key: ColKey, r: KpiRow, kpiWidth: number): string {
+  switch (key) {
+    case 'kpi':
+      return kpiWidth >= KPI_FULL ? r.kpi : (SHORT[r.kpi] ?? r.kpi);
+    case 'n':
+      return String(r.count);
+    case 'min':
+      return ms(r.minMs);
+    case 'avg':
+      return ms(r.avgMs);
+    case 'p95':
+      return ms(r.p95Ms);
+    case 'max':
+      return ms(r.maxMs);
+    case 'to':
+      return r.timeouts ? String(r.timeouts) : '';
+    case 'cmin':
+      return r.certified === null ? '—' : sec(r.certified?.minS);
+    case 'cavg':
+      return r.certified === null ? '' : sec(r.certified?.avgS);
+    case 'cmax':
+      return r.certified === null ? '' : sec(r.certified?.maxS);
+    case 'decl':
+      return r.certified === null ? '' : sec(r.certified?.declaredMaxS);
+    case 'verdict':
+      return r.verdict ?? '';
+  }
+}
+
+function cellColor(key: ColKey, r: KpiRow): string | undefined {
+  if (key === 'verdict') return r.verdict ? VERDICT_COLOR[r.verdict] : undefined;
+  if (key === 'max' && r.verdict === 'exceeds_declared_max') return 'red';
+  if (key === 'p95' && r.verdict === 'slower_than_certified') return 'yellow';
+  if (key === 'cmin' || key === 'cavg' || key === 'cmax' || key === 'decl') return 'cyan';
+  return undefined;
+}
+
+/** `── field ─────` over the field columns, `── certified ──` over the certified ones. */
+function spanLine(cols: Col[]): string {
+  let out = '';
+  let i = 0;
+  while (i < cols.length) {
+    const span = cols[i]!.span;
+    let w = cols[i]!.width;
+    let j = i + 1;
+    while (span && j < cols.length && cols[j]!.span === span) w += 1 + cols[j++]!.width;
+    out += (i > 0 ? ' ' : '') + (span ? `── ${span} `.padEnd(w, '─').slice(0, w) : ' '.repeat(w));
+    i = j;
+  }
+  return out.trimEnd();
+}
+
+function GroupHeader({ group }: { group: KpiGroup }) {
+  const p = group.profile;
+  return (
+    <Text wrap="truncate-end">
+      <Text bold>{group.identity}</Text>
+      {p === null && <Text dimColor> · no certified profile binds it</Text>}
+      {p && (
+        <Text color="cyan">
+          {' · '}
+          {p.name}
+          {p.product && p.product !== p.name ? ` · ${p.product}` : ''}
+          {p.certificateNumber ? ` · ${p.certificateNumber}` : ''}
+          {p.via ? <Text dimColor> · by {p.via}</Text> : null}
+        </Text>
+      )}
+    </Text>
+  );
+}
+
+type Line = { group: KpiGroup } | { row: KpiRow; index: number };
+
 export function KpiScreen({ width, rows }: { width: number; rows: number }) {
   const store = useViewStore();
-  const figures = mergeKpis(store.kpiFigures(), store.kpiApi);
-  const idWidth = Math.max(8, Math.min(20, width - 86));
-  const cursor = Math.min(store.kpiCursor, Math.max(0, figures.length - 1));
-  const top = Math.max(0, cursor - rows + 2);
+  const table = store.kpiTable();
+  const cols = kpiColumns(width, table.certified);
+  const kpiWidth = cols[0]!.width;
+  const lines: Line[] = [];
+  let index = 0;
+  for (const group of table.groups) {
+    lines.push({ group });
+    for (const row of group.rows) lines.push({ row, index: index++ });
+  }
+  const cursor = Math.min(store.kpiCursor, Math.max(0, table.rows.length - 1));
+  const cursorLine = lines.findIndex((l) => 'row' in l && l.index === cursor);
+  // Below the title: the column header (two lines with the certified columns), then the lines that fit.
+  const visible = Math.max(1, rows - (table.certified ? 2 : 1));
+  let top = Math.max(0, cursorLine - visible + 1);
+  // Keep the cursor row's station header in view when the row is the first of its group.
+  if (top > 0 && top === cursorLine && 'group' in lines[top - 1]!) top--;
+  const right = `${store.kpiApi === undefined ? 'from live samples' : 'KPI engine + live'}${table.certified ? ' · certified profiles' : ''}`;
   return (
     <Box flexDirection="column" width={width}>
-      <PaneTitle title={`KPIs ${figures.length}`} focused width={width} right={store.kpiApi === undefined ? 'from live samples' : 'KPI engine + live'} />
+      <PaneTitle title={`KPIs ${table.rows.length}`} focused width={width} right={right} />
+      {table.certified && (
+        <Text dimColor wrap="truncate-end">
+          {spanLine(cols)}
+        </Text>
+      )}
       <Text dimColor wrap="truncate-end">
-        {cell('station', idWidth)} {cell('kpi', 26)} {cell('n', 5, 'right')} {cell('min', 8, 'right')} {cell('avg', 8, 'right')} {cell('max', 8, 'right')} {cell('t/o', 4, 'right')} {cell('certified', 10, 'right')}
+        {cols.map((c) => cell(c.title, c.width, c.align)).join(' ')}
       </Text>
-      {figures.length === 0 && <Text dimColor>  no KPI measured yet (they come from CALLs answered by the station, remote starts, triggers)</Text>}
-      {figures.slice(top, top + rows - 1).map((f, i) => {
-        const over = f.certifiedMaxMs !== undefined && f.maxMs !== undefined && f.maxMs > f.certifiedMaxMs;
-        return (
-          <Text key={`${f.identity}/${f.kpi}`} inverse={top + i === cursor} dimColor={f.count === 0 && f.timeouts === 0} wrap="truncate-end">
-            {cell(f.identity, idWidth)} {cell(f.kpi, 26)} {cell(String(f.count), 5, 'right')} {cell(ms(f.minMs), 8, 'right')} {cell(ms(f.avgMs), 8, 'right')}{' '}
-            <Text color={over ? 'red' : undefined}>{cell(ms(f.maxMs), 8, 'right')}</Text> {cell(f.timeouts ? String(f.timeouts) : '', 4, 'right')}{' '}
-            <Text color={over ? 'red' : f.certifiedMaxMs !== undefined ? 'green' : 'gray'}>{cell(f.certifiedMaxMs !== undefined ? `≤ ${ms(f.certifiedMaxMs)}` : '—', 10, 'right')}</Text>
-            {f.profile ? <Text dimColor> {f.profile}</Text> : null}
+      {lines.length === 0 && <Text dimColor>  no KPI measured yet (they come from CALLs answered by the station, remote starts, triggers)</Text>}
+      {lines.slice(top, top + visible).map((l) =>
+        'group' in l ? (
+          <GroupHeader key={`g/${l.group.identity}`} group={l.group} />
+        ) : (
+          <Text key={`${l.row.identity}/${l.row.kpi}`} inverse={l.index === cursor} dimColor={l.row.count === 0 && l.row.timeouts === 0 && !l.row.verdict} wrap="truncate-end">
+            {cols.map((c, i) => (
+              <Fragment key={c.key}>
+                {i > 0 ? ' ' : ''}
+                <Text color={cellColor(c.key, l.row)}>{cell(cellText(c.key, l.row, kpiWidth), c.width, c.align)}</Text>
+              </Fragment>
+            ))}
           </Text>
-        );
-      })}
+        ),
+      )}
     </Box>
   );
 }
