@@ -1,7 +1,7 @@
 /**
  * Relay benchmark: the same stations and the same CSMS, directly and through ocpp-mitm, in one run.
  *
- *   npm run build && node --import tsx bench/relay-bench.ts [--stations 1000] [--rate 2000] [--seconds 10]
+ *   npm run build && node --import tsx bench/relay-bench.ts [--proxy full|core] [--stations 1000] [--rate 2000] [--seconds 10]
  *       [--idle 8000] [--blast-seconds 5] [--proxy-args="--no-store --validate off"]
  *
  * The proxy runs as its own process (`ocpp-mitm start`, built from dist/), so its CPU and RSS are its own;
@@ -28,6 +28,8 @@ const { values: args } = parseArgs({
     'blast-seconds': { type: 'string', default: '5' },
     'blast-stations': { type: 'string', default: '50' },
     'proxy-args': { type: 'string', default: '' },
+    // 'full': `ocpp-mitm start` with every feature; 'core': the relay core with validation only (bench/core-proxy.ts).
+    proxy: { type: 'string', default: 'full' },
   },
 });
 const STATIONS = Number(args.stations);
@@ -69,11 +71,12 @@ async function startProxy(csmsPort: number): Promise<{ port: number; proc: Child
   const port = await freePort();
   const data = await mkdtemp(join(tmpdir(), 'ocpp-mitm-bench-'));
   const extra = args['proxy-args'] ? args['proxy-args'].split(' ').filter(Boolean) : [];
-  const proc = spawn(
-    process.execPath,
-    ['dist/src/cli.js', 'start', '--listen', `127.0.0.1:${port}`, '--upstream', `ws://127.0.0.1:${csmsPort}/`, '--data', data, '--log-format', 'json', '--log-level', 'warn', '--ping-interval', '0', ...extra],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
-  );
+  const upstream = `ws://127.0.0.1:${csmsPort}/`;
+  const argv =
+    args.proxy === 'core'
+      ? ['dist/bench/core-proxy.js', String(port), upstream, ...extra]
+      : ['dist/src/cli.js', 'start', '--listen', `127.0.0.1:${port}`, '--upstream', upstream, '--data', data, '--log-format', 'json', '--log-level', 'warn', '--ping-interval', '0', ...extra];
+  const proc = spawn(process.execPath, argv, { stdio: ['ignore', 'inherit', 'inherit'] });
   for (let i = 0; i < 200; i++) {
     if (await canConnect(port)) break;
     await sleep(50);
@@ -180,7 +183,7 @@ async function main(): Promise<void> {
   const proxy = await startProxy(csms.port);
   const direct = `ws://127.0.0.1:${csms.port}`;
   const proxied = `ws://127.0.0.1:${proxy.port}/ocpp`;
-  const results: Record<string, number | string> = { stations: STATIONS, rate: RATE, seconds: SECONDS, proxyArgs: args['proxy-args'] || '(defaults)' };
+  const results: Record<string, number | string> = { proxy: args.proxy!, stations: STATIONS, rate: RATE, seconds: SECONDS, proxyArgs: args['proxy-args'] || '(defaults)' };
   log(`steady load: ${STATIONS} stations, ${RATE} CALL/s for ${SECONDS}s, direct then proxied`);
 
   for (const [name, url] of [['direct', direct], ['proxied', proxied]] as const) {

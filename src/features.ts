@@ -1,7 +1,7 @@
 /**
  * Every feature built into ocpp-mitm, in pipeline order: station and CSMS-leg security first (it may refuse a
- * station), then validation (of frames as received), rules, translation; observers (KPIs, store, control API)
- * last. Features without addons (profiles) only add commands.
+ * station), then validation (of frames as received), rules, translation; observers (KPIs, store, control API,
+ * certified profiles) last.
  */
 import type { Feature } from './core/feature.js';
 import { tlsFeature } from './tls/index.js';

@@ -27,6 +27,10 @@ export class AddonRunner {
     };
   }
 
+  get hasObservers(): boolean {
+    return this.observers.length > 0;
+  }
+
   /** Run a synchronous hook on every addon that has it; `stop` ends the chain early (e.g. a frame was dropped). */
   run<H extends SyncHook>(hook: H, args: Parameters<NonNullable<Addon[H]>>, stop?: () => boolean): void {
     for (const addon of this.byHook[hook]) {

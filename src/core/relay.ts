@@ -267,7 +267,8 @@ export class Relay {
         {
           runner: this.runner,
           logger: this.logger,
-          publish: (e) => this.queue.push(e),
+          // With no observer there is nobody to tell: skip the queue (and the record it would build).
+          publish: this.runner.hasObservers ? (e) => this.queue.push(e) : () => {},
           nextSeq: () => ++this.seq,
           counters: this.counters,
           validate: this.options.validate,

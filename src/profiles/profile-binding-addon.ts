@@ -151,7 +151,8 @@ export function createProfileBindingAddon(opts: ProfileBindingOptions): ProfileB
     const facts = bootFactsOf(payloadOf(rec.original ?? rec.text));
     if (!facts) return;
     const st = stateOf(rec.identity);
-    st.sessions.add(rec.sessionId);
+    // Its session-open may have been shed; a frame of a session already closed must not mark it connected.
+    if (ctx?.session(rec.sessionId)) st.sessions.add(rec.sessionId);
     st.boot = facts;
     rebind(st, rec.sessionId, true);
   }

@@ -76,7 +76,8 @@ test('a CALL written twice under one id is timed from its first copy; a delay ho
   await settle();
   const delayed = records.find((r) => r.action === 'StatusNotification' && r.kind === 'CALL')!;
   assert.equal(delayed.ruleDelayMs, 300);
-  assert.ok(delayed.sentAt! - delayed.receivedAt >= 300_000, 'held at least 300 ms (µs clock)');
+  // libuv timers may fire up to a millisecond early against performance.now().
+  assert.ok(delayed.sentAt! - delayed.receivedAt >= 299_000, 'held about 300 ms (µs clock)');
   raw.close();
   await station.close();
   await relay.close();

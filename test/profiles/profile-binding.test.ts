@@ -6,7 +6,8 @@
  * - C6-A (1.6) is unbound until its BootNotification names XCHARGE C6 (the C6 profile's own `binding`), and keeps
  *   that profile when it reconnects without booting again;
  * - HYC-7 (2.0.1) is bound by the vendor and model of its BootNotification (a bindings-file rule); its GetVariables
- *   answers take longer than the 0.97 s the lab measured, so the live verdict is slower_than_certified.
+ *   answers take longer than the 0.97 s the lab measured, so the live verdict is slower_than_certified, over the
+ *   control API and in the live view's KPI table (its ControlConnection polling the routes).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,6 +26,8 @@ import { silentLogger } from '../../src/log.js';
 import { liveVerdict, profilesFeature, type BoundStation, type ProfileBindingAddon, type ProfileView } from '../../src/profiles/index.js';
 import { importReport } from '../../src/profiles/report-import.js';
 import type { CertifiedProfile } from '../../src/profiles/profile-types.js';
+import { ControlConnection } from '../../tui/control-connection.js';
+import { ViewStore } from '../../tui/view-store.js';
 import { connectStation, startCsms, type TestCsms } from '../support/ocpp-peers.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -196,6 +199,25 @@ describe('profile binding on a running proxy', () => {
     assert.equal(verdict('CITY-01')?.verdict, 'within_certified', verdict('CITY-01')?.reason);
     assert.equal(verdict('HYC-7')?.verdict, 'slower_than_certified', verdict('HYC-7')?.reason);
     assert.match(verdict('HYC-7')!.reason, /> certified max 0\.97 s/);
+
+    // The live view polls both routes and shows the same verdicts.
+    const view = new ViewStore({ minNotifyMs: 0 });
+    const conn = new ControlConnection({ url, token }, view, { pollMs: 100, backlog: 0 });
+    conn.start();
+    try {
+      const table = await eventually('the view\'s KPI table', () => {
+        const t = view.kpiTable();
+        return t.certified && t.rows.some((r) => r.identity === 'HYC-7' && r.verdict) ? t : undefined;
+      });
+      const row = (id: string, kpi: string) => table.rows.find((r) => r.identity === id && r.kpi === kpi);
+      assert.equal(row('HYC-7', 'response_time')?.verdict, 'slower_than_certified');
+      assert.equal(row('HYC-7', 'response_time')?.certified?.maxS, 0.97);
+      assert.equal(row('HYC-7', 'remote_stop_end')?.verdict, 'no_data');
+      assert.equal(row('CITY-01', 'response_time')?.verdict, 'within_certified');
+      assert.equal(table.groups.find((g) => g.identity === 'HYC-7')?.profile?.product, 'Hypercharger HYC 400 US');
+    } finally {
+      conn.stop();
+    }
   });
 });
 

@@ -113,7 +113,7 @@ describe('KPI screen beside certified profiles', () => {
     assert.match(f, /^CP-9 · no certified profile binds it\s*$/m);
     assert.match(f.split('CP-9')[1]!, /^response_time\s+3\s+10ms\s+16ms\s+20ms\s+30ms\s*$/m, 'an unbound station: field figures only');
     // Verdicts in colour (Ink writes them as SGR codes): red, yellow, green.
-    const coloured = (code: number, word: string) => new RegExp(`\\u001B\\[${code}m *${word}`).test(raw());
+    const coloured = (code: number, word: string) => new RegExp(`\\u001B\\[${code}m${word}`).test(raw());
     assert.ok(coloured(31, 'exceeds_declared_max'), 'exceeds_declared_max is red');
     assert.ok(coloured(33, 'slower_than_certified'), 'slower_than_certified is yellow');
     assert.ok(coloured(32, 'within_certified'), 'within_certified is green');
