@@ -30,6 +30,8 @@ const { values: args } = parseArgs({
     'proxy-args': { type: 'string', default: '' },
     // 'full': `ocpp-mitm start` with every feature; 'core': the relay core with validation only (bench/core-proxy.ts).
     proxy: { type: 'string', default: 'full' },
+    // V8 flags for the proxy process, e.g. --node-args="--max-semi-space-size=64".
+    'node-args': { type: 'string', default: '' },
   },
 });
 const STATIONS = Number(args.stations);
@@ -76,7 +78,8 @@ async function startProxy(csmsPort: number): Promise<{ port: number; proc: Child
     args.proxy === 'core'
       ? ['dist/bench/core-proxy.js', String(port), upstream, ...extra]
       : ['dist/src/cli.js', 'start', '--listen', `127.0.0.1:${port}`, '--upstream', upstream, '--data', data, '--log-format', 'json', '--log-level', 'warn', '--ping-interval', '0', ...extra];
-  const proc = spawn(process.execPath, argv, { stdio: ['ignore', 'inherit', 'inherit'] });
+  const nodeArgs = args['node-args'] ? args['node-args'].split(' ').filter(Boolean) : [];
+  const proc = spawn(process.execPath, [...nodeArgs, ...argv], { stdio: ['ignore', 'inherit', 'inherit'] });
   for (let i = 0; i < 200; i++) {
     if (await canConnect(port)) break;
     await sleep(50);

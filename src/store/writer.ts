@@ -57,12 +57,25 @@ interface Batch {
   rows: number;
 }
 
+interface Segment {
+  buf: Buffer;
+  used: number;
+  rows: number;
+}
+
+/** Size of one off-heap queue segment; a row larger than this gets a segment of its own. */
+const SEGMENT_BYTES = 4 * 1024 * 1024;
+
 const PROBE_MIN_MS = 250;
 const PROBE_MAX_MS = 5000;
 
 export class StoreWriter {
   private state: StoreState = 'starting';
-  private readonly queues = new Map<string, string[]>();
+  /**
+   * Rows wait as JSON lines written straight into off-heap buffers: as JS strings they would survive young-generation
+   * collections for up to --store-flush-ms and make every one of them (a pause on the relay's thread) longer.
+   */
+  private readonly queues = new Map<string, Segment[]>();
   private queued = 0;
   private queuedBytes = 0;
   private written = 0;
@@ -126,12 +139,20 @@ export class StoreWriter {
 
   add(table: string, row: Row): void {
     if (this.state === 'closed') return;
-    let q = this.queues.get(table);
-    if (!q) this.queues.set(table, (q = []));
     const line = JSON.stringify(row);
-    q.push(line);
+    const size = Buffer.byteLength(line) + 1;
+    let segs = this.queues.get(table);
+    if (!segs) this.queues.set(table, (segs = []));
+    let seg = segs.at(-1);
+    if (!seg || seg.used + size > seg.buf.length || seg.rows >= this.o.batchRows) {
+      seg = { buf: Buffer.allocUnsafeSlow(Math.max(SEGMENT_BYTES, size)), used: 0, rows: 0 };
+      segs.push(seg);
+    }
+    seg.used += seg.buf.write(line, seg.used);
+    seg.buf[seg.used++] = 0x0a;
+    seg.rows++;
     this.queued++;
-    this.queuedBytes += line.length + 1;
+    this.queuedBytes += size;
     if (this.queued >= this.o.batchRows || this.queuedBytes >= this.maxBatchBytes) void this.flush();
     // ClickHouse slower than the traffic: memory stays bounded, the overflow waits on disk.
     if ((this.queued > this.maxQueued || this.queuedBytes > this.maxQueuedBytes) && this.flushing) this.spill();
@@ -155,22 +176,11 @@ export class StoreWriter {
     return this.flushing;
   }
 
-  /** Everything queued, cut into batches of at most batchRows rows and about maxBatchBytes bytes. */
+  /** Everything queued, as batches: each segment holds at most batchRows rows and about SEGMENT_BYTES bytes. */
   private take(): Batch[] {
     const out: Batch[] = [];
-    for (const [table, lines] of this.queues) {
-      let start = 0;
-      let bytes = 0;
-      for (let i = 0; i < lines.length; i++) {
-        bytes += lines[i]!.length + 1;
-        const last = i === lines.length - 1;
-        if (last || i + 1 - start >= this.o.batchRows || bytes >= this.maxBatchBytes) {
-          const part = lines.slice(start, i + 1);
-          out.push({ table, buf: Buffer.from(part.join('\n') + '\n'), rows: part.length });
-          start = i + 1;
-          bytes = 0;
-        }
-      }
+    for (const [table, segs] of this.queues) {
+      for (const seg of segs) if (seg.rows > 0) out.push({ table, buf: seg.buf.subarray(0, seg.used), rows: seg.rows });
     }
     this.queues.clear();
     this.queued = 0;
