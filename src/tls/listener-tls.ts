@@ -3,22 +3,14 @@
  * at once: OpenSSL then picks per connection the one that fits the suites the station offers (an ECDSA-only
  * station gets the ECDSA certificate, a TLS_RSA-only OCPP 1.6 station the RSA one).
  */
-import { readFileSync } from 'node:fs';
 import { createSecureContext, type SecureContextOptions, type TlsOptions } from 'node:tls';
 import type { Logger } from 'pino';
 import { parsePemCerts, summarizeCert } from './describe-cert.js';
 import type { TlsConfig } from './options.js';
-import { secretFileProblem } from './secret-file.js';
+import { loadKeyPair, readTlsFile } from './key-pair.js';
 
 export type ListenerTls = TlsOptions & SecureContextOptions;
 
-const read = (file: string, what: string): Buffer => {
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    throw new Error(`cannot read ${what} ${file}: ${(err as Error).message}`);
-  }
-};
 
 /** Build the listener options, or undefined for a plain ws:// listener. Checks every pair and warns on expiry. */
 export function buildListenerTls(config: TlsConfig, log: Logger, now = Date.now()): ListenerTls | undefined {
@@ -27,16 +19,7 @@ export function buildListenerTls(config: TlsConfig, log: Logger, now = Date.now(
   const keys: Buffer[] = [];
   config.certFiles.forEach((certFile, i) => {
     const keyFile = config.keyFiles[i]!;
-    const cert = read(certFile, 'certificate');
-    const key = read(keyFile, 'private key');
-    const problem = secretFileProblem(keyFile);
-    if (problem) log.warn({ file: keyFile }, problem);
-    try {
-      createSecureContext({ cert, key });
-    } catch (err) {
-      // Never echo the key: OpenSSL's message names the problem ("key values mismatch"), the file names where.
-      throw new Error(`${certFile} / ${keyFile}: ${(err as Error).message}`);
-    }
+    const { cert, key } = loadKeyPair(certFile, keyFile, log);
     const leaf = parsePemCerts(cert)[0];
     if (!leaf) throw new Error(`${certFile}: no PEM certificate in it`);
     const s = summarizeCert(leaf, now);
@@ -59,7 +42,7 @@ export function buildListenerTls(config: TlsConfig, log: Logger, now = Date.now(
     // Profile 3: a station without a valid certificate fails the TLS handshake, as with a real CSMS (A00.FR.407).
     rejectUnauthorized: profile3,
   };
-  if (profile3) opts.ca = config.clientCaFiles.map((f) => read(f, 'client CA'));
+  if (profile3) opts.ca = config.clientCaFiles.map((f) => readTlsFile(f, 'client CA'));
   try {
     createSecureContext(opts);
   } catch (err) {

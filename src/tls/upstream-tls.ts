@@ -6,13 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
-import { connect, createSecureContext, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import picomatch from 'picomatch';
 import type { Logger } from 'pino';
 import YAML from 'yaml';
 import type { Addon } from '../core/addon.js';
 import { basicAuthHeader } from './basic-auth.js';
 import type { TlsConfig } from './options.js';
+import { loadKeyPair } from './key-pair.js';
 import { secretFileProblem } from './secret-file.js';
 import { describeTlsError } from './tls-errors.js';
 
@@ -49,16 +50,7 @@ function readYamlMapping(file: string): Record<string, unknown> {
 }
 
 function loadClientCert(certFile: string, keyFile: string, log: Logger): ClientCert {
-  const cert = readFileSync(certFile);
-  const key = readFileSync(keyFile);
-  const problem = secretFileProblem(keyFile);
-  if (problem) log.warn({ file: keyFile }, problem);
-  try {
-    createSecureContext({ cert, key });
-  } catch (err) {
-    throw new Error(`${certFile} / ${keyFile}: ${(err as Error).message}`);
-  }
-  return { cert, key, source: certFile };
+  return { ...loadKeyPair(certFile, keyFile, log), source: certFile };
 }
 
 export function loadUpstreamClientCerts(file: string, log: Logger): GlobTable<ClientCert> {
