@@ -36,7 +36,7 @@ export function registerTuiCommand(program: Command): void {
     .action(async (opts: TuiCommandOptions) => {
       const target = await resolveControlTarget(opts);
       if (!process.stdin.isTTY || !process.stdout.isTTY) throw new Error('the live view needs a terminal (stdin and stdout must be a TTY)');
-      const { runTui } = await import('../../tui/run-tui.js');
+      const { runTui } = await import('../../tui/index.js');
       await runTui(target);
     });
 }

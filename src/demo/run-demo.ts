@@ -92,7 +92,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
 
     const timer = opts.durationS > 0 ? setTimeout(() => stop.abort(), opts.durationS * 1000) : undefined;
     if (opts.tui) {
-      const { runTui } = await import('../../tui/run-tui.js');
+      const { runTui } = await import('../../tui/index.js');
       await runTui({ url: info.url, token: info.token, signal: stop.signal });
     } else {
       await new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
