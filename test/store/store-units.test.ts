@@ -15,6 +15,7 @@ import { capsOf, createTableSql, migrate, TABLES } from '../../src/store/schema.
 import { Spool } from '../../src/store/spool.js';
 import { globToRegex, str } from '../../src/store/sql.js';
 import { tempDir } from './clickhouse-support.js';
+import { messageRecord } from '../support/message-record.js';
 
 describe('sql', () => {
   it('quotes strings so that no value leaves its literal', () => {
@@ -77,35 +78,8 @@ describe('durations and URLs', () => {
   });
 });
 
-const record = (over: Partial<MessageRecord>): MessageRecord => ({
-  seq: 1,
-  sessionId: 'S1',
-  identity: 'CP',
-  direction: 'to-station',
-  origin: 'wire',
-  madeBy: undefined,
-  version: '1.6',
-  receivedAt: 1_000_000,
-  sentAt: 1_000_100,
-  kind: 'CALL',
-  messageId: 'm1',
-  action: 'Reset',
-  text: '',
-  original: undefined,
-  size: 0,
-  valid: true,
-  issues: [],
-  errorCode: undefined,
-  malformed: undefined,
-  dropped: undefined,
-  ruleDelayMs: 0,
-  modified: false,
-  changedBy: [],
-  ruleIds: [],
-  latencyMs: undefined,
-  callAction: undefined,
-  ...over,
-});
+const record = (over: Partial<MessageRecord>): MessageRecord =>
+  messageRecord({ direction: 'to-station', action: 'Reset', ...over });
 
 describe('call pairing', () => {
   it('pairs answers, and writes off CALLs that time out or whose session closes', () => {

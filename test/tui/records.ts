@@ -1,6 +1,7 @@
 /** Frames and sessions as the relay records them, for feeding the view store in component tests. */
 import type { MessageRecord } from '../../src/core/relay-message.js';
 import type { SessionInfo } from '../../src/core/types.js';
+import { messageRecord } from '../support/message-record.js';
 
 let seq = 0;
 const t0 = Date.UTC(2026, 0, 1, 12, 0, 0) * 1000;
@@ -47,33 +48,15 @@ export function result(of: MessageRecord, payload: unknown, over: Partial<Messag
 
 function base(identity: string, over: Partial<MessageRecord>): MessageRecord {
   const n = ++seq;
-  return {
+  return messageRecord({
     seq: n,
     sessionId: `sess-${identity}`,
     identity,
-    direction: 'to-csms',
-    origin: 'wire',
-    madeBy: undefined,
-    version: '1.6',
     receivedAt: t0 + n * 1000,
     sentAt: t0 + n * 1000 + 100,
-    kind: 'CALL',
     messageId: `m${n}`,
-    action: undefined,
     text: '[]',
-    original: undefined,
     size: 2,
-    valid: true,
-    issues: [],
-    errorCode: undefined,
-    malformed: undefined,
-    dropped: undefined,
-    ruleDelayMs: 0,
-    modified: false,
-    changedBy: [],
-    ruleIds: [],
-    latencyMs: undefined,
-    callAction: undefined,
     ...over,
-  };
+  });
 }
