@@ -6,6 +6,7 @@
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ViewStore } from '../../tui/view-store.js';
+import { inkDriver } from './ink-driver.js';
 
 // The verdict's colour is part of what is tested: Ink's chalk decides on colours when it loads, and without a
 // terminal it decides against them. Each test file runs in its own process, so this reaches no other test.
@@ -15,7 +16,6 @@ const { App } = await import('../../tui/components/app.js');
 const { kpiColumns } = await import('../../tui/components/kpi-screen.js');
 const { ViewStoreContext } = await import('../../tui/use-view-store.js');
 
-const ANSI = /\u001B\[[0-9;?]*[A-Za-z]/g;
 
 function setup(size: { columns: number; rows: number }) {
   const store = new ViewStore({ minNotifyMs: 0 });
@@ -24,22 +24,7 @@ function setup(size: { columns: number; rows: number }) {
       <App size={size} />
     </ViewStoreContext.Provider>,
   );
-  const raw = (): string => r.lastFrame() ?? '';
-  const frame = (): string => raw().replace(ANSI, '');
-  const waitFor = async (what: string, ok: (f: string) => boolean): Promise<string> => {
-    const deadline = Date.now() + 3000;
-    while (!ok(frame())) {
-      if (Date.now() > deadline) throw new Error(`frame never showed ${what}:\n${frame()}`);
-      await new Promise((res) => setTimeout(res, 10));
-    }
-    return frame();
-  };
-  const press = async (...keys: string[]): Promise<void> => {
-    for (const k of keys) {
-      r.stdin.write(k);
-      await new Promise((res) => setTimeout(res, 15));
-    }
-  };
+  const { raw, frame, waitFor, press } = inkDriver(r);
   return { store, raw, frame, waitFor, press };
 }
 

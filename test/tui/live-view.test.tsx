@@ -11,9 +11,9 @@ import { KEYMAP, resolveKey, type CommandName } from '../../tui/keymap.js';
 import { ViewStoreContext } from '../../tui/use-view-store.js';
 import { ViewStore } from '../../tui/view-store.js';
 import { call, result, session } from './records.js';
+import { inkDriver } from './ink-driver.js';
 
 const KEY = { up: '\u001B[A', down: '\u001B[B', enter: '\r', tab: '\t', esc: '\u001B', backspace: '\u007F' };
-const ANSI = /\u001B\[[0-9;?]*[A-Za-z]/g;
 
 function setup(size = { columns: 120, rows: 36 }, setRuleEnabled?: (id: string, enabled: boolean) => Promise<void>) {
   const store = new ViewStore({ minNotifyMs: 0 });
@@ -23,22 +23,7 @@ function setup(size = { columns: 120, rows: 36 }, setRuleEnabled?: (id: string, 
       <App size={size} setRuleEnabled={setRuleEnabled} onQuit={() => quits.push(1)} />
     </ViewStoreContext.Provider>,
   );
-  const frame = (): string => (r.lastFrame() ?? '').replace(ANSI, '');
-  /** Wait until the drawn frame satisfies `ok` (renders are asynchronous). */
-  const waitFor = async (what: string, ok: (f: string) => boolean): Promise<string> => {
-    const deadline = Date.now() + 3000;
-    while (!ok(frame())) {
-      if (Date.now() > deadline) throw new Error(`frame never showed ${what}:\n${frame()}`);
-      await new Promise((res) => setTimeout(res, 10));
-    }
-    return frame();
-  };
-  const press = async (...keys: string[]): Promise<void> => {
-    for (const k of keys) {
-      r.stdin.write(k);
-      await new Promise((res) => setTimeout(res, 15));
-    }
-  };
+  const { frame, waitFor, press } = inkDriver(r);
   return { store, frame, waitFor, press, quits, ...r };
 }
 
