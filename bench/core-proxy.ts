@@ -3,6 +3,7 @@
  *   node dist/bench/core-proxy.js PORT UPSTREAM [observe|enforce|off]
  * On SIGTERM it prints its event-loop delay and GC pauses, so a latency tail can be traced to its cause.
  */
+import '../src/core/v8-tuning.js'; // as src/cli.ts does
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { startRelay } from '../src/core/relay.js';
 import { createValidationAddon } from '../src/validation/index.js';

@@ -1,11 +1,15 @@
 /**
- * Relay benchmark: the same stations and the same CSMS, directly and through ocpp-mitm, in one run.
+ * Relay benchmark: the same stations and the same CSMS, directly and through proxies, in one run.
  *
- *   npm run build && node --import tsx bench/relay-bench.ts [--proxy full|core] [--stations 1000] [--rate 2000] [--seconds 10]
- *       [--idle 8000] [--blast-seconds 5] [--proxy-args="--no-store --validate off"]
+ *   npm run build && node --import tsx bench/relay-bench.ts [--proxy full] [--stations 1000] [--rate 2000] [--seconds 10]
+ *       [--rounds 10] [--warmup-seconds 2] [--idle 8000] [--blast-seconds 5] [--proxy-args="--no-store --validate off"]
+ *   e.g. --proxy pipe,core,full                       the floor, the core with validation, everything
+ *        --proxy nostore=full:--no-store,full,server=full:--clickhouse=${CLICKHOUSE}    what the store adds
  *
- * The proxy runs as its own process (`ocpp-mitm start`, built from dist/), so its CPU and RSS are its own;
- * the CSMS is a lean ws server answering every CALL at once, so the CSMS is never what is measured.
+ * Each proxy runs as its own process (built from dist/), so its CPU and RSS are its own; the CSMS
+ * (bench/echo-csms.ts) is a lean ws server in another process answering every CALL at once, so the CSMS is never
+ * what is measured, and the direct path crosses processes just as the proxied one does. Every side (direct and
+ * each proxy) has its own stations; the sides take turns in short rounds.
  * Figures: added latency p50/p99 at a set rate, throughput ceiling (frames relayed per second), and RSS per
  * idle connection. Results print as a table and are written to bench/results/relay.json.
  */
@@ -17,7 +21,10 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import WebSocket, { WebSocketServer } from 'ws';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import WebSocket from 'ws';
+import { TestClickhouse } from '../test/store/clickhouse-support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,8 +34,14 @@ const { values: args } = parseArgs({
     idle: { type: 'string', default: '8000' },
     'blast-seconds': { type: 'string', default: '5' },
     'blast-stations': { type: 'string', default: '50' },
+    // The steady load is measured in this many alternating direct/proxied rounds, after a full-rate warm-up.
+    rounds: { type: 'string', default: '10' },
+    'warmup-seconds': { type: 'string', default: '2' },
     'proxy-args': { type: 'string', default: '' },
-    // 'full': `ocpp-mitm start` with every feature; 'core': the relay core with validation only (bench/core-proxy.ts).
+    // Proxies measured side by side, comma-separated: 'full' (`ocpp-mitm start`, every feature), 'core' (the relay
+    // core with validation only, bench/core-proxy.ts), 'pipe' (a byte pipe: the floor), or NAME=full:ARGS for
+    // `ocpp-mitm start` with extra options (e.g. nostore=full:--no-store). ${CLICKHOUSE} in ARGS starts a
+    // ClickHouse server for the run (scripts/clickhouse-server.sh) and stands for its URL.
     proxy: { type: 'string', default: 'full' },
     // V8 flags for the proxy process, e.g. --node-args="--max-semi-space-size=64".
     'node-args': { type: 'string', default: '' },
@@ -40,23 +53,24 @@ const SECONDS = Number(args.seconds);
 const IDLE = Number(args.idle);
 const BLAST_SECONDS = Number(args['blast-seconds']);
 const BLAST_STATIONS = Number(args['blast-stations']);
+const ROUNDS = Math.max(1, Number(args.rounds));
+const WARMUP_SECONDS = Number(args['warmup-seconds']);
 
 const frameFor = (id: string): string =>
   JSON.stringify([2, id, 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging', timestamp: new Date().toISOString() }]);
 
-// ---- the CSMS: answers every CALL immediately ---------------------------------------------------------
+// ---- the CSMS: answers every CALL immediately, in its own process (bench/echo-csms.ts) ----------------
 
 async function startCsms(): Promise<{ port: number; close(): Promise<void> }> {
-  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false, handleProtocols: (p) => [...p][0] ?? false });
-  wss.on('connection', (ws) => {
-    ws.on('message', (data) => {
-      const text = data.toString();
-      const id = text.slice(text.indexOf('"') + 1, text.indexOf('"', text.indexOf('"') + 1));
-      ws.send(`[3,"${id}",{}]`);
-    });
-  });
-  await once(wss, 'listening');
-  return { port: (wss.address() as { port: number }).port, close: () => new Promise((r) => wss.close(() => r())) };
+  const proc = spawn(process.execPath, ['dist/bench/echo-csms.js'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(proc.stdout!, 'data')) as [Buffer];
+  return {
+    port: Number(line.toString().trim()),
+    close: async () => {
+      proc.kill('SIGTERM');
+      await once(proc, 'exit');
+    },
+  };
 }
 
 // ---- the proxy, as its own process ------------------------------------------------------------------
@@ -69,22 +83,45 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startProxy(csmsPort: number): Promise<{ port: number; proc: ChildProcess; rssMb(): number }> {
+type ProxyKind = 'pipe' | 'core' | 'full';
+interface ProxySpec {
+  name: string;
+  kind: ProxyKind;
+  extra: string[];
+}
+interface Proxy extends ProxySpec {
+  port: number;
+  proc: ChildProcess;
+  rssMb(): number;
+}
+
+/** `full`, `core`, `pipe` or `NAME=full:ARGS`, comma-separated. */
+function parseProxySpecs(list: string): ProxySpec[] {
+  return list.split(',').map((item) => {
+    const m = /^(?:([\w-]+)=)?(pipe|core|full)(?::(.*))?$/.exec(item.trim());
+    if (!m) throw new Error(`--proxy: cannot read '${item}' (pipe, core, full or NAME=full:ARGS)`);
+    const [, name, kind, extra] = m;
+    return { name: name ?? kind!, kind: kind as ProxyKind, extra: (extra ?? '').split(' ').filter(Boolean) };
+  });
+}
+
+async function startProxy(spec: ProxySpec, csmsPort: number): Promise<Proxy> {
   const port = await freePort();
   const data = await mkdtemp(join(tmpdir(), 'ocpp-mitm-bench-'));
   const extra = args['proxy-args'] ? args['proxy-args'].split(' ').filter(Boolean) : [];
   const upstream = `ws://127.0.0.1:${csmsPort}/`;
-  const argv =
-    args.proxy === 'core'
-      ? ['dist/bench/core-proxy.js', String(port), upstream, ...extra]
-      : ['dist/src/cli.js', 'start', '--listen', `127.0.0.1:${port}`, '--upstream', upstream, '--data', data, '--log-format', 'json', '--log-level', 'warn', '--ping-interval', '0', ...extra];
-  const nodeArgs = args['node-args'] ? args['node-args'].split(' ').filter(Boolean) : [];
+  const argv = {
+    pipe: ['dist/bench/pipe-proxy.js', String(port), String(csmsPort)],
+    core: ['dist/bench/core-proxy.js', String(port), upstream],
+    full: ['dist/src/cli.js', 'start', '--listen', `127.0.0.1:${port}`, '--upstream', upstream, '--data', data, '--log-format', 'json', '--log-level', 'warn', '--ping-interval', '0', ...extra, ...spec.extra],
+  }[spec.kind];
+  const nodeArgs = args['node-args'] && spec.kind !== 'pipe' ? args['node-args'].split(' ').filter(Boolean) : [];
   const proc = spawn(process.execPath, [...nodeArgs, ...argv], { stdio: ['ignore', 'inherit', 'inherit'] });
   for (let i = 0; i < 200; i++) {
     if (await canConnect(port)) break;
     await sleep(50);
   }
-  return { port, proc, rssMb: () => rssOf(proc.pid!) };
+  return { ...spec, port, proc, rssMb: () => rssOf(proc.pid!) };
 }
 
 function rssOf(pid: number): number {
@@ -182,55 +219,84 @@ const pct = (xs: number[], p: number): number => {
 // ---- the run ---------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
+  let specs = parseProxySpecs(args.proxy!);
+  const clickhouse = specs.some((s) => s.extra.some((a) => a.includes('${CLICKHOUSE}'))) ? await TestClickhouse.launch() : undefined;
+  if (clickhouse) specs = specs.map((s) => ({ ...s, extra: s.extra.map((a) => a.replaceAll('${CLICKHOUSE}', `${clickhouse.url}/bench_${s.name.replace(/\W/g, '_')}`)) }));
+  else if (specs.some((s) => s.extra.some((a) => a.includes('${CLICKHOUSE}')))) throw new Error('${CLICKHOUSE}: clickhouse-server is not installed (scripts/clickhouse-server.sh install)');
   const csms = await startCsms();
-  const proxy = await startProxy(csms.port);
-  const direct = `ws://127.0.0.1:${csms.port}`;
-  const proxied = `ws://127.0.0.1:${proxy.port}/ocpp`;
-  const results: Record<string, number | string> = { proxy: args.proxy!, stations: STATIONS, rate: RATE, seconds: SECONDS, proxyArgs: args['proxy-args'] || '(defaults)' };
-  log(`steady load: ${STATIONS} stations, ${RATE} CALL/s for ${SECONDS}s, direct then proxied`);
+  const proxies: Proxy[] = [];
+  for (const spec of specs) proxies.push(await startProxy(spec, csms.port));
+  const urls: Record<string, string> = { direct: `ws://127.0.0.1:${csms.port}` };
+  for (const p of proxies) urls[p.name] = p.kind === 'pipe' ? `ws://127.0.0.1:${p.port}` : `ws://127.0.0.1:${p.port}/ocpp`;
+  const sideNames = Object.keys(urls);
+  const results: Record<string, number | string> = { proxies: args.proxy!, stations: STATIONS, rate: RATE, seconds: SECONDS, proxyArgs: args['proxy-args'] || '(defaults)' };
+  log(`steady load: ${STATIONS} stations per side (${sideNames.join(', ')}), ${RATE} CALL/s, ${SECONDS}s per side in ${ROUNDS} rounds after ${WARMUP_SECONDS}s warm-up`);
 
-  for (const [name, url] of [['direct', direct], ['proxied', proxied]] as const) {
-    const sockets = await connectMany(url, STATIONS, `${name}-st`);
-    await steadyLoad(sockets, Math.min(RATE, 500), 1); // warm-up
-    const rtts = await steadyLoad(sockets, RATE, SECONDS);
-    results[`${name}_calls`] = rtts.length;
-    results[`${name}_p50_ms`] = round(pct(rtts, 50));
-    results[`${name}_p99_ms`] = round(pct(rtts, 99));
-    await closeAll(sockets);
+  // The sides take turns in short rounds, in an order that rotates, so that a noisy spell on this shared
+  // machine lands on every side alike instead of on whichever ran at the time; each is warmed up at full rate
+  // first, so no side's figures include the JIT's first compilations.
+  const sockets: Record<string, WebSocket[]> = {};
+  for (const side of sideNames) sockets[side] = await connectMany(urls[side]!, STATIONS, `${side}-st`);
+  const rtts: Record<string, number[]> = Object.fromEntries(sideNames.map((s) => [s, []]));
+  for (const side of sideNames) await steadyLoad(sockets[side]!, RATE, WARMUP_SECONDS);
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = sideNames.map((_, i) => sideNames[(i + r) % sideNames.length]!);
+    if (r % 2 === 1) order.reverse();
+    for (const side of order) {
+      collectGarbage();
+      rtts[side]!.push(...(await steadyLoad(sockets[side]!, RATE, SECONDS / ROUNDS)));
+    }
   }
-  results.added_p50_ms = round(Number(results.proxied_p50_ms) - Number(results.direct_p50_ms));
-  results.added_p99_ms = round(Number(results.proxied_p99_ms) - Number(results.direct_p99_ms));
-
-  log(`throughput ceiling: ${BLAST_STATIONS} stations, 32 CALLs in flight each, ${BLAST_SECONDS}s`);
-  for (const [name, url] of [['direct', direct], ['proxied', proxied]] as const) {
-    const sockets = await connectMany(url, BLAST_STATIONS, `${name}-blast`);
-    results[`${name}_frames_per_s`] = Math.round(await blast(sockets, BLAST_SECONDS));
-    await closeAll(sockets);
+  for (const side of sideNames) {
+    results[`${side}_calls`] = rtts[side]!.length;
+    results[`${side}_p50_ms`] = round(pct(rtts[side]!, 50));
+    results[`${side}_p99_ms`] = round(pct(rtts[side]!, 99));
+    await closeAll(sockets[side]!);
   }
-  results.throughput_ratio = round(Number(results.proxied_frames_per_s) / Number(results.direct_frames_per_s));
+  for (const p of proxies) {
+    results[`${p.name}_added_p50_ms`] = round(Number(results[`${p.name}_p50_ms`]) - Number(results.direct_p50_ms));
+    results[`${p.name}_added_p99_ms`] = round(Number(results[`${p.name}_p99_ms`]) - Number(results.direct_p99_ms));
+  }
 
-  if (IDLE > 0) {
-    log(`idle stations: ${IDLE} through the proxy`);
+  if (BLAST_SECONDS > 0) {
+    log(`throughput ceiling: ${BLAST_STATIONS} stations, 32 CALLs in flight each, ${BLAST_SECONDS}s per side`);
+    for (const side of sideNames) {
+      const blasters = await connectMany(urls[side]!, BLAST_STATIONS, `${side}-blast`);
+      results[`${side}_frames_per_s`] = Math.round(await blast(blasters, BLAST_SECONDS));
+      await closeAll(blasters);
+    }
+    for (const p of proxies) results[`${p.name}_throughput_ratio`] = round(Number(results[`${p.name}_frames_per_s`]) / Number(results.direct_frames_per_s));
+  }
+
+  for (const p of proxies.filter((p) => IDLE > 0 && p.kind !== 'pipe')) {
+    log(`idle stations: ${IDLE} through ${p.name}`);
     await sleep(500);
-    const before = proxy.rssMb();
-    const sockets = await connectMany(proxied, IDLE, 'idle');
+    const before = p.rssMb();
+    const idle = await connectMany(urls[p.name]!, IDLE, 'idle');
     await sleep(1000);
-    const after = proxy.rssMb();
-    results.idle_stations = IDLE;
-    results.proxy_rss_before_mb = round(before);
-    results.proxy_rss_idle_mb = round(after);
-    results.rss_per_station_kb = round(((after - before) * 1024) / IDLE);
-    await closeAll(sockets);
+    const after = p.rssMb();
+    results[`${p.name}_idle_stations`] = IDLE;
+    results[`${p.name}_rss_before_mb`] = round(before);
+    results[`${p.name}_rss_idle_mb`] = round(after);
+    results[`${p.name}_rss_per_station_kb`] = round(((after - before) * 1024) / IDLE);
+    await closeAll(idle);
   }
 
-  proxy.proc.kill('SIGTERM');
-  await once(proxy.proc, 'exit');
+  for (const p of proxies) {
+    p.proc.kill('SIGTERM');
+    await once(p.proc, 'exit');
+  }
   await csms.close();
+  await clickhouse?.destroy();
   console.table(results);
   await mkdir('bench/results', { recursive: true });
   await writeFile('bench/results/relay.json', JSON.stringify(results, null, 2));
 }
 
+// The load generator's own garbage is collected between rounds, so that its major collections (which stall
+// every station and the CSMS in this process for several ms) do not land inside one side's round by chance.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const round = (n: number): number => Math.round(n * 1000) / 1000;
 const log = (s: string): void => void process.stderr.write(`bench: ${s}\n`);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** ocpp-mitm's command line: `start` and every feature's commands. */
+import './core/v8-tuning.js'; // first, before anything allocates
 import { Command } from 'commander';
 import { registerStartCommand } from './commands/start.js';
 import { FEATURES } from './features.js';

@@ -3,7 +3,8 @@
  * and hook, so a broken addon cannot flood the log) and the frame goes on as if that addon had not been there.
  */
 import type { Logger } from 'pino';
-import type { Addon, RelayEvent } from './addon.js';
+import type { Addon, RelayEvent, Session } from './addon.js';
+import type { RelayMessage } from './relay-message.js';
 
 type SyncHook = 'sessionOpen' | 'message' | 'beforeSend' | 'sessionClose';
 
@@ -40,6 +41,21 @@ export class AddonRunner {
         this.failed(addon, hook, err);
       }
       if (stop?.()) return;
+    }
+  }
+
+  /**
+   * Run an interceptor (`message` or `beforeSend`) on a frame, stopping once one drops it. Called twice for
+   * every frame, so it takes its arguments as they are rather than in an array and a closure.
+   */
+  runFrameHook(hook: 'message' | 'beforeSend', msg: RelayMessage, session: Session): void {
+    for (const addon of this.byHook[hook]) {
+      try {
+        addon[hook]!(msg, session);
+      } catch (err) {
+        this.failed(addon, hook, err);
+      }
+      if (msg.dropped) return;
     }
   }
 

@@ -12,7 +12,8 @@
 import type { Logger } from 'pino';
 import type { ControlRoutes } from './control-routes.js';
 import type { MessageRecord, RelayMessage } from './relay-message.js';
-import type { CloseInfo, Direction, OcppFrame, Origin, PendingCall, RelayStats, SessionInfo } from './types.js';
+import type { PendingView } from './pending-calls.js';
+import type { CloseInfo, Direction, OcppFrame, Origin, RelayStats, SessionInfo } from './types.js';
 
 export interface Addon {
   readonly name: string;
@@ -56,7 +57,7 @@ export interface Session extends SessionInfo {
   /** Reset both legs abruptly (no close frame). */
   terminate(by: string): void;
   /** CALLs written in `direction` that wait for their answer. */
-  pending(direction: Direction): ReadonlyMap<string, PendingCall>;
+  pending(direction: Direction): PendingView;
   /** Per-addon scratch space, keyed by addon name. */
   readonly state: Map<string, unknown>;
   /** Set the OCPP versions after a translating addon chose them (connecting → sessionOpen). */

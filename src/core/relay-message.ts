@@ -13,12 +13,13 @@ import type {
 } from './types.js';
 import { kindOf, monoToMicros } from './types.js';
 
+const NONE: readonly string[] = Object.freeze([]);
+
 /** A frame in flight. Interceptors change it only through its methods, so every change is traced. */
 export class RelayMessage {
-  /** Rules, translation or operator steps that changed the frame, in order. */
-  readonly changedBy: string[] = [];
-  /** Rules that matched this frame (whether or not they changed it). */
-  readonly ruleIds: string[] = [];
+  // Most frames are never changed nor matched by a rule: these lists are made on first use.
+  private changes: string[] | undefined;
+  private hits: string[] | undefined;
   validation: ValidationResult | undefined;
   /** Validation of the frame as finally sent, when something changed it. */
   outputValidation: ValidationResult | undefined;
@@ -49,6 +50,16 @@ export class RelayMessage {
     readonly binary = false,
   ) {
     this.action = current?.type === 2 ? current.action : undefined;
+  }
+
+  /** Rules, translation or operator steps that changed the frame, in order. */
+  get changedBy(): readonly string[] {
+    return this.changes ?? NONE;
+  }
+
+  /** Rules that matched this frame (whether or not they changed it). */
+  get ruleIds(): readonly string[] {
+    return this.hits ?? NONE;
   }
 
   get frame(): OcppFrame | undefined {
@@ -91,13 +102,13 @@ export class RelayMessage {
     this.current = frame;
     if (frame.type === 2) this.action = frame.action;
     this.replaced = encodeFrame(frame);
-    this.changedBy.push(by);
+    (this.changes ??= []).push(by);
   }
 
   /** Replace the text itself (a deliberately malformed frame): nothing parses it again. */
   replaceText(text: string, by: string): void {
     this.replaced = text;
-    this.changedBy.push(by);
+    (this.changes ??= []).push(by);
   }
 
   drop(by: string, reason: string): void {
@@ -106,12 +117,13 @@ export class RelayMessage {
 
   delay(ms: number, by: string): void {
     this.ruleDelayMs += Math.max(0, ms);
-    this.changedBy.push(by);
+    (this.changes ??= []).push(by);
   }
 
   /** Note that a rule matched this frame. */
   hit(ruleId: string): void {
-    if (!this.ruleIds.includes(ruleId)) this.ruleIds.push(ruleId);
+    if (!this.hits) this.hits = [ruleId];
+    else if (!this.hits.includes(ruleId)) this.hits.push(ruleId);
   }
 
   /** A plain, serialisable snapshot for the store, the control API and the live view. */

@@ -9,6 +9,7 @@ import type { Addon, InjectOptions, RelayEvent, Session } from './addon.js';
 import type { AddonRunner } from './addon-runner.js';
 import { relayClose, truncateReason } from './close-codes.js';
 import { decodeFrame, encodeFrame, errorForMalformed, sniffMessageId } from './frame-codec.js';
+import { PendingCalls, type PendingView } from './pending-calls.js';
 import { RelayMessage } from './relay-message.js';
 import type {
   CloseInfo,
@@ -16,7 +17,6 @@ import type {
   MalformedInfo,
   OcppFrame,
   OcppVersion,
-  PendingCall,
   SessionInfo,
   TlsFacts,
 } from './types.js';
@@ -69,9 +69,9 @@ export class RelaySession implements Session {
   readonly state = new Map<string, unknown>();
   readonly counts = { toCsms: 0, toStation: 0, dropped: 0, invalid: 0 };
 
-  private readonly pendingCalls: Record<Direction, Map<string, PendingCall>> = {
-    'to-csms': new Map(),
-    'to-station': new Map(),
+  private readonly pendingCalls: Record<Direction, PendingCalls> = {
+    'to-csms': new PendingCalls(MAX_PENDING),
+    'to-station': new PendingCalls(MAX_PENDING),
   };
   private closeInfo: CloseInfo | undefined;
   private alive = { station: true, csms: true };
@@ -121,7 +121,7 @@ export class RelaySession implements Session {
     this.deps.publish({ type: 'session-open', session: this.info() });
   }
 
-  pending(direction: Direction): ReadonlyMap<string, PendingCall> {
+  pending(direction: Direction): PendingView {
     return this.pendingCalls[direction];
   }
 
@@ -178,17 +178,15 @@ export class RelaySession implements Session {
     if (frame!.type !== 2) this.correlate(msg, frame!);
     if (msg.dropped) return this.finishDropped(msg);
 
-    this.deps.runner.run('message', [msg, this], () => msg.dropped !== undefined);
+    this.deps.runner.runFrameHook('message', msg, this);
     if (msg.dropped) return this.finishDropped(msg);
     this.dispatch(msg);
   }
 
   /** Match an answer to the CALL it answers; answers to CALLs the proxy injected are handed back, not forwarded. */
   private correlate(msg: RelayMessage, frame: OcppFrame): void {
-    const pending = this.pendingCalls[opposite(msg.direction)];
-    const call = pending.get(frame.id);
+    const call = this.pendingCalls[opposite(msg.direction)].take(frame.id);
     if (!call) return;
-    pending.delete(frame.id);
     msg.call = call;
     msg.action = call.action;
     if (call.onAnswer) {
@@ -222,7 +220,7 @@ export class RelaySession implements Session {
 
   /** Run beforeSend hooks, then write now or after the delay rules asked for. */
   private dispatch(msg: RelayMessage): void {
-    this.deps.runner.run('beforeSend', [msg, this], () => msg.dropped !== undefined);
+    this.deps.runner.runFrameHook('beforeSend', msg, this);
     if (msg.dropped) return this.finishDropped(msg);
     if (msg.ruleDelayMs > 0) {
       setTimeout(() => this.write(msg), msg.ruleDelayMs).unref();
@@ -250,11 +248,8 @@ export class RelaySession implements Session {
   }
 
   private track(msg: RelayMessage, id: string, action: string, payload: unknown, sentMono: number): void {
-    const pending = this.pendingCalls[msg.direction];
     // A CALL sent twice under one id (a duplicating rule, a retrying peer) is timed from its first copy.
-    if (pending.has(id)) return;
-    if (pending.size >= MAX_PENDING) pending.delete(pending.keys().next().value!);
-    pending.set(id, {
+    this.pendingCalls[msg.direction].add({
       id,
       action,
       direction: msg.direction,
@@ -291,10 +286,8 @@ export class RelaySession implements Session {
     );
     if (parsed.frame && parsed.frame.type !== 2) {
       // An answer the proxy makes in the name of a peer: it settles that peer's pending CALL.
-      const pending = this.pendingCalls[opposite(direction)];
-      const call = pending.get(parsed.frame.id);
+      const call = this.pendingCalls[opposite(direction)].take(parsed.frame.id);
       if (call) {
-        pending.delete(parsed.frame.id);
         msg.call = call;
         msg.action = call.action;
       } else {

@@ -13,6 +13,7 @@
 import { Ajv, type Options, type ValidateFunction } from 'ajv';
 import Ajv04Module from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
+import { isDateTime } from './date-time-format.js';
 import { createRequire } from 'node:module';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { OcppVersion, ValidationResult } from '../core/types.js';
@@ -66,7 +67,8 @@ const AJV_OPTIONS: Options = { strict: true, allErrors: true, multipleOfPrecisio
 const OCA_KEYWORDS = ['javaType', 'comment'];
 
 function configure<T extends InstanceType<typeof Ajv> | InstanceType<typeof Ajv04>>(ajv: T): T {
-  addFormats(ajv, ['date-time', 'uri']);
+  addFormats(ajv, ['uri']);
+  ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
   ajv.addVocabulary(OCA_KEYWORDS);
   return ajv;
 }

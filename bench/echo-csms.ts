@@ -1,0 +1,20 @@
+/**
+ * The relay benchmark's CSMS, in a process of its own: answers every CALL at once with an empty CALLRESULT.
+ *   node dist/bench/echo-csms.js        (prints the port it listens on, then serves until SIGTERM)
+ * A CSMS is never in the stations' process in real life; running it apart means the direct path, like the
+ * proxied one, crosses processes, and the difference between the two is what the proxy adds.
+ */
+import { once } from 'node:events';
+import { WebSocketServer } from 'ws';
+
+const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false, handleProtocols: (p) => [...p][0] ?? false });
+wss.on('connection', (ws) => {
+  ws.on('message', (data) => {
+    const text = data.toString();
+    const start = text.indexOf('"') + 1;
+    ws.send(`[3,"${text.slice(start, text.indexOf('"', start))}",{}]`);
+  });
+});
+await once(wss, 'listening');
+process.stdout.write(`${(wss.address() as { port: number }).port}\n`);
+process.on('SIGTERM', () => wss.close(() => process.exit(0)));
