@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { RelayEvent } from '../core/addon.js';
 import type { EventFilter } from './event-filter.js';
-import { RingBuffer } from './ring-buffer.js';
+import { JsonLineRing } from './json-line-ring.js';
 import { plainEvent, type StreamEvent } from './wire-format.js';
 
 export interface EventStreamOptions {
@@ -27,7 +27,8 @@ interface Client {
 export class EventStream {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   private readonly clients = new Set<Client>();
-  private readonly backlog: RingBuffer<RelayEvent>;
+  /** The newest events as JSON, off the heap (see JsonLineRing). */
+  private readonly backlog: JsonLineRing;
   private readonly maxBuffered: number;
   private readonly drainTimer: NodeJS.Timeout;
   /** Events not sent to some client because it was too slow, all clients together. */
@@ -35,7 +36,7 @@ export class EventStream {
 
   constructor(opts: EventStreamOptions = {}) {
     this.maxBuffered = opts.maxBufferedBytes ?? 4 * 1024 * 1024;
-    this.backlog = new RingBuffer(opts.backlogSize ?? 2000);
+    this.backlog = new JsonLineRing(opts.backlogSize ?? 2000);
     // A client that missed events and then went quiet still learns of them once its buffer drains.
     this.drainTimer = setInterval(() => {
       for (const c of this.clients) if (c.missed > 0 && c.ws.bufferedAmount <= this.maxBuffered) this.flushMissed(c);
@@ -57,21 +58,17 @@ export class EventStream {
       ws.on('message', () => undefined); // the stream is one-way; what a client sends is ignored
       this.sendRaw(client, { type: 'hello', filter: filter.text, backlog });
       if (backlog > 0) {
-        const recent = this.backlog.last(this.backlog.capacity).filter((e) => filter.matchEvent(e));
-        for (const e of recent.slice(-backlog)) this.send(client, JSON.stringify(e));
+        const recent = this.backlog.last(this.backlog.maxEntries).filter((json) => filter.matchEvent(JSON.parse(json) as RelayEvent));
+        for (const json of recent.slice(-backlog)) this.send(client, json);
       }
     });
   }
 
   publish(event: RelayEvent): void {
     const plain = plainEvent(event);
-    this.backlog.push(plain);
-    let json: string | undefined;
-    for (const c of this.clients) {
-      if (!c.filter.matchEvent(plain)) continue;
-      json ??= JSON.stringify(plain);
-      this.send(c, json);
-    }
+    const json = JSON.stringify(plain);
+    this.backlog.push(json);
+    for (const c of this.clients) if (c.filter.matchEvent(plain)) this.send(c, json);
   }
 
   close(): void {

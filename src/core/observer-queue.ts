@@ -1,36 +1,79 @@
 /**
  * Delivers events to observers off the relay path: events queue up while frames are relayed and are handed
- * out in a setImmediate batch, after the poll phase that relayed them. Bounded: past `limit` events it sheds
- * and counts, rather than grow without end when observers cannot keep up.
+ * out in setImmediate turns, after the poll phase that relayed them. Each turn stops once it has spent its time
+ * budget, and the rest waits for the next turn, after the poll phase has relayed what arrived meanwhile: so the
+ * observers (store rows, KPIs, the live stream) can hold a frame back by at most about one budget, however much
+ * they have to do. Bounded: past `limit` waiting events it sheds and counts, rather than grow without end when
+ * observers cannot keep up.
  */
+const SLICE = 32;
+
 export class ObserverQueue<T> {
   private queue: T[] = [];
+  /** The batch being handed out, and how far. */
+  private draining: T[] = [];
+  private at = 0;
   private scheduled = false;
   shed = 0;
 
   constructor(
     private readonly deliver: (batch: T[]) => void,
     private readonly limit = 500_000,
+    /** Longest a turn hands out events before it lets the relay read again (ms). */
+    private readonly budgetMs = 0.5,
   ) {}
 
+  get waiting(): number {
+    return this.queue.length + this.draining.length - this.at;
+  }
+
   push(event: T): void {
-    if (this.queue.length >= this.limit) {
+    if (this.waiting >= this.limit) {
       this.shed++;
       return;
     }
     this.queue.push(event);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(this.flush);
-    }
+    this.schedule();
   }
 
-  readonly flush = (): void => {
+  /** Hand out every waiting event now, budget or not (at shutdown). */
+  flush(): void {
+    while (this.deliverSlice());
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(this.turn);
+  }
+
+  private readonly turn = (): void => {
     this.scheduled = false;
-    while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
-      this.deliver(batch);
+    const until = performance.now() + this.budgetMs;
+    while (this.deliverSlice()) {
+      if (performance.now() >= until) {
+        this.schedule();
+        return;
+      }
     }
   };
+
+  /** Deliver up to SLICE events; false when nothing was waiting. */
+  private deliverSlice(): boolean {
+    if (this.at >= this.draining.length) {
+      if (this.queue.length === 0) {
+        this.draining = [];
+        this.at = 0;
+        return false;
+      }
+      this.draining = this.queue;
+      this.queue = [];
+      this.at = 0;
+    }
+    const end = Math.min(this.at + SLICE, this.draining.length);
+    const slice = this.draining.slice(this.at, end);
+    this.at = end;
+    this.deliver(slice);
+    return true;
+  }
 }
