@@ -7,6 +7,7 @@
  * (origin other than 'wire') start nothing; an answer the proxy made ends its measurement without a sample.
  */
 import type { KpiName, KpiSample } from '../core/addon.js';
+import { FewMap } from '../core/few-map.js';
 import { FOLLOW_UP_OPENERS, followUpFor, type FollowUpSpec } from './follow-ups.js';
 import type { StationFrame } from './station-frame.js';
 
@@ -37,11 +38,11 @@ const MAX_OPEN = 10_000;
 
 export class SessionTracker {
   /** CSMS CALLs written to the station, by message id: response_time. */
-  private readonly toStation = new Map<string, Open>();
+  private readonly toStation = new FewMap<Open>();
   /** Station CALLs written to the CSMS, by message id: csms_response_time. */
-  private readonly toCsms = new Map<string, Open>();
-  /** Follow-ups by the id of the CALL that opened them, oldest first (Map keeps insertion order). */
-  private readonly followUps = new Map<string, Open>();
+  private readonly toCsms = new FewMap<Open>();
+  /** Follow-ups by the id of the CALL that opened them, oldest first. */
+  private readonly followUps = new FewMap<Open>();
 
   constructor(
     readonly session: TrackedSession,
@@ -115,7 +116,7 @@ export class SessionTracker {
   }
 
   /** An answer ends the response measurement of its CALL; one the proxy made ends it without a sample. */
-  private answer(map: Map<string, Open>, f: StationFrame, kind: 'CALLRESULT' | 'CALLERROR'): void {
+  private answer(map: FewMap<Open>, f: StationFrame, kind: 'CALLRESULT' | 'CALLERROR'): void {
     const open = map.get(f.messageId);
     if (!open) return;
     map.delete(f.messageId);
@@ -135,7 +136,7 @@ export class SessionTracker {
     return { kpi, action, messageId, startAt, deadline: startAt + this.windowsMs[kpi] * 1000, spec };
   }
 
-  private add(map: Map<string, Open>, open: Open): void {
+  private add(map: FewMap<Open>, open: Open): void {
     const previous = map.get(open.messageId);
     if (previous) {
       // A reused message id: the earlier CALL can no longer be told apart from the new one.

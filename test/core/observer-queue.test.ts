@@ -28,7 +28,7 @@ test('slow observers yield within their budget: I/O gets in between slices', asy
   for (let i = 0; i < 800; i++) q.push(i);
   await new Promise((r) => setTimeout(r, 100));
   const io = order.indexOf('io');
-  assert.ok(io > 0 && io < 60, `the timer ran after ${io} slices, not after all 100`);
+  assert.ok(io > 0 && io < 100, `the timer ran after ${io} slices: it should get in before the last of the 100`);
   assert.equal(order.filter((o) => o.startsWith('slice')).length, 100);
   assert.equal(order.at(-1), 'slice-799');
 });
