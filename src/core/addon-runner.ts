@@ -32,15 +32,14 @@ export class AddonRunner {
     return this.observers.length > 0;
   }
 
-  /** Run a synchronous hook on every addon that has it; `stop` ends the chain early (e.g. a frame was dropped). */
-  run<H extends SyncHook>(hook: H, args: Parameters<NonNullable<Addon[H]>>, stop?: () => boolean): void {
+  /** Run a session hook (`sessionOpen`, `sessionClose`) on every addon that has it. Frames go through runFrameHook. */
+  run<H extends 'sessionOpen' | 'sessionClose'>(hook: H, args: Parameters<NonNullable<Addon[H]>>): void {
     for (const addon of this.byHook[hook]) {
       try {
         (addon[hook] as (...a: unknown[]) => void).apply(addon, args);
       } catch (err) {
         this.failed(addon, hook, err);
       }
-      if (stop?.()) return;
     }
   }
 
