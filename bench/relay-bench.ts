@@ -16,7 +16,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +93,8 @@ interface Proxy extends ProxySpec {
   port: number;
   proc: ChildProcess;
   rssMb(): number;
+  /** CPU time (ms) per thread name, from /proc. */
+  cpuByThread(): Map<string, number>;
 }
 
 /** `full`, `core`, `pipe` or `NAME=full:ARGS`, comma-separated. */
@@ -121,13 +123,77 @@ async function startProxy(spec: ProxySpec, csmsPort: number): Promise<Proxy> {
     if (await canConnect(port)) break;
     await sleep(50);
   }
-  return { ...spec, port, proc, rssMb: () => rssOf(proc.pid!) };
+  return { ...spec, port, proc, rssMb: () => rssOf(proc.pid!), cpuByThread: () => cpuByThread(proc.pid!) };
 }
 
-function rssOf(pid: number): number {
-  // /proc/PID/status VmRSS is in kB.
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+/** The process and its children (the full proxy's chDB helper), each as [pid, label prefix]. */
+function processTree(pid: number): [number, string][] {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    // gone, or no CONFIG_PROC_CHILDREN: the process alone
+  }
+  return [[pid, ''], ...children.map((c): [number, string] => [c, 'helper ']) ];
+}
+
+/**
+ * CPU (user + system, ms) a proxy has used, its helper process included, summed per thread name: the main thread
+ * is 'main', Node's others 'node', chDB's engine threads carry ClickHouse's names.
+ */
+function cpuByThread(root: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [pid, prefix] of processTree(root)) {
+    let tids: string[];
+    let all: string;
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+      all = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    let live = 0;
+    for (const tid of tids) {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      } catch {
+        continue; // the thread ended meanwhile
+      }
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // After the name: state is field 3, utime 14, stime 15 (1-based over the whole line).
+      const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+      live += ms;
+      const key = prefix + (tid === String(pid) ? 'main' : name);
+      out.set(key, (out.get(key) ?? 0) + ms);
+    }
+    // The process's own line also counts threads that have ended.
+    const f = all.slice(all.lastIndexOf(')') + 2).split(' ');
+    out.set(`${prefix}(ended threads)`, (out.get(`${prefix}(ended threads)`) ?? 0) + (Number(f[11]) + Number(f[12])) * TICK_MS - live);
+  }
+  return out;
+}
+
+function cpuDelta(after: Map<string, number>, before: Map<string, number>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [k, v] of after) out.set(k, v - (before.get(k) ?? 0));
+  return out;
+}
+
+/** RSS of the proxy and its helper process (MB). */
+function rssOf(root: number): number {
+  let kb = 0;
+  for (const [pid] of processTree(root)) {
+    try {
+      // /proc/PID/status VmRSS is in kB.
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // ended meanwhile
+    }
+  }
   return kb / 1024;
 }
 
@@ -239,23 +305,50 @@ async function main(): Promise<void> {
   for (const side of sideNames) sockets[side] = await connectMany(urls[side]!, STATIONS, `${side}-st`);
   const rtts: Record<string, number[]> = Object.fromEntries(sideNames.map((s) => [s, []]));
   for (const side of sideNames) await steadyLoad(sockets[side]!, RATE, WARMUP_SECONDS);
+  const roundP99: Record<string, number[]> = Object.fromEntries(sideNames.map((s) => [s, []]));
+  // Each proxy's CPU over the whole measured phase, and within its own rounds only.
+  const cpuStart = new Map(proxies.map((p) => [p.name, p.cpuByThread()]));
+  const ownCpu = new Map(proxies.map((p) => [p.name, new Map<string, number>()]));
   for (let r = 0; r < ROUNDS; r++) {
     const order = sideNames.map((_, i) => sideNames[(i + r) % sideNames.length]!);
     if (r % 2 === 1) order.reverse();
     for (const side of order) {
       collectGarbage();
-      rtts[side]!.push(...(await steadyLoad(sockets[side]!, RATE, SECONDS / ROUNDS)));
+      const proxy = proxies.find((p) => p.name === side);
+      const before = proxy?.cpuByThread();
+      const roundRtts = await steadyLoad(sockets[side]!, RATE, SECONDS / ROUNDS);
+      if (proxy) for (const [k, v] of cpuDelta(proxy.cpuByThread(), before!)) ownCpu.get(side)!.set(k, (ownCpu.get(side)!.get(k) ?? 0) + v);
+      rtts[side]!.push(...roundRtts);
+      roundP99[side]!.push(pct(roundRtts, 99));
     }
   }
   for (const side of sideNames) {
     results[`${side}_calls`] = rtts[side]!.length;
     results[`${side}_p50_ms`] = round(pct(rtts[side]!, 50));
     results[`${side}_p99_ms`] = round(pct(rtts[side]!, 99));
+    results[`${side}_round_p99_median_ms`] = round(pct(roundP99[side]!, 50));
     await closeAll(sockets[side]!);
   }
   for (const p of proxies) {
     results[`${p.name}_added_p50_ms`] = round(Number(results[`${p.name}_p50_ms`]) - Number(results.direct_p50_ms));
     results[`${p.name}_added_p99_ms`] = round(Number(results[`${p.name}_p99_ms`]) - Number(results.direct_p99_ms));
+  }
+  // Side against side, round by round (each pair ran back to back): the median of the per-round ratios of p99.
+  const [first, ...others] = proxies;
+  for (const p of others) {
+    const ratios = roundP99[p.name]!.map((v, i) => v / roundP99[first!.name]![i]!);
+    results[`${p.name}_vs_${first!.name}_round_p99_ratio_median`] = round(pct(ratios, 50));
+  }
+  const calls = RATE * SECONDS;
+  for (const p of proxies) {
+    const whole = cpuDelta(p.cpuByThread(), cpuStart.get(p.name)!);
+    const own = ownCpu.get(p.name)!;
+    const perK = (ms: number): number => round(ms / (calls / 1000));
+    results[`${p.name}_cpu_ms_per_1k_calls`] = perK([...own.values()].reduce((a, b) => a + b, 0));
+    results[`${p.name}_cpu_main_ms_per_1k_calls`] = perK(own.get('main') ?? 0);
+    results[`${p.name}_cpu_whole_run_ms`] = [...whole.values()].reduce((a, b) => a + b, 0);
+    const busy = [...whole].filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
+    log(`${p.name}: CPU over the measured phase by thread (ms): ${busy.map(([k, v]) => `${k} ${v}`).join(', ')}`);
   }
 
   if (BLAST_SECONDS > 0) {

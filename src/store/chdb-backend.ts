@@ -2,8 +2,8 @@
  * The embedded back end: chDB (ClickHouse in-process) on a folder under `--data`.
  *
  * chDB's async API (queryAsync/insert) runs the engine on libuv's thread pool, so the event loop never waits for a
- * statement. A worker_threads Worker would isolate it further, but chdb 3.4 crashes the process (SIGSEGV) at exit
- * whenever its native module was loaded in a worker thread, so the store stays on the async API.
+ * statement. The proxy itself runs this in a helper process (chdb-process-backend.ts); the commands that read a
+ * stopped proxy's folder use it in-process. (chdb 3.4 crashes the process at exit when loaded in a worker thread.)
  *
  * chDB allows one data folder per process, and one process per folder (ClickHouse locks `<dir>/status`).
  */
@@ -32,8 +32,11 @@ function lockHolder(dir: string): string {
   }
 }
 
-/** One engine thread per insert, at the lowest OS priority: on a small machine the relay keeps a core to itself. */
-const INSERT_SETTINGS = { max_threads: 1, max_insert_threads: 1, input_format_parallel_parsing: 0, os_thread_priority: 19 };
+/**
+ * One engine thread per insert. No os_thread_priority: ClickHouse resets a thread's nice value to 0 after each query
+ * that set it, which would undo the priority the helper process runs at (chdb-process-backend.ts).
+ */
+const INSERT_SETTINGS = { max_threads: 1, max_insert_threads: 1, input_format_parallel_parsing: 0 };
 
 /** Open sessions of this process, by folder: a second user in the same process shares it (chDB would too, but
  * closing one handle would then close it under the other). */

@@ -15,6 +15,7 @@ import { runFrames, type FramesOptions } from './frames-command.js';
 import { PAYLOAD_MODES, type PayloadMode } from './redact.js';
 import { runReport, type ReportOptions } from './report-command.js';
 import { createStoreAddon, STORE_DEFAULTS } from './store-addon.js';
+import { STORE_PRIORITIES, type StorePriority } from './chdb-process-backend.js';
 import type { OpenStoreReaderOptions } from './store-reader.js';
 
 export { createStoreAddon, STORE_DEFAULTS, type StoreAddon, type StoreAddonOptions } from './store-addon.js';
@@ -73,6 +74,11 @@ export const storeFeature: Feature = {
       .addOption(new Option('--store-batch-rows <n>', 'rows per INSERT').argParser(positiveInt).default(STORE_DEFAULTS.batchRows))
       .addOption(new Option('--store-flush-ms <ms>', 'longest a row waits in memory before it is written').argParser(positiveInt).default(STORE_DEFAULTS.flushMs))
       .addOption(new Option('--store-retention <duration>', 'drop rows older than this (e.g. 30d; needs ClickHouse 20.1+ for TTL)').argParser(retentionDays))
+      .addOption(
+        new Option('--store-priority <priority>', 'CPU priority of the embedded chDB process: idle (only CPU the relay leaves free), low (nice 19), normal')
+          .choices([...STORE_PRIORITIES])
+          .default('idle'),
+      )
       .addOption(new Option('--no-store', 'record nothing'));
   },
 
@@ -89,6 +95,7 @@ export const storeFeature: Feature = {
         batchRows: opts.storeBatchRows as number | undefined,
         flushMs: opts.storeFlushMs as number | undefined,
         retentionDays: opts.storeRetention as number | undefined,
+        priority: opts.storePriority as StorePriority | undefined,
       }),
     ];
   },

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import type { Addon, AddonContext, RelayEvent } from '../core/addon.js';
 import { ControlError, type ControlRequest } from '../core/control-routes.js';
 import { causeOf, isUnavailable, type StoreBackend } from './backend.js';
-import { openChdb } from './chdb-backend.js';
+import { openChdbProcess, type StorePriority } from './chdb-process-backend.js';
 import { parseClickhouseTarget, type ClickhouseOptions } from './clickhouse-url.js';
 import { BackendReader } from './queries.js';
 import { BadQueryError, fromSearchParams } from './query-params.js';
@@ -33,6 +33,8 @@ export interface StoreAddonOptions extends ClickhouseOptions {
   requestTimeoutMs?: number;
   /** How long `start` waits for ClickHouse before the relay goes on without it (rows queue, then spool). */
   startWaitMs?: number;
+  /** CPU priority of the embedded chDB's helper process (default idle). */
+  priority?: StorePriority;
 }
 
 export interface StoreAddon extends Addon {
@@ -94,7 +96,14 @@ export function createStoreAddon(opts: StoreAddonOptions = {}): StoreAddon {
       mkdirSync(dataDir, { recursive: true });
       backend = opts.clickhouse
         ? await openServer(parseClickhouseTarget({ ...opts, clickhouse: opts.clickhouse }), { requestTimeoutMs: opts.requestTimeoutMs })
-        : await openChdb(chdbDir(dataDir));
+        : await openChdbProcess(chdbDir(dataDir), {
+            priority: opts.priority,
+            onExit: (why) => {
+              const text = `store: the chDB helper process ${why}; rows spool until a new one has started`;
+              c.logger.error(text);
+              c.publish({ type: 'notice', level: 'error', source: 'store', text });
+            },
+          });
       const be = backend;
       reader = new BackendReader(be);
       writer = new StoreWriter({
