@@ -96,6 +96,20 @@ describe('call pairing', () => {
     assert.deepEqual(rows.slice(2).map((r) => [r.message_id, r.outcome]), [['b', 'timeout']]);
     assert.equal(t.waiting, 0);
   });
+
+  it('past its bound writes off the oldest CALL of any session; a repeated id counts once, from its last copy', () => {
+    const rows: Row[] = [];
+    const t = new CallTracker((r) => rows.push(r), 60_000, 2);
+    t.onMessage(record({ messageId: 'x', sessionId: 'S2', sentAt: 3_000_000 }));
+    t.onMessage(record({ messageId: 'y', sessionId: 'S1', sentAt: 2_000_000 }));
+    t.onMessage(record({ messageId: 'y', sessionId: 'S1', sentAt: 4_000_000 })); // the same id again
+    assert.equal(t.waiting, 2);
+    t.onMessage(record({ messageId: 'z', sessionId: 'S3', sentAt: 5_000_000 }));
+    assert.deepEqual(rows.map((r) => [r.session_id, r.message_id, r.outcome, r.called_at]), [['S2', 'x', 'timeout', 3_000_000]]);
+    t.onMessage(record({ kind: 'CALLRESULT', direction: 'to-csms', sessionId: 'S1', messageId: 'y', callAction: 'Reset', latencyMs: 1, receivedAt: 4_001_000 }));
+    assert.deepEqual([rows[1]!.outcome, rows[1]!.called_at], ['result', 4_000_000]);
+    assert.equal(t.waiting, 1);
+  });
 });
 
 describe('spool', () => {
