@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import type { MessageRecord } from '../src/core/relay-message.js';
 import { silentLogger } from '../src/log.js';
 import type { StoreBackend } from '../src/store/backend.js';
-import { openChdb } from '../src/store/chdb-backend.js';
+import { openChdbProcess } from '../src/store/chdb-process-backend.js';
 import { parseClickhouseTarget } from '../src/store/clickhouse-url.js';
 import { frameRow } from '../src/store/rows.js';
 import { capsOf, migrate } from '../src/store/schema.js';
@@ -73,7 +73,8 @@ try {
   // 1. rows/s into each back end
   {
     const dir = await tmp();
-    const be = await openChdb(join(dir, 'clickhouse'));
+    // As the proxy runs it: in its helper process at idle priority.
+    const be = await openChdbProcess(join(dir, 'clickhouse'));
     try {
       results.chdbRowsPerSec = await writerThroughput(be, dir);
     } finally {
