@@ -19,7 +19,8 @@ import type { StoreBackend } from '../src/store/backend.js';
 import { openChdbProcess } from '../src/store/chdb-process-backend.js';
 import { parseClickhouseTarget } from '../src/store/clickhouse-url.js';
 import { frameRow } from '../src/store/rows.js';
-import { capsOf, migrate } from '../src/store/schema.js';
+import { capsOf, migrate, TABLES } from '../src/store/schema.js';
+import { TsvEncoder } from '../src/store/tsv-encoder.js';
 import { openServer } from '../src/store/server-backend.js';
 import { Spool } from '../src/store/spool.js';
 import { StoreWriter } from '../src/store/writer.js';
@@ -53,7 +54,7 @@ function sampleRecord(i: number): MessageRecord {
 async function writerThroughput(backend: StoreBackend, dataDir: string): Promise<{ rowsPerSec: number; seconds: number }> {
   await migrate(backend, capsOf(await backend.version()));
   const writer = new StoreWriter({
-    backend, spool: new Spool(join(dataDir, 'spool')), logger: silentLogger(), batchRows: 20_000, flushMs: 200,
+    backend, spool: new Spool(join(dataDir, 'spool')), encoder: new TsvEncoder(TABLES), logger: silentLogger(), batchRows: 20_000, flushMs: 200,
     prepare: async () => undefined,
   });
   await writer.start();

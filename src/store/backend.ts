@@ -1,4 +1,8 @@
 /** The one interface both ClickHouse back ends (embedded chDB, a server over HTTP) offer the store. */
+
+/** How rows are written in an INSERT, and in the spool's files (.tsv, .jsonl). */
+export type RowFormat = 'TabSeparated' | 'JSONEachRow';
+
 export interface StoreBackend {
   /** Where the data lives, safe to print (never a password). */
   readonly where: string;
@@ -7,8 +11,11 @@ export interface StoreBackend {
   version(): Promise<string>;
   /** A statement without result (DDL, INSERT … VALUES). */
   exec(sql: string): Promise<void>;
-  /** Insert rows given as JSONEachRow text (one JSON object a line). */
-  insert(table: string, jsonLines: Buffer): Promise<void>;
+  /**
+   * Insert rows, one a line: JSONEachRow (an object a line), or TabSeparated in the order of `columns`. The store
+   * writes TabSeparated; JSONEachRow is still read from spool files an older version left.
+   */
+  insert(table: string, lines: Buffer, format: RowFormat, columns?: readonly string[]): Promise<void>;
   /** A SELECT, rows parsed from JSONEachRow. */
   query<T>(sql: string): Promise<T[]>;
   close(): Promise<void>;

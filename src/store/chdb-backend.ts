@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Session as ChdbSession } from 'chdb';
-import { BackendUnavailableError, type StoreBackend } from './backend.js';
+import { BackendUnavailableError, type RowFormat, type StoreBackend } from './backend.js';
 
 export class StoreLockedError extends Error {
   constructor(readonly dir: string, detail: string) {
@@ -94,10 +94,10 @@ class ChdbBackend implements StoreBackend {
     await this.session.queryAsync(sql, { format: 'JSONEachRow' });
   }
 
-  async insert(table: string, jsonLines: Buffer): Promise<void> {
+  async insert(table: string, lines: Buffer, format: RowFormat, columns?: readonly string[]): Promise<void> {
     this.check();
-    if (jsonLines.length === 0) return;
-    await this.session.insert({ table, values: jsonLines, format: 'JSONEachRow', settings: INSERT_SETTINGS });
+    if (lines.length === 0) return;
+    await this.session.insert({ table, values: lines, format, columns, settings: INSERT_SETTINGS });
   }
 
   async query<T>(sql: string): Promise<T[]> {

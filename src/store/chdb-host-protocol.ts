@@ -1,9 +1,10 @@
 /** Messages between the proxy (ChdbProcessBackend) and its chDB helper process (chdb-host.ts). */
+import type { RowFormat } from './backend.js';
 
 export type HostRequest =
   | { id: number; op: 'version' }
   | { id: number; op: 'exec'; sql: string }
-  | { id: number; op: 'insert'; table: string; values: Uint8Array }
+  | { id: number; op: 'insert'; table: string; values: Uint8Array; format: RowFormat; columns?: readonly string[] }
   | { id: number; op: 'query'; sql: string }
   | { id: number; op: 'close' };
 

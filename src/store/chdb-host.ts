@@ -50,7 +50,7 @@ async function serve(backend: StoreBackend, req: HostRequest): Promise<unknown> 
       return backend.exec(req.sql);
     case 'insert':
       // The IPC channel hands over a Uint8Array; chDB wants a Buffer over the same bytes.
-      return backend.insert(req.table, Buffer.from(req.values.buffer, req.values.byteOffset, req.values.byteLength));
+      return backend.insert(req.table, Buffer.from(req.values.buffer, req.values.byteOffset, req.values.byteLength), req.format, req.columns);
     case 'query':
       return backend.query(req.sql);
   }

@@ -12,7 +12,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { BackendUnavailableError, type StoreBackend } from './backend.js';
+import { BackendUnavailableError, type RowFormat, type StoreBackend } from './backend.js';
 import { StoreLockedError } from './chdb-backend.js';
 import type { HostError, HostReply, HostRequest } from './chdb-host-protocol.js';
 
@@ -209,9 +209,9 @@ export class ChdbProcessBackend implements StoreBackend {
     await (await this.use()).call({ op: 'exec', sql });
   }
 
-  async insert(table: string, jsonLines: Buffer): Promise<void> {
-    if (jsonLines.length === 0) return;
-    await (await this.use()).call({ op: 'insert', table, values: jsonLines });
+  async insert(table: string, lines: Buffer, format: RowFormat, columns?: readonly string[]): Promise<void> {
+    if (lines.length === 0) return;
+    await (await this.use()).call({ op: 'insert', table, values: lines, format, columns });
   }
 
   async query<T>(sql: string): Promise<T[]> {

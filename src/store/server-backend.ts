@@ -1,7 +1,7 @@
 /** The server back end: a ClickHouse server over HTTP through the official client (works with 18.16 and current). */
 import { Readable } from 'node:stream';
 import { createClient, ClickHouseLogLevel, type ClickHouseClient } from '@clickhouse/client';
-import { BackendUnavailableError, causeOf, isUnavailable, type StoreBackend } from './backend.js';
+import { BackendUnavailableError, causeOf, isUnavailable, type RowFormat, type StoreBackend } from './backend.js';
 import { describeTarget, type ClickhouseTarget } from './clickhouse-url.js';
 
 export interface ServerBackendOptions {
@@ -72,12 +72,13 @@ class ServerBackend implements StoreBackend {
     }
   }
 
-  async insert(table: string, jsonLines: Buffer): Promise<void> {
-    if (jsonLines.length === 0) return;
+  async insert(table: string, lines: Buffer, format: RowFormat, columns?: readonly string[]): Promise<void> {
+    if (lines.length === 0) return;
     try {
-      // A raw body: the rows are already JSONEachRow text, so the client need not parse or re-encode them.
+      // A raw body: the rows are already encoded, so the client need not parse or re-encode them.
       await this.ensureDatabase();
-      const res = await this.client.exec({ query: `INSERT INTO ${table} FORMAT JSONEachRow`, values: Readable.from([jsonLines]) });
+      const names = columns ? ` (${columns.join(', ')})` : '';
+      const res = await this.client.exec({ query: `INSERT INTO ${table}${names} FORMAT ${format}`, values: Readable.from([lines]) });
       res.stream.destroy(); // nothing to read; frees the socket
     } catch (err) {
       throw this.wrap(err);

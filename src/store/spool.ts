@@ -1,17 +1,20 @@
 /**
- * The disk spool: rows ClickHouse could not take yet, as append-only JSONEachRow segment files under
- * `<data>/spool/`, one table per file, fsync'd per batch. A segment is capped in size so that replaying it is one
+ * The disk spool: rows ClickHouse could not take yet, as append-only segment files under `<data>/spool/`, one table
+ * and one row format per file (`.tsv` TabSeparated as the store writes them, `.jsonl` JSONEachRow as versions
+ * before 0.2 did, still replayed), fsync'd per batch. A segment is capped in size so that replaying it is one
  * INSERT (atomic in ClickHouse): a file is either all in the store or still on disk. Files left by a process that
  * died are replayed by the next one.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import type { RowFormat } from './backend.js';
 
 export interface SpoolFile {
   path: string;
   table: string;
   rows: number;
+  format: RowFormat;
 }
 
 interface Segment {
@@ -21,7 +24,9 @@ interface Segment {
   rows: number;
 }
 
-const FILE_RE = /^(\d{13})-(\d{6})-([a-z_]+)\.jsonl$/;
+const FILE_RE = /^(\d{13})-(\d{6})-([a-z_]+)\.(tsv|jsonl)$/;
+const EXTENSION: Record<RowFormat, string> = { TabSeparated: 'tsv', JSONEachRow: 'jsonl' };
+const FORMAT_OF: Record<string, RowFormat> = { tsv: 'TabSeparated', jsonl: 'JSONEachRow' };
 
 const countLines = (buf: Buffer): number => {
   let n = 0;
@@ -61,20 +66,21 @@ export class Spool {
     return p;
   }
 
-  /** Append rows (JSONEachRow, ending in '\n') of one table, durably. */
-  append(table: string, lines: Buffer, rows: number): Promise<void> {
+  /** Append rows (one a line, each ending in '\n') of one table, durably. */
+  append(table: string, lines: Buffer, rows: number, format: RowFormat): Promise<void> {
     this.rows += rows;
+    const key = `${table}.${EXTENSION[format]}`;
     return this.run(async () => {
       try {
-        let seg = this.open.get(table);
+        let seg = this.open.get(key);
         if (seg && seg.bytes > 0 && seg.bytes + lines.length > this.maxSegmentBytes) {
-          await this.closeSegment(table, seg);
+          await this.closeSegment(key, seg);
           seg = undefined;
         }
         if (!seg) {
-          const path = join(this.dir, `${Date.now()}-${String(this.counter++ % 1e6).padStart(6, '0')}-${table}.jsonl`);
+          const path = join(this.dir, `${Date.now()}-${String(this.counter++ % 1e6).padStart(6, '0')}-${key}`);
           seg = { fh: await open(path, 'a', 0o600), path, bytes: 0, rows: 0 };
-          this.open.set(table, seg);
+          this.open.set(key, seg);
           this.rowsByFile.set(path, 0);
         }
         await seg.fh.write(lines);
@@ -89,15 +95,15 @@ export class Spool {
     });
   }
 
-  private async closeSegment(table: string, seg: Segment): Promise<void> {
-    this.open.delete(table);
+  private async closeSegment(key: string, seg: Segment): Promise<void> {
+    this.open.delete(key);
     await seg.fh.close();
   }
 
   /** Close the segments being written: what was appended so far becomes replayable. */
   seal(): Promise<void> {
     return this.run(async () => {
-      for (const [table, seg] of [...this.open]) await this.closeSegment(table, seg);
+      for (const [key, seg] of [...this.open]) await this.closeSegment(key, seg);
     });
   }
 
@@ -108,7 +114,7 @@ export class Spool {
     for (const [path, rows] of this.rowsByFile) {
       if (writing.has(path)) continue;
       const m = FILE_RE.exec(basename(path));
-      if (m) out.push({ path, table: m[3]!, rows });
+      if (m) out.push({ path, table: m[3]!, rows, format: FORMAT_OF[m[4]!]! });
     }
     return out.sort((a, b) => (a.path < b.path ? -1 : 1));
   }
@@ -143,11 +149,11 @@ export class Spool {
   }
 
   /** Rows refused straight from memory go to rejected/ too, so nothing is silently lost. */
-  writeRejected(table: string, lines: Buffer, rows: number): Promise<string> {
+  writeRejected(table: string, lines: Buffer, rows: number, format: RowFormat): Promise<string> {
     return this.run(async () => {
       const dir = join(this.dir, 'rejected');
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const path = join(dir, `${Date.now()}-${String(this.counter++ % 1e6).padStart(6, '0')}-${table}.jsonl`);
+      const path = join(dir, `${Date.now()}-${String(this.counter++ % 1e6).padStart(6, '0')}-${table}.${EXTENSION[format]}`);
       const fh = await open(path, 'a', 0o600);
       try {
         await fh.write(lines);

@@ -12,7 +12,8 @@ import { BackendReader } from './queries.js';
 import { BadQueryError, fromSearchParams } from './query-params.js';
 import type { PayloadMode } from './redact.js';
 import { CallTracker, frameRow, kpiRow, sessionRow } from './rows.js';
-import { capsOf, migrate } from './schema.js';
+import { capsOf, migrate, TABLES } from './schema.js';
+import { TsvEncoder } from './tsv-encoder.js';
 import { openServer } from './server-backend.js';
 import { Spool } from './spool.js';
 import type { StoreReader } from './store-reader.js';
@@ -109,6 +110,7 @@ export function createStoreAddon(opts: StoreAddonOptions = {}): StoreAddon {
       writer = new StoreWriter({
         backend: be,
         spool: new Spool(spoolDir(dataDir)),
+        encoder: new TsvEncoder(TABLES),
         logger: c.logger,
         batchRows: Math.max(1, opts.batchRows ?? STORE_DEFAULTS.batchRows),
         flushMs: Math.max(10, opts.flushMs ?? STORE_DEFAULTS.flushMs),

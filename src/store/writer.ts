@@ -4,9 +4,10 @@
  * observer queue, and every write is asynchronous.
  */
 import type { Logger } from 'pino';
-import { BackendUnavailableError, causeOf, isUnavailable, type StoreBackend } from './backend.js';
+import { BackendUnavailableError, causeOf, isUnavailable, type RowFormat, type StoreBackend } from './backend.js';
 import type { Row } from './rows.js';
 import type { Spool, SpoolFile } from './spool.js';
+import type { TsvEncoder } from './tsv-encoder.js';
 
 export type StoreState = 'starting' | 'up' | 'down' | 'closed';
 
@@ -34,6 +35,8 @@ export interface StoreStats {
 export interface StoreWriterOptions {
   backend: StoreBackend;
   spool: Spool;
+  /** Rows → TabSeparated lines, for the tables the writer is given rows of. */
+  encoder: TsvEncoder;
   logger: Logger;
   /** Rows per INSERT; a full batch is written at once. */
   batchRows: number;
@@ -81,8 +84,9 @@ const PROBE_MAX_MS = 5000;
 export class StoreWriter {
   private state: StoreState = 'starting';
   /**
-   * Rows wait as JSON lines written straight into off-heap buffers: as JS strings they would survive young-generation
-   * collections for up to --store-flush-ms and make every one of them (a pause on the relay's thread) longer.
+   * Rows wait as TabSeparated lines written straight into off-heap buffers: as JS strings they would survive
+   * young-generation collections for up to --store-flush-ms and make every one of them (a pause on the relay's
+   * thread) longer.
    */
   private readonly queues = new Map<string, Segment[]>();
   private readonly spare: Buffer[] = [];
@@ -149,8 +153,7 @@ export class StoreWriter {
 
   add(table: string, row: Row): void {
     if (this.state === 'closed') return;
-    const line = JSON.stringify(row);
-    const size = Buffer.byteLength(line) + 1;
+    const size = this.o.encoder.encode(table, row);
     let segs = this.queues.get(table);
     if (!segs) this.queues.set(table, (segs = []));
     let seg = segs.at(-1);
@@ -159,8 +162,8 @@ export class StoreWriter {
       seg = { buf, used: 0, rows: 0 };
       segs.push(seg);
     }
-    seg.used += seg.buf.write(line, seg.used);
-    seg.buf[seg.used++] = 0x0a;
+    this.o.encoder.out.copy(seg.buf, seg.used, 0, size);
+    seg.used += size;
     seg.rows++;
     this.queued++;
     this.queuedBytes += size;
@@ -211,7 +214,7 @@ export class StoreWriter {
   private async write(b: Batch): Promise<void> {
     if (this.state === 'up' && this.o.spool.rows === 0) {
       try {
-        await this.insertOrReprepare(b.table, b.buf);
+        await this.insertOrReprepare(b.table, b.buf, 'TabSeparated');
         this.written += b.rows;
         // Only after a clean insert: a failed request might still hold the bytes, so those segments are left to GC.
         if (b.segment.length === SEGMENT_BYTES && this.spare.length < SPARE_SEGMENTS) this.spare.push(b.segment);
@@ -233,9 +236,10 @@ export class StoreWriter {
    * even that fails the server is unusable (e.g. the password changed): treated as unavailable, rows spool. Only a
    * second refusal by a working server is about the rows themselves.
    */
-  private async insertOrReprepare(table: string, buf: Buffer): Promise<void> {
+  private async insertOrReprepare(table: string, buf: Buffer, format: RowFormat): Promise<void> {
+    const columns = format === 'TabSeparated' ? this.o.encoder.columns(table) : undefined;
     try {
-      await this.o.backend.insert(table, buf);
+      await this.o.backend.insert(table, buf, format, columns);
     } catch (err) {
       if (isUnavailable(err)) throw err;
       try {
@@ -243,7 +247,7 @@ export class StoreWriter {
       } catch (e) {
         throw new BackendUnavailableError(`${this.o.backend.where} unusable: ${causeOf(e)}`, { cause: e });
       }
-      await this.o.backend.insert(table, buf);
+      await this.o.backend.insert(table, buf, format, columns);
     }
   }
 
@@ -257,7 +261,7 @@ export class StoreWriter {
   private async rejectBatch(b: Batch, err: unknown): Promise<void> {
     this.failed += b.rows;
     try {
-      const path = await this.o.spool.writeRejected(b.table, b.buf, b.rows);
+      const path = await this.o.spool.writeRejected(b.table, b.buf, b.rows, 'TabSeparated');
       this.o.logger.error({ table: b.table, rows: b.rows, file: path }, `store: ${this.o.backend.where} refused ${b.rows} rows: ${causeOf(err)} — kept in ${path}`);
     } catch (e) {
       this.lost += b.rows;
@@ -267,7 +271,7 @@ export class StoreWriter {
 
   private async toSpool(b: Batch): Promise<void> {
     try {
-      await this.o.spool.append(b.table, b.buf, b.rows);
+      await this.o.spool.append(b.table, b.buf, b.rows, 'TabSeparated');
     } catch (err) {
       this.lost += b.rows;
       this.o.logger.error({ table: b.table, rows: b.rows }, `store: ${b.rows} rows lost: could not spool to ${this.o.spool.dir}: ${causeOf(err)}`);
@@ -343,7 +347,7 @@ export class StoreWriter {
   private async replayFile(f: SpoolFile): Promise<boolean> {
     const buf = await this.o.spool.read(f);
     try {
-      await this.insertOrReprepare(f.table, buf);
+      await this.insertOrReprepare(f.table, buf, f.format);
     } catch (err) {
       if (isUnavailable(err)) {
         this.goDown(err);

@@ -85,7 +85,7 @@ describe('chDB helper process', () => {
       const backend = await openChdbProcess(chdbDir(dir), { priority });
       try {
         await backend.exec('CREATE TABLE t (x UInt64) ENGINE = MergeTree ORDER BY x');
-        await backend.insert('t', Buffer.from('{"x":1}\n{"x":2}\n'));
+        await backend.insert('t', Buffer.from('{"x":1}\n{"x":2}\n'), 'JSONEachRow');
         assert.deepEqual(await backend.query('SELECT sum(x) AS s FROM t'), [{ s: 3 }]);
         const threads = threadPriorities(backend.helperPid!);
         assert.ok(threads.length > 5, `the helper runs chDB's thread pools (${threads.length} threads)`);

@@ -35,7 +35,7 @@ async function firstLine(child: ChildProcess): Promise<string> {
 const spooledLines = (dir: string, table: string): number => {
   let n = 0;
   try {
-    for (const f of readdirSync(dir)) if (f.endsWith(`-${table}.jsonl`)) n += readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).length;
+    for (const f of readdirSync(dir)) if (f.endsWith(`-${table}.tsv`)) n += readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).length;
   } catch {
     /* not there yet */
   }
@@ -67,7 +67,7 @@ it('replays rows spooled by a proxy that was killed', { timeout: 90_000 }, async
   assert.equal(store.stats().lost, 0);
   await relay.close();
   await csms.close();
-  assert.deepEqual(readdirSync(spoolDir(dataDir)).filter((f) => f.endsWith('.jsonl')), [], 'spool files removed once replayed');
+  assert.deepEqual(readdirSync(spoolDir(dataDir)).filter((f) => /\.(tsv|jsonl)$/.test(f)), [], 'spool files removed once replayed');
 
   const reader = await openStoreReader({ dataDir });
   try {

@@ -117,16 +117,16 @@ describe('spool', () => {
     const dir = await tempDir();
     try {
       const s = new Spool(join(dir, 'spool'), 64);
-      await s.append('frames', Buffer.from('{"a":1}\n{"a":2}\n'), 2);
-      await s.append('frames', Buffer.from('{"a":3}\n'.repeat(8)), 8); // over 64 bytes: a new segment
-      await s.append('calls', Buffer.from('{"c":1}\n'), 1);
-      assert.equal(s.rows, 11);
-      assert.deepEqual(s.sealedFiles().map((f) => [f.table, f.rows]), [['frames', 2]]);
+      await s.append('frames', Buffer.from('1\ta\n2\tb\n'), 2, 'TabSeparated');
+      await s.append('frames', Buffer.from('3\tc\n'.repeat(16)), 16, 'TabSeparated'); // over 64 bytes: a new segment
+      await s.append('calls', Buffer.from('{"c":1}\n'), 1, 'JSONEachRow');
+      assert.equal(s.rows, 19);
+      assert.deepEqual(s.sealedFiles().map((f) => [f.table, f.rows, f.format]), [['frames', 2, 'TabSeparated']]);
       await s.close();
       const again = new Spool(join(dir, 'spool'));
-      assert.equal(again.rows, 11);
+      assert.equal(again.rows, 19);
       const files = again.sealedFiles();
-      assert.deepEqual(files.map((f) => f.table).sort(), ['calls', 'frames', 'frames']);
+      assert.deepEqual(files.map((f) => `${f.table} ${f.rows} ${f.format}`).sort(), ['calls 1 JSONEachRow', 'frames 16 TabSeparated', 'frames 2 TabSeparated']);
       for (const f of files) await again.remove(f);
       assert.equal(again.rows, 0);
       assert.deepEqual(readdirSync(join(dir, 'spool')), []);
