@@ -5,6 +5,7 @@
  *       [--rounds 10] [--warmup-seconds 2] [--idle 8000] [--blast-seconds 5] [--proxy-args="--no-store --validate off"]
  *   e.g. --proxy pipe,core,full                       the floor, the core with validation, everything
  *        --proxy nostore=full:--no-store,full,server=full:--clickhouse=${CLICKHOUSE}    what the store adds
+ *        ... --clickhouse-priority idle      the server at SCHED_IDLE, standing in for one on another machine
  *
  * Each proxy runs as its own process (built from dist/), so its CPU and RSS are its own; the CSMS
  * (bench/echo-csms.ts) is a lean ws server in another process answering every CALL at once, so the CSMS is never
@@ -13,7 +14,7 @@
  * Figures: added latency p50/p99 at a set rate, throughput ceiling (frames relayed per second), and RSS per
  * idle connection. Results print as a table and are written to bench/results/relay.json.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -45,6 +46,8 @@ const { values: args } = parseArgs({
     proxy: { type: 'string', default: 'full' },
     // V8 flags for the proxy process, e.g. --node-args="--max-semi-space-size=64".
     'node-args': { type: 'string', default: '' },
+    // CPU priority of the ${CLICKHOUSE} server: 'normal', or 'idle' (SCHED_IDLE, as if it ran on another machine).
+    'clickhouse-priority': { type: 'string', default: 'normal' },
   },
 });
 const STATIONS = Number(args.stations);
@@ -287,6 +290,12 @@ const pct = (xs: number[], p: number): number => {
 async function main(): Promise<void> {
   let specs = parseProxySpecs(args.proxy!);
   const clickhouse = specs.some((s) => s.extra.some((a) => a.includes('${CLICKHOUSE}'))) ? await TestClickhouse.launch() : undefined;
+  if (clickhouse && args['clickhouse-priority'] === 'idle') {
+    // Every thread of the server, and those it starts later (they inherit the policy).
+    const pid = readFileSync(join(clickhouse.dir, 'clickhouse.pid'), 'utf8').trim();
+    const res = spawnSync('chrt', ['--all-tasks', '--idle', '--pid', '0', pid], { encoding: 'utf8' });
+    if (res.status !== 0) throw new Error(`--clickhouse-priority idle: chrt failed: ${res.stderr || res.error?.message}`);
+  }
   if (clickhouse) specs = specs.map((s) => ({ ...s, extra: s.extra.map((a) => a.replaceAll('${CLICKHOUSE}', `${clickhouse.url}/bench_${s.name.replace(/\W/g, '_')}`)) }));
   else if (specs.some((s) => s.extra.some((a) => a.includes('${CLICKHOUSE}')))) throw new Error('${CLICKHOUSE}: clickhouse-server is not installed (scripts/clickhouse-server.sh install)');
   const csms = await startCsms();

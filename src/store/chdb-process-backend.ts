@@ -1,14 +1,14 @@
 /**
  * The embedded store as the proxy uses it: chDB in a helper process (chdb-host.ts) at idle CPU priority.
  *
- * Why a process: ClickHouse parses every insert and merges parts in the background, about 90 µs of CPU per relayed
+ * Why a process: ClickHouse parses every insert and merges parts in the background, about 100 µs of CPU per relayed
  * CALL at 2,000 CALL/s. In the proxy's own process those threads competed with the relay's thread for the cores, and
  * a lowered nice value does not stop a running thread from holding a core for its whole time slice when the relay
  * wakes up; SCHED_IDLE threads give the core up at once. The policy is set by starting the helper under `chrt --idle`
  * (util-linux), so that every thread inherits it, chDB's own pools included: set from inside, it would reach only the
- * threads started afterwards. chDB cannot run in a worker thread instead
- * (chdb 3.4 crashes at exit once loaded in one), and as a process its crash is the helper's, not the relay's: calls
- * fail as "unavailable", the writer spools, and the next call starts a new helper.
+ * threads started afterwards. chDB cannot run in a worker thread instead (chdb 3.4 crashes at exit once loaded in
+ * one). And as a process, its crash is the helper's, not the relay's: calls fail as "unavailable", the writer spools,
+ * and the next call starts a new helper.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
