@@ -16,10 +16,7 @@ import { BackendUnavailableError, type RowFormat, type StoreBackend } from './ba
 import { StoreLockedError } from './chdb-backend.js';
 import type { HostError, HostReply, HostRequest } from './chdb-host-protocol.js';
 
-/**
- * `idle`: SCHED_IDLE, through `chrt --idle`; `low`: nice 19, through `nice`; `normal`: as the proxy. Where the wrapper
- * is missing or refused, the helper lowers its own nice value instead.
- */
+/** `idle`: SCHED_IDLE, through `chrt --idle` (else as `low`); `low`: nice 19, through `nice`; `normal`: as the proxy. */
 export type StorePriority = 'idle' | 'low' | 'normal';
 export const STORE_PRIORITIES: readonly StorePriority[] = ['idle', 'low', 'normal'];
 
@@ -125,21 +122,27 @@ class Helper {
   }
 }
 
-/** How the helper is started for a priority: a wrapper every one of its threads inherits the priority from. */
-const WRAPPERS: Record<StorePriority, string[]> = {
-  idle: ['chrt', '--idle', '0'],
-  low: ['nice', '-n', '19'],
-  normal: [],
+const CHRT_IDLE = ['chrt', '--idle', '0'];
+const NICE_19 = ['nice', '-n', '19'];
+
+/**
+ * How the helper is started for a priority, best first: a wrapper every one of its threads inherits the priority
+ * from. The next is tried when one is missing or refused; the last, no wrapper, has the helper lower its own nice
+ * value, which reaches only the threads it starts afterwards.
+ */
+const WRAPPERS: Record<StorePriority, string[][]> = {
+  idle: [CHRT_IDLE, NICE_19, []],
+  low: [NICE_19, []],
+  normal: [[]],
 };
 
-function launch(dir: string, priority: StorePriority, wrapped: boolean): ChildProcess {
+function launch(dir: string, priority: StorePriority, wrapper: string[]): ChildProcess {
   const host = fileURLToPath(HOST);
   // Run from the TypeScript sources (tests, tsx), the helper needs the same loader.
   const loader = host.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const node = [process.execPath, ...loader, host, dir];
-  // Without its wrapper, the helper lowers the nice value of its own main thread (threads started after inherit it).
-  const env = { ...process.env, OCPP_MITM_CHDB_NICE: wrapped || priority === 'normal' ? '' : '19' };
-  const [cmd, ...args] = wrapped ? [...WRAPPERS[priority], ...node] : node;
+  const env = { ...process.env, OCPP_MITM_CHDB_NICE: wrapper.length > 0 || priority === 'normal' ? '' : '19' };
+  const [cmd, ...args] = [...wrapper, ...node];
   return spawn(cmd!, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', env });
 }
 
@@ -149,15 +152,15 @@ export class ChdbProcessBackend implements StoreBackend {
   private helper: Helper | undefined;
   private starting: Promise<Helper> | undefined;
   private closed = false;
-  /** Whether the priority's wrapper (chrt, nice) works here; found out by the first start. */
-  private wrapped: boolean;
+  /** The wrappers left to try for the priority (chrt, nice, none); the first start finds the one that works here. */
+  private readonly wrappers: string[][];
 
   constructor(
     private readonly dir: string,
     private readonly opts: ChdbProcessOptions = {},
   ) {
     this.where = `chDB at ${dir}`;
-    this.wrapped = (opts.priority ?? 'idle') !== 'normal';
+    this.wrappers = [...WRAPPERS[opts.priority ?? 'idle']];
   }
 
   /** The helper's process id (while one runs). */
@@ -178,8 +181,8 @@ export class ChdbProcessBackend implements StoreBackend {
   private async start(): Promise<Helper> {
     const priority = this.opts.priority ?? 'idle';
     for (;;) {
-      const wrapped = this.wrapped;
-      const helper = new Helper(launch(this.dir, priority, wrapped), this.dir, (why, beforeReady) => {
+      const wrapper = this.wrappers[0]!;
+      const helper = new Helper(launch(this.dir, priority, wrapper), this.dir, (why, beforeReady) => {
         if (!beforeReady && !this.closed) this.opts.onExit?.(why);
       });
       try {
@@ -187,9 +190,9 @@ export class ChdbProcessBackend implements StoreBackend {
         this.helper = helper;
         return helper;
       } catch (err) {
-        // No chrt or nice here, or not allowed to use it: start plainly (the helper still lowers its nice value).
-        if (wrapped && err instanceof BackendUnavailableError) {
-          this.wrapped = false;
+        // No chrt or nice here, or not allowed to use it: the next way down.
+        if (this.wrappers.length > 1 && err instanceof BackendUnavailableError) {
+          this.wrappers.shift();
           continue;
         }
         throw err;
