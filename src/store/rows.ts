@@ -110,7 +110,7 @@ const calledAt = (call: MessageRecord): number => call.sentAt ?? call.receivedAt
  *
  * The waiting CALLs are kept per session in FewMaps, under their own message id: one Map for every session's CALLs
  * would gain and lose an entry per CALL, and the hash tables it reallocated for that outlived young-generation
- * collections (measured: a tenth of what the full proxy promoted).
+ * collections (measured: 2 MB of the full proxy's sampled survivors, more than anything else of ocpp-mitm's own).
  */
 export class CallTracker {
   private readonly sessions = new Map<string, SessionCalls>();
@@ -183,11 +183,6 @@ export class CallTracker {
         }
       }
     }
-  }
-
-  /** Write off everything (at shutdown nothing will answer any more). */
-  flushAll(): void {
-    for (const id of [...this.sessions.keys()]) this.onSessionClose(id);
   }
 
   /** Past the bound: the oldest CALL of all sessions (a scan, but only when thousands wait unanswered). */
