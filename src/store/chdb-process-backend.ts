@@ -111,11 +111,8 @@ class Helper {
   async stop(): Promise<void> {
     if (this.exited) return;
     const exited = new Promise<void>((r) => this.proc.once('exit', () => r()));
-    try {
-      this.proc.send({ id: 0, op: 'close' } satisfies HostRequest);
-    } catch {
-      // The channel is already gone: the helper exits by itself.
-    }
+    // A channel already gone is fine: the helper exits by itself when it closes.
+    this.proc.send({ id: 0, op: 'close' } satisfies HostRequest, () => undefined);
     const timer = setTimeout(() => this.proc.kill('SIGKILL'), 10_000);
     await exited;
     clearTimeout(timer);

@@ -1,7 +1,7 @@
 /**
  * The disk spool: rows ClickHouse could not take yet, as append-only segment files under `<data>/spool/`, one table
- * and one row format per file (`.tsv` TabSeparated as the store writes them, `.jsonl` JSONEachRow as versions
- * before 0.2 did, still replayed), fsync'd per batch. A segment is capped in size so that replaying it is one
+ * and one row format per file (`.tsv` TabSeparated as the store writes them, `.jsonl` JSONEachRow as earlier
+ * builds did, still replayed), fsync'd per batch. A segment is capped in size so that replaying it is one
  * INSERT (atomic in ClickHouse): a file is either all in the store or still on disk. Files left by a process that
  * died are replayed by the next one.
  */
@@ -78,7 +78,7 @@ export class Spool {
           seg = undefined;
         }
         if (!seg) {
-          const path = join(this.dir, `${Date.now()}-${String(this.counter++ % 1e6).padStart(6, '0')}-${key}`);
+          const path = join(this.dir, this.fileName(key));
           seg = { fh: await open(path, 'a', 0o600), path, bytes: 0, rows: 0 };
           this.open.set(key, seg);
           this.rowsByFile.set(path, 0);
@@ -93,6 +93,11 @@ export class Spool {
         throw err;
       }
     });
+  }
+
+  /** `<ms>-<n>-<table>.<ext>`: names sort oldest first, which is the order they are replayed in. */
+  private fileName(tableAndExtension: string): string {
+    return `${Date.now()}-${String(this.counter++ % 1e6).padStart(6, '0')}-${tableAndExtension}`;
   }
 
   private async closeSegment(key: string, seg: Segment): Promise<void> {
@@ -153,7 +158,7 @@ export class Spool {
     return this.run(async () => {
       const dir = join(this.dir, 'rejected');
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const path = join(dir, `${Date.now()}-${String(this.counter++ % 1e6).padStart(6, '0')}-${table}.${EXTENSION[format]}`);
+      const path = join(dir, this.fileName(`${table}.${EXTENSION[format]}`));
       const fh = await open(path, 'a', 0o600);
       try {
         await fh.write(lines);
