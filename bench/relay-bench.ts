@@ -131,6 +131,12 @@ async function startProxy(spec: ProxySpec, csmsPort: number): Promise<Proxy> {
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
+/** User + system CPU (ms) of a /proc stat line: after the name, utime and stime are fields 14 and 15 (1-based). */
+function cpuMsOf(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
 /** The process and its children (the full proxy's chDB helper), each as [pid, label prefix]. */
 function processTree(pid: number): [number, string][] {
   let children: number[] = [];
@@ -166,16 +172,13 @@ function cpuByThread(root: number): Map<string, number> {
         continue; // the thread ended meanwhile
       }
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // After the name: state is field 3, utime 14, stime 15 (1-based over the whole line).
-      const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+      const ms = cpuMsOf(stat);
       live += ms;
       const key = prefix + (tid === String(pid) ? 'main' : name);
       out.set(key, (out.get(key) ?? 0) + ms);
     }
     // The process's own line also counts threads that have ended.
-    const f = all.slice(all.lastIndexOf(')') + 2).split(' ');
-    out.set(`${prefix}(ended threads)`, (out.get(`${prefix}(ended threads)`) ?? 0) + (Number(f[11]) + Number(f[12])) * TICK_MS - live);
+    out.set(`${prefix}(ended threads)`, (out.get(`${prefix}(ended threads)`) ?? 0) + cpuMsOf(all) - live);
   }
   return out;
 }
