@@ -58,6 +58,20 @@ export class AddonRunner {
     }
   }
 
+  /** Offer a plain HTTP request or a raw upgrade to each addon in order; true once one took it. */
+  claim<H extends 'httpRequest' | 'upgrade'>(hook: H, args: Parameters<NonNullable<Addon[H]>>): boolean {
+    for (const addon of this.addons) {
+      const fn = addon[hook] as ((...a: unknown[]) => boolean) | undefined;
+      if (!fn) continue;
+      try {
+        if (fn.apply(addon, args)) return true;
+      } catch (err) {
+        this.failed(addon, hook, err);
+      }
+    }
+    return false;
+  }
+
   async runAsync(hook: 'connecting' | 'start', arg: unknown, stop?: () => boolean): Promise<void> {
     for (const addon of this.addons) {
       const fn = addon[hook] as ((a: unknown) => unknown) | undefined;

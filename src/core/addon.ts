@@ -9,6 +9,8 @@
  *   (setImmediate), from a bounded queue. An observer can never delay a frame.
  * An addon that throws is logged and isolated: the frame goes on as if the addon had not been there.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { ControlRoutes } from './control-routes.js';
 import type { MessageRecord, RelayMessage } from './relay-message.js';
@@ -21,6 +23,16 @@ export interface Addon {
   start?(ctx: AddonContext): void | Promise<void>;
   /** Called once at shutdown, after every session closed: flush what you hold. */
   stop?(): void | Promise<void>;
+  /**
+   * A plain HTTP request (not a WebSocket upgrade) on the listen port. Return true when this addon answered it;
+   * the first addon that does wins. Unanswered requests get 426 (connect with a WebSocket).
+   */
+  httpRequest?(req: IncomingMessage, res: ServerResponse): boolean;
+  /**
+   * A WebSocket upgrade, before the relay parses it. Return true when this addon took the socket over (it then
+   * owns it: answer, pipe or destroy it); the relay does nothing more with it. For blind pass-through.
+   */
+  upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** A station knocks: change the upstream URL, protocols, headers or TLS options, or refuse it. */
   connecting?(ctx: ConnectContext): void | Promise<void>;
   sessionOpen?(session: Session): void;

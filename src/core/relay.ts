@@ -67,11 +67,15 @@ export class Relay {
     this.runner = new AddonRunner(opts.addons ?? [], this.logger, (e) => this.queue.push(e));
     this.secure = opts.tls !== undefined;
     this.server = opts.tls ? createHttpsServer({ ...opts.tls, minVersion: opts.tls.minVersion ?? 'TLSv1.2' }) : createHttpServer();
-    this.server.on('request', (_req, res) => {
+    this.server.on('request', (req, res) => {
+      if (this.runner.claim('httpRequest', [req, res])) return;
       res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' });
       res.end('ocpp-mitm: connect with a WebSocket (OCPP-J)\n');
     });
-    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.onUpgrade(req, socket, head));
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (this.runner.claim('upgrade', [req, socket, head])) return;
+      void this.onUpgrade(req, socket, head);
+    });
     this.server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) => {
       // Node verifies client certificates after the handshake and then destroys the socket: err alone would
       // only say "socket hang up", the reason is in authorizationError.
