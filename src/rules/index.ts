@@ -7,7 +7,8 @@ import type { Feature } from '../core/feature.js';
 import { RulesAddon } from './rules-addon.js';
 import { DEFAULT_RULES_DIR, registerRulesCommands } from './rules-commands.js';
 
-export { RulesAddon, type RulesAddonOptions, type RulesView, type RuleView, type ReloadResult } from './rules-addon.js';
+export { RulesAddon, type RulesAddonOptions } from './rules-addon.js';
+export type { RulesView, RuleView, ReloadResult } from './rule-views.js';
 export { checkRules, explainRules } from './rules-commands.js';
 export { loadRuleDir, parseRuleText, formatProblem, type RuleProblem } from './load-rules.js';
 export { explainRule } from './explain.js';

@@ -17,6 +17,7 @@ import { randomSeed, ruleRandom } from './prng.js';
 import type { StepEnv } from './rule-actions.js';
 import { isFinal, type RuleDef } from './rule-definition.js';
 import { registerRulesRoutes } from './rules-routes.js';
+import type { ReloadResult, RulesView, RuleView } from './rule-views.js';
 import { watchDir, type DirWatch } from './watch-dir.js';
 
 export interface RulesAddonOptions {
@@ -53,35 +54,6 @@ interface RuleSet {
   readonly loadedAt: Date;
 }
 
-export interface RuleView {
-  id: string;
-  description: string | undefined;
-  file: string;
-  line: number;
-  enabled: boolean;
-  enabledInFile: boolean;
-  /** The control API switched it on or off (lasts until the rule changes in its file). */
-  overridden: boolean;
-  explain: string;
-  /** Frames that matched `match` (inside the time window). */
-  matched: number;
-  /** Times the rule triggered. */
-  hits: number;
-  lastHitAt: string | null;
-  definition: RuleDef;
-}
-
-export interface RulesView {
-  dir: string;
-  seed: number;
-  loadedAt: string;
-  files: string[];
-  /** The last reload that was refused, when it is newer than the set in force. */
-  lastError: { at: string; problems: string[] } | null;
-  rules: RuleView[];
-}
-
-export type ReloadResult = { ok: true; rules: number; enabled: number } | { ok: false; problems: string[] };
 
 /** Answers to copies of a duplicated CALL: the first passes, the rest are dropped (the sender expects one). */
 interface Swallow {

@@ -1,8 +1,16 @@
 /** The rules' part of the control API: list with hit counts, switch a rule on or off, reload the folder. */
 import { ControlError, type ControlRoutes } from '../core/control-routes.js';
-import type { RulesAddon } from './rules-addon.js';
+import type { ReloadResult, RulesView, RuleView } from './rule-views.js';
 
-export function registerRulesRoutes(control: ControlRoutes, rules: RulesAddon): void {
+/** What the routes need of the rules addon (declared here so the addon may import this file). */
+export interface RulesControl {
+  list(): RulesView;
+  rule(id: string): RuleView | undefined;
+  setEnabled(id: string, enabled: boolean): RuleView | undefined;
+  reload(): Promise<ReloadResult>;
+}
+
+export function registerRulesRoutes(control: ControlRoutes, rules: RulesControl): void {
   control.route('GET', '/api/rules', () => rules.list());
   control.route('GET', '/api/rules/:id', (req) => rules.rule(req.params.id!) ?? notFound(req.params.id!));
   control.route('POST', '/api/rules/:id/enable', (req) => rules.setEnabled(req.params.id!, true) ?? notFound(req.params.id!));

@@ -7,7 +7,7 @@ import { BackendReader } from './queries.js';
 import { toSearchParams } from './query-params.js';
 import { capsOf, migrate } from './schema.js';
 import { openServer } from './server-backend.js';
-import type { FrameQuery, FrameRow, KpiQuery, KpiSummaryRow, OpenStoreReaderOptions, SessionQuery, SessionRow, StoreReader } from './store-reader.js';
+import type { FrameQuery, FrameRow, KpiQuery, KpiSummaryRow, OpenStoreReaderOptions, SessionQuery, SessionRow, StoreReader } from './store-types.js';
 import { chdbDir } from './store-paths.js';
 
 /** Reads through a running proxy: it owns the chDB folder, so it answers for it. */

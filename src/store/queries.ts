@@ -3,7 +3,7 @@ import type { KpiName } from '../core/addon.js';
 import type { Direction } from '../core/types.js';
 import type { StoreBackend } from './backend.js';
 import { globToRegex, int, str, where } from './sql.js';
-import type { FrameQuery, FrameRow, KpiQuery, KpiSummaryRow, SessionQuery, SessionRow, StoreReader } from './store-reader.js';
+import type { FrameQuery, FrameRow, KpiQuery, KpiSummaryRow, SessionQuery, SessionRow, StoreReader } from './store-types.js';
 
 export const DEFAULT_FRAME_LIMIT = 100;
 export const MAX_FRAME_LIMIT = 100_000;

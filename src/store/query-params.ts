@@ -1,6 +1,6 @@
 /** Store queries as URL query strings: the control API's wire form, written by readers and parsed by the routes. */
 import type { Direction } from '../core/types.js';
-import type { FrameQuery, KpiQuery, SessionQuery } from './store-reader.js';
+import type { FrameQuery, KpiQuery, SessionQuery } from './store-types.js';
 
 type AnyQuery = KpiQuery & SessionQuery & FrameQuery;
 

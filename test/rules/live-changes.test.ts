@@ -5,7 +5,8 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ControlError, type HttpMethod } from '../../src/core/control-routes.js';
 import { startRelay } from '../../src/core/relay.js';
-import { RulesAddon, type RulesView, type RuleView } from '../../src/rules/rules-addon.js';
+import { RulesAddon } from '../../src/rules/rules-addon.js';
+import type { RulesView, RuleView } from '../../src/rules/rule-views.js';
 import { connectStation } from '../support/ocpp-peers.js';
 import { startHarness, waitFor, type Harness } from './rules-harness.js';
 
