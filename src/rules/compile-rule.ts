@@ -4,7 +4,9 @@ import type { RelayMessage } from '../core/relay-message.js';
 import { compileWhen, type Trigger } from './compile-when.js';
 import { explainRule } from './explain.js';
 import { compileMatch, type FrameMatcher } from './match-frame.js';
-import { compileStep, flush, startCtx, type Step, type StepEnv } from './rule-actions.js';
+import { flush, type Step, type StepCtx, type StepEnv } from './actions/action-spec.js';
+import { specOf, type RuleActionDef } from './actions/index.js';
+import { payloadOf } from './match-frame.js';
 import type { LoadedRule, RuleDef } from './rule-definition.js';
 
 export interface CompiledRule {
@@ -43,4 +45,15 @@ export function compileRule(loaded: LoadedRule, seed: number, startedAt: number)
       flush(c);
     },
   };
+}
+
+function compileStep(a: RuleActionDef): Step {
+  const { spec, value } = specOf(a);
+  return spec.compile(value);
+}
+
+/** Start a rule's run on a frame: the working copy of its payload. */
+function startCtx(ruleId: string, msg: RelayMessage, session: Session, env: StepEnv): StepCtx {
+  const frame = msg.frame;
+  return { ruleId, msg, session, env, payload: frame ? structuredClone(payloadOf(frame)) : undefined, dirty: false };
 }

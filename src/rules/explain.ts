@@ -4,17 +4,12 @@
  *   station: 'CP-*' }, actions: [{ delay: { ms: 5000, jitter: 500 } }] })
  * // → 'Delays CSMS→station BootNotification CALLRESULTs by 5000±500 ms for stations CP-*.'
  */
-import type { Predicate, RuleActionDef, RuleDef, RuleMatch, Scalar } from './rule-definition.js';
-
-const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+import { listOf as list, short } from './actions/action-spec.js';
+import { specOf, type RuleActionDef } from './actions/index.js';
+import type { Predicate, RuleDef, RuleMatch, Scalar } from './rule-definition.js';
 
 const orList = (items: string[]): string =>
   items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
-
-const short = (v: unknown): string => {
-  const s = JSON.stringify(v) ?? 'undefined';
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-};
 
 function subject(m: RuleMatch): string {
   const dir = m.direction === 'to-csms' ? 'station→CSMS ' : m.direction === 'to-station' ? 'CSMS→station ' : '';
@@ -38,39 +33,8 @@ function predicate(ptr: string, p: Predicate | Scalar): string {
 
 /** The action as a verb phrase; `s` is the subject ("BootNotification CALLs" first, then "them"). */
 function step(a: RuleActionDef, s: string): string {
-  if ('set' in a) return `sets ${Object.entries(a.set).map(([p, v]) => `${p} to ${short(v)}`).join(', ')} in ${s}`;
-  if ('delete' in a) return `deletes ${list(a.delete).join(', ')} from ${s}`;
-  if ('rename' in a) return `renames ${Object.entries(a.rename).map(([p, n]) => `${p} to "${n}"`).join(', ')} in ${s}`;
-  if ('replace' in a) return `replaces the payload of ${s} with ${short(a.replace)}`;
-  if ('delay' in a) {
-    const d = typeof a.delay === 'number' ? { ms: a.delay } : a.delay;
-    return `delays ${s} by ${d.ms}${d.jitter ? `±${d.jitter}` : ''} ms`;
-  }
-  if ('drop' in a) return `drops ${s}`;
-  if ('duplicate' in a) {
-    const d = a.duplicate === true ? {} : typeof a.duplicate === 'number' ? { count: a.duplicate } : a.duplicate;
-    const n = d.count ?? 1;
-    const gap = d.delayMs ? (n === 1 ? ` (the copy ${d.delayMs} ms later)` : ` (copies ${d.delayMs} ms apart)`) : '';
-    return `sends ${s} ${n === 1 ? 'twice' : `${n + 1} times`}${gap}`;
-  }
-  if ('answer' in a) {
-    const what = a.answer.error
-      ? `a CALLERROR ${a.answer.error.code}${a.answer.error.description ? ` ("${a.answer.error.description}")` : ''}`
-      : `a CALLRESULT ${short(a.answer.payload)}`;
-    return `answers ${s} with ${what} instead of forwarding them`;
-  }
-  if ('inject' in a) {
-    const i = a.inject;
-    return `injects a ${i.action} CALL${i.payload ? ` ${short(i.payload)}` : ''} toward the ${i.toward === 'csms' ? 'CSMS' : 'station'}${i.delayMs ? ` ${i.delayMs} ms` : ''} after ${s}`;
-  }
-  if ('disconnect' in a) {
-    const d = a.disconnect === true ? {} : a.disconnect;
-    const how = d.reset ? 'resets the connection (no close frame)' : `closes the connection (${d.code ?? 1000}${d.reason ? ` "${d.reason}"` : ''})`;
-    return `${how} ${d.afterForward ? `right after forwarding ${s}` : `instead of forwarding ${s}`}`;
-  }
-  const m = typeof a.malformed === 'string' ? { preset: a.malformed } : a.malformed;
-  const what = m.preset ? `a malformed frame (${m.preset})` : `the text ${short(m.text)}`;
-  return m.replace === false ? `sends ${what} before ${s}` : `replaces ${s} with ${what}`;
+  const { spec, value } = specOf(a);
+  return spec.explain(value, s);
 }
 
 function conditions(def: RuleDef): string[] {

@@ -72,3 +72,12 @@ export function renameAt(root: unknown, segs: readonly string[], name: string): 
   for (const [k, v] of entries) parent[k] = v;
   return true;
 }
+
+/** Split an RFC 6901 pointer into unescaped segments ('' → []). */
+export function pointerSegments(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}

@@ -7,10 +7,12 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import schema from './rule-file.schema.json' with { type: 'json' };
-import { ACTION_NAMES, actionName, isFinal, type LoadedRule, type RuleDef, type RuleFileDef } from './rule-definition.js';
+import { ruleFileSchema } from './rule-file-schema.js';
+import { ACTION_NAMES, actionName, isFinal, specOf } from './actions/index.js';
+import type { LoadedRule, RuleDef, RuleFileDef } from './rule-definition.js';
 import { parseTimeSpec, resolveTimeSpec } from './time-spec.js';
-import { locate, pointerSegments } from './yaml-locate.js';
+import { pointerSegments } from './json-pointer.js';
+import { locate } from './yaml-locate.js';
 
 export interface RuleProblem {
   file: string;
@@ -38,6 +40,7 @@ export type LoadResult = { ok: true; source: RuleSource } | { ok: false; problem
 const RULE_FILE = /\.(ya?ml|json)$/i;
 
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+const schema = ruleFileSchema();
 const validateFile = ajv.compile<RuleFileDef>(schema);
 
 /** Load every top-level rule file of `dir`. A folder that does not exist holds no rules. */
@@ -143,21 +146,9 @@ function ruleProblems(rule: RuleDef, i: number, at: At): RuleProblem[] {
     );
   }
   rule.actions.forEach((a, j) => {
-    const path = [...base, 'actions', String(j)];
-    if ('answer' in a && rule.match?.type && rule.match.type !== 'CALL') {
-      out.push(at(path, `"answer" answers a CALL, but this rule matches ${rule.match.type}s: set match.type to CALL`));
-    }
-    if ('malformed' in a && typeof a.malformed === 'object' && (a.malformed.preset === undefined) === (a.malformed.text === undefined)) {
-      out.push(at([...path, 'malformed'], 'give either "preset" or "text" (exactly one)'));
-    }
-    if ('disconnect' in a && typeof a.disconnect === 'object' && a.disconnect.code !== undefined && !sendableClose(a.disconnect.code)) {
-      out.push(at([...path, 'disconnect', 'code'], `close code ${a.disconnect.code} cannot be sent (RFC 6455 §7.4): use 1000-1003, 1007-1014 or 3000-4999`));
-    }
-    if ('rename' in a) {
-      for (const [ptr, name] of Object.entries(a.rename)) {
-        if (name.includes('/')) out.push(at([...path, 'rename', ptr], `the new name "${name}" is a key name, not a pointer: drop the "/"`));
-      }
-    }
+    const { name, spec, value } = specOf(a);
+    const step = [...base, 'actions', String(j)];
+    for (const p of spec.check?.(value, { matchType: rule.match?.type }) ?? []) out.push(at(p.atStep ? step : [...step, name, ...p.path], p.message));
   });
   for (const [ptr, pred] of Object.entries(rule.match?.where ?? {})) {
     if (pred && typeof pred === 'object' && typeof pred.regex === 'string') {
@@ -182,7 +173,6 @@ function ruleProblems(rule: RuleDef, i: number, at: At): RuleProblem[] {
   return out;
 }
 
-const sendableClose = (code: number): boolean => (code >= 1000 && code <= 1014 && ![1004, 1005, 1006].includes(code)) || (code >= 3000 && code <= 4999);
 
 function crossFileProblems(files: ParsedFile[]): RuleProblem[] {
   const out: RuleProblem[] = [];

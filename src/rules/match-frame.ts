@@ -7,7 +7,7 @@ import type { OcppFrame } from '../core/types.js';
 import { kindOf } from '../core/types.js';
 import { getAt } from './json-pointer.js';
 import type { Predicate, RuleMatch, Scalar } from './rule-definition.js';
-import { pointerSegments } from './yaml-locate.js';
+import { pointerSegments } from './json-pointer.js';
 
 export type FrameMatcher = (msg: RelayMessage, session: Session) => boolean;
 

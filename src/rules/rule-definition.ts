@@ -4,6 +4,9 @@
  * `rules explain` and the store show a rule without touching its implementation.
  */
 import type { Direction, MessageKind, OcppVersion } from '../core/types.js';
+import type { RuleActionDef } from './actions/index.js';
+
+export type { RuleActionDef } from './actions/index.js';
 
 export type Scalar = string | number | boolean | null;
 
@@ -47,94 +50,6 @@ export interface RuleWhen {
   perStation?: boolean;
 }
 
-export type MalformedPreset =
-  | 'truncated'
-  | 'trailing-garbage'
-  | 'not-array'
-  | 'bad-message-type'
-  | 'missing-element'
-  | 'payload-not-object'
-  | 'empty';
-
-export interface MalformedSpec {
-  preset?: MalformedPreset;
-  text?: string;
-  /** true (default): the malformed text replaces the frame (final). false: it is sent in addition, before the frame. */
-  replace?: boolean;
-}
-
-export interface DisconnectSpec {
-  code?: number;
-  reason?: string;
-  /** Abrupt TCP reset of both legs, no close frame. */
-  reset?: boolean;
-  /** Forward the frame first, then disconnect (default: the frame is lost with the connection). */
-  afterForward?: boolean;
-}
-
-export interface AnswerSpec {
-  /** Answer with a CALLRESULT carrying this payload. */
-  payload?: Record<string, unknown>;
-  /** Or with a CALLERROR. */
-  error?: { code: string; description?: string; details?: Record<string, unknown> };
-}
-
-export interface InjectSpec {
-  toward: 'csms' | 'station';
-  action: string;
-  payload?: Record<string, unknown>;
-  /** Wait this long after the triggering frame before sending (ms). */
-  delayMs?: number;
-}
-
-export interface DuplicateSpec {
-  /** How many extra copies (default 1). */
-  count?: number;
-  /** How long after the original each copy follows (ms, default 0). */
-  delayMs?: number;
-}
-
-/** One step of a rule. Exactly one key per step; the file schema enforces it. */
-export type RuleActionDef =
-  | { set: Record<string, unknown> }
-  | { delete: string | string[] }
-  | { rename: Record<string, string> }
-  | { replace: Record<string, unknown> }
-  | { delay: number | { ms: number; jitter?: number } }
-  | { drop: true | { reason?: string } }
-  | { duplicate: true | number | DuplicateSpec }
-  | { answer: AnswerSpec }
-  | { inject: InjectSpec }
-  | { disconnect: true | DisconnectSpec }
-  | { malformed: MalformedPreset | MalformedSpec };
-
-export type ActionName =
-  | 'set'
-  | 'delete'
-  | 'rename'
-  | 'replace'
-  | 'delay'
-  | 'drop'
-  | 'duplicate'
-  | 'answer'
-  | 'inject'
-  | 'disconnect'
-  | 'malformed';
-
-export const ACTION_NAMES: readonly ActionName[] = [
-  'set',
-  'delete',
-  'rename',
-  'replace',
-  'delay',
-  'drop',
-  'duplicate',
-  'answer',
-  'inject',
-  'disconnect',
-  'malformed',
-];
-
 export interface RuleDef {
   id: string;
   description?: string;
@@ -155,13 +70,4 @@ export interface LoadedRule {
   def: RuleDef;
   file: string;
   line: number;
-}
-
-export const actionName = (a: RuleActionDef): ActionName => Object.keys(a)[0] as ActionName;
-
-/** Does this step end the frame's journey (nothing may follow it)? */
-export function isFinal(a: RuleActionDef): boolean {
-  if ('drop' in a || 'answer' in a || 'disconnect' in a) return true;
-  if ('malformed' in a) return typeof a.malformed === 'string' || a.malformed.replace !== false;
-  return false;
 }

@@ -14,8 +14,9 @@ import { compileRule, type CompiledRule } from './compile-rule.js';
 import type { RuleState } from './compile-when.js';
 import { formatProblem, loadRuleDir, type RuleSource } from './load-rules.js';
 import { randomSeed, ruleRandom } from './prng.js';
-import type { StepEnv } from './rule-actions.js';
-import { isFinal, type RuleDef } from './rule-definition.js';
+import type { StepEnv } from './actions/action-spec.js';
+import { endsFrame } from './actions/index.js';
+import type { RuleDef } from './rule-definition.js';
 import { registerRulesRoutes } from './rules-routes.js';
 import type { ReloadResult, RulesView, RuleView } from './rule-views.js';
 import { watchDir, type DirWatch } from './watch-dir.js';
@@ -301,8 +302,7 @@ export class RulesAddon implements Addon {
 /** Later rules skip a frame this rule ended (dropped, answered, lost with the connection, made malformed). */
 function stopsChain(def: RuleDef): boolean {
   const last = def.actions.at(-1);
-  if (!last || !isFinal(last)) return false;
-  return !('disconnect' in last && typeof last.disconnect === 'object' && last.disconnect.afterForward);
+  return last !== undefined && endsFrame(last);
 }
 
 function freshState(seed: number, id: string): RuleState {

@@ -2,6 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { explainRule } from './explain.js';
+import { ruleFileSchema } from './rule-file-schema.js';
 import { formatProblem, loadRuleDir, parseRuleText, type LoadResult } from './load-rules.js';
 
 export const DEFAULT_RULES_DIR = './rules';
@@ -78,4 +79,8 @@ export function registerRulesCommands(program: Command, io: CommandIo = processI
     .description("print each rule's one-sentence explanation")
     .argument('[dir]', 'rule folder (top-level files) or one rule file', DEFAULT_RULES_DIR)
     .action(async (dir: string) => print(await explainRules(dir)));
+  rules
+    .command('schema')
+    .description('print the rule-file JSON Schema, for an editor (e.g. ocpp-mitm rules schema > rules/rule-file.schema.json)')
+    .action(() => print({ ok: true, text: JSON.stringify(ruleFileSchema(), null, 2) }));
 }

@@ -9,14 +9,6 @@ export interface SourcePos {
   col: number;
 }
 
-/** Split an RFC 6901 pointer into unescaped segments ('' → []). */
-export function pointerSegments(pointer: string): string[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
 
 function findPair(node: Node, key: string): Pair<unknown, unknown> | undefined {
   if (!isMap(node)) return undefined;

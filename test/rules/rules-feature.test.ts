@@ -6,6 +6,11 @@ import { RELAY_DEFAULTS } from '../../src/core/relay.js';
 import { silentLogger } from '../../src/log.js';
 import { rulesFeature, RulesAddon } from '../../src/rules/index.js';
 import { registerRulesCommands } from '../../src/rules/rules-commands.js';
+import { ACTION_NAMES } from '../../src/rules/actions/index.js';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { parse } from 'yaml';
 
 const EXAMPLES = new URL('../../rules/examples/', import.meta.url).pathname;
 
@@ -51,5 +56,18 @@ test('`rules check` and `rules explain` print, and fail on problems', async () =
   const program = new Command();
   rulesFeature.commands!(program);
   const rules = program.commands.find((c) => c.name() === 'rules')!;
-  assert.deepEqual(rules.commands.map((c) => c.name()), ['check', 'explain']);
+  assert.deepEqual(rules.commands.map((c) => c.name()), ['check', 'explain', 'schema']);
+
+  // `rules schema` prints the whole schema, every registered action in it, and it checks the example rules.
+  out.length = 0;
+  await run('rules', 'schema');
+  const printed = JSON.parse(out.join('')) as { definitions: { action: { propertyNames: { enum: string[] }; properties: Record<string, unknown> } } };
+  assert.deepEqual(printed.definitions.action.propertyNames.enum, ACTION_NAMES);
+  assert.deepEqual(Object.keys(printed.definitions.action.properties), ACTION_NAMES);
+  const ajv = new Ajv({ strict: false });
+  const validate = ajv.compile(printed);
+  for (const file of (await readdir(EXAMPLES)).filter((n) => n.endsWith('.yaml'))) {
+    assert.ok(validate(parse(await readFile(join(EXAMPLES, file), 'utf8'))), `${file}: ${ajv.errorsText(validate.errors)}`);
+  }
+  assert.equal(validate(parse('rules:\n  - id: x\n    actions: [{ explode: true }]\n')), false, 'an action outside the registry is refused');
 });
