@@ -6,23 +6,28 @@
  */
 import WebSocket from 'ws';
 import type { RelayEvent } from '../src/core/addon.js';
-import type { SessionInfo } from '../src/core/types.js';
-import type { SessionCounters } from '../src/control/traffic-counters.js';
+import { callControl, ControlApiError, type ControlTarget } from '../src/control/api-client.js';
+import type { ControlRoute, ResponseOf } from '../src/control/contract.js';
 import type { StreamEvent } from '../src/control/wire-format.js';
-import type { RuleView, StatsView, ViewStore } from './view-store.js';
+import type { ViewStore } from './view-store.js';
 
-export interface ControlTarget {
-  url: string;
-  token: string;
-}
+export type { ControlTarget };
+
+/** The GET routes the view polls: none takes a path parameter or needs a query. */
+type PolledRoute = 'GET /api/stats' | 'GET /api/sessions' | 'GET /api/rules' | 'GET /api/kpis' | 'GET /api/profiles/bound' | 'GET /api/store/stats';
 
 interface Poll {
-  path: string;
+  route: PolledRoute;
   everyMs: number;
   apply(body: unknown): void;
   /** Called on 404: the feature is not there. */
   absent(): void;
   next: number;
+}
+
+/** A poll whose `apply` gets the route's declared answer. */
+function poll<K extends PolledRoute & ControlRoute>(route: K, everyMs: number, apply: (body: ResponseOf<K>) => void, absent: () => void = () => undefined): Poll {
+  return { route, everyMs, apply: apply as (body: unknown) => void, absent, next: 0 };
 }
 
 const ABSENT_RETRY_MS = 15_000;
@@ -42,30 +47,12 @@ export class ControlConnection {
   ) {
     const fast = opts.pollMs ?? 1000;
     this.polls = [
-      { path: '/api/stats', everyMs: fast, apply: (b) => (store.stats = b as StatsView), absent: () => undefined, next: 0 },
-      {
-        path: '/api/sessions',
-        everyMs: fast,
-        apply: (b) => store.setSessions(b as Array<SessionInfo & { counters?: SessionCounters }>),
-        absent: () => undefined,
-        next: 0,
-      },
-      { path: '/api/rules', everyMs: fast * 2, apply: (b) => (store.rules = normalizeRules(b)), absent: () => (store.rules = undefined), next: 0 },
-      { path: '/api/kpis', everyMs: fast * 2, apply: (b) => (store.kpiApi = b), absent: () => (store.kpiApi = undefined), next: 0 },
-      {
-        path: '/api/profiles/bound',
-        everyMs: fast * 2,
-        apply: (b) => (store.profilesBound = b),
-        absent: () => (store.profilesBound = undefined),
-        next: 0,
-      },
-      {
-        path: '/api/store/stats',
-        everyMs: fast * 2,
-        apply: (b) => (store.storeStats = b as Record<string, unknown>),
-        absent: () => (store.storeStats = undefined),
-        next: 0,
-      },
+      poll('GET /api/stats', fast, (b) => (store.stats = b)),
+      poll('GET /api/sessions', fast, (b) => store.setSessions(b)),
+      poll('GET /api/rules', fast * 2, (b) => (store.rules = b.rules), () => (store.rules = undefined)),
+      poll('GET /api/kpis', fast * 2, (b) => (store.kpiApi = b), () => (store.kpiApi = undefined)),
+      poll('GET /api/profiles/bound', fast * 2, (b) => (store.profilesBound = b), () => (store.profilesBound = undefined)),
+      poll('GET /api/store/stats', fast * 2, (b) => (store.storeStats = b), () => (store.storeStats = undefined)),
     ];
   }
 
@@ -85,8 +72,8 @@ export class ControlConnection {
   }
 
   async setRuleEnabled(id: string, enabled: boolean): Promise<void> {
-    await this.request('POST', `/api/rules/${encodeURIComponent(id)}/${enabled ? 'enable' : 'disable'}`);
-    const rules = this.polls.find((p) => p.path === '/api/rules');
+    await callControl(this.target, enabled ? 'POST /api/rules/:id/enable' : 'POST /api/rules/:id/disable', { params: { id } });
+    const rules = this.polls.find((p) => p.route === 'GET /api/rules');
     if (rules) rules.next = 0;
     this.tick();
   }
@@ -133,16 +120,17 @@ export class ControlConnection {
   private tick(): void {
     const now = Date.now();
     for (const p of this.polls) {
-      if (p.next > now || this.inFlight.has(p.path)) continue;
-      this.inFlight.add(p.path);
-      this.request('GET', p.path)
+      if (p.next > now || this.inFlight.has(p.route)) continue;
+      this.inFlight.add(p.route);
+      // Polled routes take no arguments: the cast only drops the per-route overloads.
+      (callControl as (t: ControlTarget, r: PolledRoute) => Promise<unknown>)(this.target, p.route)
         .then(
           (body) => {
             p.apply(body);
             p.next = Date.now() + p.everyMs;
           },
-          (err: Error & { status?: number }) => {
-            if (err.status === 404) {
+          (err: unknown) => {
+            if (err instanceof ControlApiError && err.status === 404) {
               p.absent();
               p.next = Date.now() + ABSENT_RETRY_MS;
             } else {
@@ -151,34 +139,9 @@ export class ControlConnection {
           },
         )
         .finally(() => {
-          this.inFlight.delete(p.path);
+          this.inFlight.delete(p.route);
           this.store.changed();
         });
     }
   }
-
-  private async request(method: string, path: string): Promise<unknown> {
-    const res = await fetch(new URL(path, this.target.url), { method, headers: { authorization: `Bearer ${this.target.token}` } });
-    const text = await res.text();
-    const body: unknown = text ? JSON.parse(text) : undefined;
-    if (!res.ok) {
-      const err = new Error((body as { error?: string } | undefined)?.error ?? `HTTP ${res.status}`) as Error & { status: number };
-      err.status = res.status;
-      throw err;
-    }
-    return body;
-  }
-}
-
-/** Read the rules addon's list loosely: `[...]` or `{rules: [...]}`, hits under a few likely names. */
-export function normalizeRules(body: unknown): RuleView[] {
-  const list = Array.isArray(body) ? body : Array.isArray((body as { rules?: unknown })?.rules) ? (body as { rules: unknown[] }).rules : [];
-  return list
-    .filter((r): r is Record<string, unknown> => !!r && typeof r === 'object')
-    .map((r) => ({
-      id: String(r.id ?? r.name ?? '?'),
-      enabled: r.enabled !== false && r.disabled !== true,
-      hits: Number(r.hits ?? r.hitCount ?? r.matched ?? (r.stats as { hits?: unknown } | undefined)?.hits ?? 0) || 0,
-      description: String(r.description ?? r.explain ?? r.title ?? ''),
-    }));
 }

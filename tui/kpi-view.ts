@@ -1,14 +1,16 @@
 /**
- * KPI rows for the KPI screen: what the stream's samples measured, merged with what the KPI engine serves on
- * GET /api/kpis, beside the certified figures of the profile each station is bound to (GET /api/profiles/bound)
- * with the audit's verdict. Answers are read loosely (older or newer proxies may send more or less).
+ * KPI rows for the KPI screen: what the KPI engine serves on GET /api/kpis (the view shows the server's figures,
+ * it does not recompute them), beside the certified figures of the profile each station is bound to
+ * (GET /api/profiles/bound) with the audit's verdict.
  */
-import { KPI_NAMES, type KpiName, type KpiSample } from '../src/core/addon.js';
+import { KPI_NAMES, type KpiName } from '../src/core/addon.js';
+import type { KpiSummary } from '../src/kpi/kpi-stats.js';
+import type { BoundStation } from '../src/profiles/profile-binding-addon.js';
 import type { KpiVerdict } from '../src/profiles/audit-types.js';
 import { isCertifiedKpi, liveVerdict } from '../src/profiles/live-verdict.js';
 import { CERTIFIED_KPIS, type KpiFigures } from '../src/profiles/profile-types.js';
 
-/** KPI figures per station and KPI, from the stream's samples (and /api/kpis when the KPI engine serves it). */
+/** KPI figures per station and KPI, as the KPI engine serves them (GET /api/kpis). */
 export interface KpiFigure {
   identity: string;
   kpi: KpiName | string;
@@ -18,98 +20,26 @@ export interface KpiFigure {
   maxMs: number | undefined;
   avgMs: number | undefined;
   lastMs: number | undefined;
-  /** From the KPI engine only: the stream's samples are not kept, so they give no percentile. */
+  /** Undefined while nothing was measured. */
   p95Ms?: number;
 }
 
-/** KPI samples from the stream, summed per station and KPI (min, max, avg, last, timeouts). */
-export class KpiBoard {
-  private readonly byKey = new Map<string, KpiFigure & { sum: number }>();
-
-  add(s: KpiSample): void {
-    const key = `${s.identity}\u0000${s.kpi}`;
-    let f = this.byKey.get(key);
-    if (!f) {
-      f = { identity: s.identity, kpi: s.kpi, count: 0, timeouts: 0, minMs: undefined, maxMs: undefined, avgMs: undefined, lastMs: undefined, sum: 0 };
-      this.byKey.set(key, f);
-    }
-    if (s.valueMs === null) {
-      f.timeouts++;
-      return;
-    }
-    f.count++;
-    f.sum += s.valueMs;
-    f.lastMs = s.valueMs;
-    f.minMs = f.minMs === undefined ? s.valueMs : Math.min(f.minMs, s.valueMs);
-    f.maxMs = f.maxMs === undefined ? s.valueMs : Math.max(f.maxMs, s.valueMs);
-    f.avgMs = f.sum / f.count;
-  }
-
-  figures(): KpiFigure[] {
-    return [...this.byKey.values()]
-      .map(({ sum: _sum, ...f }) => f)
-      .sort((a, b) => a.identity.localeCompare(b.identity) || String(a.kpi).localeCompare(String(b.kpi)));
-  }
-}
-
-
-type Loose = Record<string, unknown>;
-
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
-/** Flatten the engine's answer into figures (identity, kpi, stats). */
-export function figuresFromApi(api: unknown): KpiFigure[] {
-  const out: KpiFigure[] = [];
-  const stations: Loose[] = Array.isArray(api)
-    ? (api as Loose[])
-    : api && typeof api === 'object'
-      ? Array.isArray((api as Loose).stations)
-        ? ((api as Loose).stations as Loose[])
-        : Object.entries(api as Loose).map(([identity, v]) => ({ identity, ...(v as Loose) }))
-      : [];
-  for (const st of stations) {
-    if (!st || typeof st !== 'object') continue;
-    const identity = str(st.identity) ?? str(st.station) ?? '?';
-    const kpis = st.kpis ?? st.figures ?? (str(st.kpi) ? [st] : undefined);
-    const list: Loose[] = Array.isArray(kpis)
-      ? (kpis as Loose[])
-      : kpis && typeof kpis === 'object'
-        ? Object.entries(kpis as Loose).map(([kpi, v]) => ({ kpi, ...(v as Loose) }))
-        : [];
-    for (const k of list) {
-      const kpi = str(k.kpi) ?? str(k.name);
-      if (!kpi) continue;
-      out.push({
-        identity,
-        kpi,
-        count: num(k.count) ?? num(k.n) ?? 0,
-        timeouts: num(k.timeouts) ?? num(k.timedOut) ?? 0,
-        minMs: num(k.minMs) ?? num(k.min),
-        maxMs: num(k.maxMs) ?? num(k.max),
-        avgMs: num(k.avgMs) ?? num(k.avg) ?? num(k.meanMs),
-        lastMs: num(k.lastMs) ?? num(k.last),
-        p95Ms: num(k.p95Ms) ?? num(k.p95),
-      });
-    }
-  }
-  return out;
-}
-
-/** The engine's figures win (they span the whole capture); stream figures fill in what it lacks. */
-export function mergeKpis(stream: KpiFigure[], api: unknown): KpiFigure[] {
-  const byKey = new Map<string, KpiFigure>();
-  for (const f of stream) byKey.set(`${f.identity}\u0000${f.kpi}`, f);
-  for (const f of figuresFromApi(api)) {
-    const key = `${f.identity}\u0000${f.kpi}`;
-    const s = byKey.get(key);
-    byKey.set(key, s ? { ...s, ...defined(f) } : f);
-  }
-  return [...byKey.values()].sort((a, b) => a.identity.localeCompare(b.identity) || a.kpi.localeCompare(b.kpi));
-}
-
-function defined(f: KpiFigure): Partial<KpiFigure> {
-  return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined && !(typeof v === 'number' && v === 0))) as Partial<KpiFigure>;
+/** The engine's rows as the screen's figures (ms; undefined while nothing was measured). */
+export function figuresFromApi(api: readonly KpiSummary[]): KpiFigure[] {
+  const ms = (v: number | null): number | undefined => v ?? undefined;
+  return api
+    .map((k) => ({
+      identity: k.station,
+      kpi: k.kpi,
+      count: k.count,
+      timeouts: k.timeouts,
+      minMs: ms(k.min),
+      maxMs: ms(k.max),
+      avgMs: ms(k.avg),
+      lastMs: ms(k.last),
+      p95Ms: ms(k.p95),
+    }))
+    .sort((a, b) => a.identity.localeCompare(b.identity) || a.kpi.localeCompare(b.kpi));
 }
 
 /** A station's bound profile as GET /api/profiles/bound gives it; null: the proxy binds profiles, none applies. */
@@ -122,32 +52,17 @@ export interface StationProfile {
   kpis: Partial<Record<string, KpiFigures | null>>;
 }
 
-const figuresOf = (v: unknown): KpiFigures | null => {
-  if (!v || typeof v !== 'object') return null;
-  const k = v as Loose;
-  const n = (x: unknown): number | null => num(x) ?? null;
-  return { declaredMaxS: n(k.declaredMaxS), minS: n(k.minS), maxS: n(k.maxS), avgS: n(k.avgS) };
-};
-
 /** Stations → their bound profile (null when none binds them), from GET /api/profiles/bound. */
-export function boundFromApi(api: unknown): Map<string, StationProfile | null> {
+export function boundFromApi(api: readonly BoundStation[]): Map<string, StationProfile | null> {
   const out = new Map<string, StationProfile | null>();
-  for (const row of Array.isArray(api) ? (api as Loose[]) : []) {
-    const station = str(row?.station) ?? str(row?.identity);
-    if (!station) continue;
-    const p = row.profile as Loose | null | undefined;
-    if (!p || typeof p !== 'object') {
-      out.set(station, null);
-      continue;
-    }
-    const kpis = (row.kpis && typeof row.kpis === 'object' ? row.kpis : {}) as Loose;
-    out.set(station, {
-      name: str(p.name) ?? str(p.product) ?? '?',
-      product: str(p.product) ?? '',
-      certificateNumber: str(p.certificateNumber),
-      via: str(row.via),
-      kpis: Object.fromEntries(Object.entries(kpis).map(([k, v]) => [k, figuresOf(v)])),
-    });
+  for (const row of api) {
+    const p = row.profile;
+    out.set(
+      row.station,
+      p
+        ? { name: p.name, product: p.product, certificateNumber: p.certificateNumber ?? undefined, via: row.via ?? undefined, kpis: { ...(row.kpis ?? {}) } }
+        : null,
+    );
   }
   return out;
 }
@@ -156,7 +71,7 @@ export function boundFromApi(api: unknown): Map<string, StationProfile | null> {
 export interface KpiRow extends KpiFigure {
   /** undefined: no profile (or a KPI certificates do not measure); null: the profile has no row for this KPI. */
   certified?: KpiFigures | null;
-  /** The audit's verdict; undefined without a profile, or while only stream samples (no p95) are known. */
+  /** The audit's verdict; undefined without a profile. */
   verdict?: KpiVerdict;
   reason?: string;
 }
@@ -182,13 +97,13 @@ const kpiOrder = (k: string): number => {
 };
 
 /**
- * Figures per station (stream merged with the engine), each station with its bound profile, every certified KPI
+ * The engine's figures per station, each station with its bound profile, every certified KPI
  * of a bound station present (a KPI never measured is the audit's no_data), verdicts from live-verdict.ts.
  */
-export function kpiTable(stream: KpiFigure[], api: unknown, boundApi: unknown): KpiTable {
+export function kpiTable(api: readonly KpiSummary[] | undefined, boundApi: readonly BoundStation[] | undefined): KpiTable {
   const bound = boundApi === undefined ? undefined : boundFromApi(boundApi);
   const byStation = new Map<string, KpiFigure[]>();
-  for (const f of mergeKpis(stream, api)) {
+  for (const f of figuresFromApi(api ?? [])) {
     let list = byStation.get(f.identity);
     if (!list) byStation.set(f.identity, (list = []));
     list.push(f);
@@ -208,8 +123,6 @@ export function kpiTable(stream: KpiFigure[], api: unknown, boundApi: unknown): 
       .map((f): KpiRow => {
         if (!profile || !isCertifiedKpi(f.kpi)) return f;
         const certified = profile.kpis[f.kpi] ?? null;
-        // Stream samples give no p95: judging them would skip the "slower" check and could say within wrongly.
-        if (f.count > 0 && f.p95Ms === undefined) return { ...f, certified };
         const v = liveVerdict(identity, f.kpi, f, certified);
         return { ...f, certified, verdict: v?.verdict, reason: v?.reason };
       });

@@ -10,9 +10,13 @@ import type { CloseInfo, SessionInfo } from '../src/core/types.js';
 import { MATCH_ALL, parseFilter, type EventFilter } from '../src/control/event-filter.js';
 import { RingBuffer } from '../src/control/ring-buffer.js';
 import type { SessionCounters } from '../src/control/traffic-counters.js';
-import { KpiBoard, kpiTable, type KpiFigure, type KpiTable } from './kpi-view.js';
+import type { ResponseOf, SessionView, StatsView } from '../src/control/contract.js';
+import { kpiTable, type KpiTable } from './kpi-view.js';
 
-export type { KpiFigure, KpiTable };
+export type { KpiTable };
+
+/** A rule as GET /api/rules lists it. */
+export type RuleView = ResponseOf<'GET /api/rules'>['rules'][number];
 
 export type Pane = 'stations' | 'traffic' | 'detail';
 export type Screen = 'live' | 'kpis' | 'rules';
@@ -23,27 +27,6 @@ export interface StationRow {
   counters: SessionCounters | undefined;
   open: boolean;
   close?: CloseInfo;
-}
-
-/** GET /api/stats as the view reads it (every field optional: older proxies send less). */
-export interface StatsView {
-  listen?: { host: string; port: number };
-  upstream?: string;
-  sessionsOpen?: number;
-  messagesPerSecond?: number;
-  framesInvalid?: number;
-  framesMalformed?: number;
-  invalid?: number;
-  ruleHits?: number;
-  framesDropped?: number;
-  observerEventsShed?: number;
-}
-
-export interface RuleView {
-  id: string;
-  enabled: boolean;
-  hits: number;
-  description: string;
 }
 
 export interface Viewport {
@@ -64,21 +47,22 @@ export class ViewStore {
   private readonly minNotifyMs: number;
   private notifyTimer: NodeJS.Timeout | undefined;
   private lastNotify = 0;
-  /** KPI samples from the stream, summed per station and KPI. */
-  readonly kpis = new KpiBoard();
 
   /** Bumped on every change: the snapshot `useSyncExternalStore` compares. */
   version = 0;
 
   // Data
   readonly stations = new Map<string, StationRow>();
-  stats: StatsView = {};
+  /** GET /api/stats; empty until the first answer. */
+  stats: Partial<StatsView> = {};
+  /** GET /api/rules; undefined when the proxy has no rules addon (404). */
   rules: RuleView[] | undefined;
-  /** KPIs the KPI engine serves (raw), when it is there. */
-  kpiApi: unknown;
-  /** GET /api/profiles/bound (raw): each station's certified profile; undefined when the proxy binds none (404). */
-  profilesBound: unknown;
-  storeStats: Record<string, unknown> | undefined;
+  /** GET /api/kpis: the KPI engine's figures; undefined when the proxy has no KPI engine (404). */
+  kpiApi: ResponseOf<'GET /api/kpis'> | undefined;
+  /** GET /api/profiles/bound: each station's certified profile; undefined when the proxy binds none (404). */
+  profilesBound: ResponseOf<'GET /api/profiles/bound'> | undefined;
+  /** GET /api/store/stats; undefined when the proxy records nothing. */
+  storeStats: ResponseOf<'GET /api/store/stats'> | undefined;
   connection: Connection = 'connecting';
   connectionError = '';
   missed = 0;
@@ -163,9 +147,6 @@ export class ViewStore {
         this.pruneClosed();
         break;
       }
-      case 'kpi':
-        this.kpis.add(event.sample);
-        break;
       case 'notice':
         this.lastNotice = event;
         this.lastNoticeAt = Date.now();
@@ -180,7 +161,7 @@ export class ViewStore {
   }
 
   /** Replace the open sessions with what GET /api/sessions answered (keeps recently closed ones). */
-  setSessions(list: Array<SessionInfo & { counters?: SessionCounters }>): void {
+  setSessions(list: Array<SessionView | (SessionInfo & { counters?: SessionCounters })>): void {
     const open = new Set(list.map((s) => s.id));
     for (const [id, row] of this.stations) if (row.open && !open.has(id)) row.open = false;
     for (const s of list) {
@@ -203,13 +184,9 @@ export class ViewStore {
     if (this.follow && !this.paused) this.selectEnd();
   }
 
-  kpiFigures(): KpiFigure[] {
-    return this.kpis.figures();
-  }
-
-  /** The KPI screen's rows: stream and engine figures per station, beside the bound profile's certified figures. */
+  /** The KPI screen's rows: the KPI engine's figures per station, beside the bound profile's certified figures. */
   kpiTable(): KpiTable {
-    return kpiTable(this.kpiFigures(), this.kpiApi, this.profilesBound);
+    return kpiTable(this.kpiApi, this.profilesBound);
   }
 
   // ---- reading ------------------------------------------------------------------------------------

@@ -3,15 +3,63 @@
  * a session (close it, inject a frame and wait for its answer). Other features register theirs beside these.
  */
 import type { AddonContext, Session } from '../core/addon.js';
-import { ControlError, type ControlRequest } from '../core/control-routes.js';
+import { ControlError, typedRoutes, type ControlRequest, type HttpMethod } from '../core/control-routes.js';
 import { decodeFrame, encodeFrame, sniffMessageId } from '../core/frame-codec.js';
-import type { Direction, OcppFrame } from '../core/types.js';
+import type { Direction, OcppFrame, RelayStats, SessionInfo } from '../core/types.js';
 import type { EventStream } from './event-stream.js';
-import type { TrafficCounters } from './traffic-counters.js';
+import type { SessionCounters, TrafficCounters } from './traffic-counters.js';
 import { sessionInfoOf } from './wire-format.js';
 
 const DEFAULT_INJECT_TIMEOUT_MS = 30_000;
 const MAX_INJECT_TIMEOUT_MS = 300_000;
+
+/** An open session as the control API shows it: its facts and its traffic counters. */
+export type SessionView = SessionInfo & { counters: SessionCounters };
+
+/** GET /api/stats: the relay's counters and rates. */
+export interface StatsView extends RelayStats {
+  listen: { host: string; port: number };
+  upstream: string;
+  messagesPerSecond: number;
+  eventsPerSecond: number;
+  invalid: number;
+  callErrors: number;
+  ruleHits: number;
+  stream: { clients: number; missed: number };
+  /** The control API's own URL. */
+  control: string;
+  /** ms since the epoch. */
+  startedAt: number;
+}
+
+/** A frame to inject: an OCPP-J array, or a string sent as is (a deliberately malformed frame). */
+export interface InjectBody {
+  direction: Direction;
+  frame: unknown[] | string;
+  /** How long to wait for the answer to an injected CALL (ms, default 30 s, at most 300 s). */
+  timeoutMs?: number;
+}
+
+export interface InjectResult {
+  sent: true;
+  messageId: string | undefined;
+  /** The answer to an injected CALL, as an OCPP-J array. */
+  answer?: unknown[];
+}
+
+/** The control API's own routes. `:id` is a session id or a station identity. */
+export interface OperatorRoutes {
+  'GET /api': { response: { routes: Array<{ method: HttpMethod; path: string }> } };
+  'GET /api/sessions': { response: SessionView[] };
+  'GET /api/sessions/:id': { params: { id: string }; response: SessionView };
+  'GET /api/stats': { response: StatsView };
+  'POST /api/sessions/:id/close': {
+    params: { id: string };
+    body: { code?: number; reason?: string };
+    response: { closed: string; code: number; reason: string };
+  };
+  'POST /api/sessions/:id/inject': { params: { id: string }; body: InjectBody; response: InjectResult };
+}
 
 export interface OperatorRouteDeps {
   ctx: AddonContext;
@@ -25,19 +73,18 @@ export interface OperatorRouteDeps {
 export function registerOperatorRoutes(deps: OperatorRouteDeps): void {
   const { ctx, counters, stream } = deps;
   const routes = ctx.control;
+  const route = typedRoutes<OperatorRoutes>(routes);
 
-  routes.route('GET', '/api', () => ({ routes: routes.list() }));
+  route('GET /api', () => ({ routes: routes.list() }));
 
-  routes.route('GET', '/api/sessions', () =>
-    [...ctx.sessions()].map((s) => ({ ...sessionInfoOf(s), counters: counters.of(s.id) })),
-  );
+  route('GET /api/sessions', () => [...ctx.sessions()].map((s) => ({ ...sessionInfoOf(s), counters: counters.of(s.id) })));
 
-  routes.route('GET', '/api/sessions/:id', (req) => {
+  route('GET /api/sessions/:id', (req) => {
     const s = sessionOr404(ctx, req);
     return { ...sessionInfoOf(s), counters: counters.of(s.id) };
   });
 
-  routes.route('GET', '/api/stats', () => ({
+  route('GET /api/stats', () => ({
     listen: ctx.options.listen,
     upstream: ctx.options.upstream,
     ...ctx.stats(),
@@ -51,7 +98,7 @@ export function registerOperatorRoutes(deps: OperatorRouteDeps): void {
     startedAt: deps.startedAt,
   }));
 
-  routes.route('POST', '/api/sessions/:id/close', (req) => {
+  route('POST /api/sessions/:id/close', (req) => {
     const s = sessionOr404(ctx, req);
     const body = (req.body ?? {}) as { code?: unknown; reason?: unknown };
     const code = body.code === undefined ? 1000 : Number(body.code);
@@ -64,7 +111,7 @@ export function registerOperatorRoutes(deps: OperatorRouteDeps): void {
     return { closed: s.id, code, reason };
   });
 
-  routes.route('POST', '/api/sessions/:id/inject', (req) => inject(ctx, req));
+  route('POST /api/sessions/:id/inject', (req) => inject(ctx, req));
 }
 
 function sessionOr404(ctx: AddonContext, req: ControlRequest): Session {
@@ -74,7 +121,7 @@ function sessionOr404(ctx: AddonContext, req: ControlRequest): Session {
   return s;
 }
 
-async function inject(ctx: AddonContext, req: ControlRequest): Promise<unknown> {
+async function inject(ctx: AddonContext, req: ControlRequest): Promise<InjectResult> {
   const s = sessionOr404(ctx, req);
   const body = (req.body ?? {}) as { direction?: unknown; frame?: unknown; timeoutMs?: unknown };
   const direction = body.direction;
@@ -110,5 +157,5 @@ async function inject(ctx: AddonContext, req: ControlRequest): Promise<unknown> 
     });
   });
   if (!answer) throw new ControlError(504, `no answer to ${frame.action} '${frame.id}' within ${timeoutMs} ms`);
-  return { sent: true, messageId: frame.id, answer: JSON.parse(encodeFrame(answer)) as unknown };
+  return { sent: true, messageId: frame.id, answer: JSON.parse(encodeFrame(answer)) as unknown[] };
 }

@@ -28,6 +28,34 @@ export class ControlError extends Error {
 
 export type ControlHandler = (req: ControlRequest) => unknown | Promise<unknown>;
 
+/**
+ * One route's types, as its feature declares them: what a client sends (path params, query, JSON body) and what
+ * the handler answers. The server still checks what it receives; the types are the contract clients compile to.
+ */
+export interface RouteSpec {
+  params?: Record<string, string>;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  response: unknown;
+}
+
+/** A feature's routes: 'METHOD /path/:param' → its RouteSpec. */
+export type RouteMap<M> = { [K in keyof M]: K extends `${HttpMethod} /${string}` ? (M[K] extends RouteSpec ? M[K] : never) : never };
+
+/** A handler held to its route's declared response. */
+export type TypedHandler<S> = (req: ControlRequest) => (S extends RouteSpec ? S['response'] : never) | Promise<S extends RouteSpec ? S['response'] : never>;
+
+/**
+ * Register routes typed by a feature's route map (hono-style): `const route = typedRoutes<RulesRoutes>(control);
+ * route('GET /api/rules', () => rules.list())` fails to compile when the answer strays from the declared one.
+ */
+export function typedRoutes<M extends RouteMap<M>>(routes: ControlRoutes): <K extends keyof M & string>(key: K, handler: TypedHandler<M[K]>) => void {
+  return (key, handler) => {
+    const space = key.indexOf(' ');
+    routes.route(key.slice(0, space) as HttpMethod, key.slice(space + 1), handler);
+  };
+}
+
 interface Route {
   method: HttpMethod;
   parts: string[];

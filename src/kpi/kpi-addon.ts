@@ -6,10 +6,10 @@
  */
 import picomatch from 'picomatch';
 import { KPI_NAMES, type Addon, type AddonContext, type KpiName, type RelayEvent } from '../core/addon.js';
-import { ControlError } from '../core/control-routes.js';
 import type { MessageRecord } from '../core/relay-message.js';
 import { nowMicros, type SessionInfo } from '../core/types.js';
 import { KpiBoard, type KpiSummary } from './kpi-stats.js';
+import { registerKpiRoutes } from './kpi-routes.js';
 import { SessionTracker, type Outcome, type TrackedSession } from './session-tracker.js';
 import { StationFrame } from './station-frame.js';
 
@@ -113,14 +113,7 @@ export function createKpiAddon(opts: KpiAddonOptions = {}): KpiAddon {
     name: 'kpis',
     start(c) {
       ctx = c;
-      c.control.route('GET', '/api/kpis', (req) => {
-        const kpi = req.query.get('kpi');
-        if (kpi !== null && !KPI_NAMES.includes(kpi as KpiName)) {
-          throw new ControlError(400, `unknown kpi '${kpi}': one of ${KPI_NAMES.join(', ')}`);
-        }
-        const rows = summary(req.query.get('station') ?? undefined);
-        return kpi === null ? rows : rows.filter((r) => r.kpi === kpi);
-      });
+      registerKpiRoutes(c.control, summary);
       timer = setInterval(sweep, sweepEveryMs);
       timer.unref();
     },

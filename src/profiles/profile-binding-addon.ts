@@ -20,6 +20,7 @@ import { payloadOf } from './audit-types.js';
 import { bootFactsOf, createResolver, type BindingRule, type BootFacts, type ProfileResolver, type Resolved } from './bindings.js';
 import type { LoadedProfile } from './profile-load.js';
 import { CERTIFIED_KPIS, type CertifiedKpi, type CertifiedProfile, type KpiFigures, type ProfileBinding } from './profile-types.js';
+import { typedRoutes } from '../core/control-routes.js';
 
 export interface ProfileBindingOptions {
   /** Profiles of `--profile` / `--profiles`, in the order the resolver should try their own `binding` keys. */
@@ -65,6 +66,13 @@ export interface BoundStation {
   /** When the current binding (or its absence) was decided, ISO. */
   since: string;
   kpis: CertifiedKpis | null;
+}
+
+/** Certified profiles' part of the control API. */
+export interface ProfileRoutes {
+  'GET /api/profiles': { response: ProfileView[] };
+  /** `station`: an identity or a glob. */
+  'GET /api/profiles/bound': { query: { station?: string }; response: BoundStation[] };
 }
 
 export type ProfileBindingAddon = Addon & {
@@ -203,8 +211,9 @@ export function createProfileBindingAddon(opts: ProfileBindingOptions): ProfileB
     name: 'profiles',
     start(c) {
       ctx = c;
-      c.control.route('GET', '/api/profiles', () => profiles());
-      c.control.route('GET', '/api/profiles/bound', (req) => bound(req.query.get('station') ?? undefined));
+      const route = typedRoutes<ProfileRoutes>(c.control);
+      route('GET /api/profiles', () => profiles());
+      route('GET /api/profiles/bound', (req) => bound(req.query.get('station') ?? undefined));
     },
     observe,
     bound,

@@ -1,6 +1,7 @@
 /** How a command reaches the store: the live proxy's control API, the chDB folder itself, or a ClickHouse server. */
 import { existsSync } from 'node:fs';
-import { controlFetch, readControlInfo, type ControlInfo } from '../control/control-client.js';
+import { callControl, ControlApiError } from '../control/api-client.js';
+import { readControlInfo, type ControlInfo } from '../control/control-client.js';
 import { openChdb, StoreLockedError } from './chdb-backend.js';
 import { parseClickhouseTarget } from './clickhouse-url.js';
 import { BackendReader } from './queries.js';
@@ -14,12 +15,12 @@ import { chdbDir } from './store-paths.js';
 export class ControlReader implements StoreReader {
   constructor(private readonly info: Pick<ControlInfo, 'url' | 'token'> & { pid?: number }) {}
 
-  private async get<T>(path: string, q: KpiQuery | FrameQuery | SessionQuery): Promise<T> {
-    const qs = toSearchParams(q).toString();
+  /** Map a missing read route (404) to what it means: that proxy records nothing. */
+  private async read<T>(call: () => Promise<T>): Promise<T> {
     try {
-      return await controlFetch<T>(this.info, 'GET', qs ? `${path}?${qs}` : path);
+      return await call();
     } catch (err) {
-      if (/no route GET/.test((err as Error).message)) {
+      if (err instanceof ControlApiError && err.status === 404) {
         throw new Error(`the proxy running on this data folder (pid ${this.info.pid ?? '?'}) records nothing: it was started with --no-store`);
       }
       throw err;
@@ -27,16 +28,18 @@ export class ControlReader implements StoreReader {
   }
 
   kpiSummary(q: KpiQuery): Promise<KpiSummaryRow[]> {
-    return this.get('/api/report', q);
+    return this.read(() => callControl(this.info, 'GET /api/report', { query: queryOf(q) }));
   }
   frames(q: FrameQuery): Promise<FrameRow[]> {
-    return this.get('/api/frames', q);
+    return this.read(() => callControl(this.info, 'GET /api/frames', { query: queryOf(q) }));
   }
   sessions(q: SessionQuery): Promise<SessionRow[]> {
-    return this.get('/api/sessions-history', q);
+    return this.read(() => callControl(this.info, 'GET /api/sessions-history', { query: queryOf(q) }));
   }
   async close(): Promise<void> {}
 }
+
+const queryOf = (q: KpiQuery | FrameQuery | SessionQuery): Record<string, string> => Object.fromEntries(toSearchParams(q));
 
 export async function openReader(opts: OpenStoreReaderOptions): Promise<StoreReader> {
   if (opts.clickhouse) {

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { Addon, AddonContext, RelayEvent } from '../core/addon.js';
-import { ControlError, type ControlRequest } from '../core/control-routes.js';
+import { ControlError, typedRoutes, type ControlRequest } from '../core/control-routes.js';
 import { causeOf, isUnavailable, type StoreBackend } from './backend.js';
 import { openChdbProcess, type StorePriority } from './chdb-process-backend.js';
 import { parseClickhouseTarget, type ClickhouseOptions } from './clickhouse-url.js';
@@ -18,6 +18,7 @@ import { openServer } from './server-backend.js';
 import { Spool } from './spool.js';
 import type { StoreReader } from './store-reader.js';
 import { chdbDir, spoolDir } from './store-paths.js';
+import type { StoreRoutes } from './store-routes.js';
 import { StoreWriter, type StoreStats } from './writer.js';
 
 export interface StoreAddonOptions extends ClickhouseOptions {
@@ -125,10 +126,11 @@ export function createStoreAddon(opts: StoreAddonOptions = {}): StoreAddon {
         onStateChange: (state, text) => c.publish({ type: 'notice', level: state === 'down' ? 'error' : 'info', source: 'store', text }),
       });
 
-      c.control.route('GET', '/api/store/stats', () => needWriter().stats());
-      c.control.route('GET', '/api/report', readRoute((r, q) => r.kpiSummary(q)));
-      c.control.route('GET', '/api/frames', readRoute((r, q) => r.frames(q)));
-      c.control.route('GET', '/api/sessions-history', readRoute((r, q) => r.sessions(q)));
+      const route = typedRoutes<StoreRoutes>(c.control);
+      route('GET /api/store/stats', () => needWriter().stats());
+      route('GET /api/report', readRoute((r, q) => r.kpiSummary(q)));
+      route('GET /api/frames', readRoute((r, q) => r.frames(q)));
+      route('GET /api/sessions-history', readRoute((r, q) => r.sessions(q)));
 
       // A server that does not answer must not hold the relay's start: rows queue, then spool, until it does.
       const started = writer.start();

@@ -19,8 +19,10 @@ import type { CallErrorFrame, Direction, OcppVersion, ValidationResult } from '.
 import { opposite } from '../core/types.js';
 import { checkFrame, errorCodeIn, malformedResult, notChecked } from './check-frame.js';
 import { sharedValidator, type OcppValidator } from './validator.js';
+import { registerValidationRoutes, type ValidationCounts, type ValidationMode } from './validation-routes.js';
 
-export type ValidationMode = 'observe' | 'enforce';
+export type { ValidationCounts, ValidationMode } from './validation-routes.js';
+
 
 export interface ValidationAddonOptions {
   mode: ValidationMode;
@@ -28,20 +30,6 @@ export interface ValidationAddonOptions {
   validator?: OcppValidator;
 }
 
-export interface ValidationCounts {
-  /** Frames checked (read from a peer). */
-  checked: number;
-  invalid: number;
-  /** Frames not forwarded because they failed (enforce). */
-  refused: number;
-  /** Frames on legs without an OCPP version. */
-  notChecked: number;
-  /** Frames the proxy made or changed, checked on output. */
-  outputChecked: number;
-  outputInvalid: number;
-  /** Invalid frames by the error code a receiver would answer (or the rule, when there is none). */
-  byCode: Record<string, number>;
-}
 
 export interface ValidationAddon extends Addon {
   counts(): ValidationCounts;
@@ -131,7 +119,7 @@ export function createValidationAddon(opts: ValidationAddonOptions): ValidationA
 
     start(c) {
       ctx = c;
-      c.control.route('GET', '/api/validation', () => ({
+      registerValidationRoutes(c.control, () => ({
         mode: opts.mode,
         schemas: validator.stats().schemas,
         compiled: validator.stats().compiled,

@@ -7,6 +7,7 @@ import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ViewStore } from '../../tui/view-store.js';
 import { inkDriver } from './ink-driver.js';
+import { boundStation, kpiSummaryRow, profileSummary } from '../support/control-views.js';
 
 // The verdict's colour is part of what is tested: Ink's chalk decides on colours when it loads, and without a
 // terminal it decides against them. Each test file runs in its own process, so this reaches no other test.
@@ -37,18 +38,19 @@ const HYC400 = {
 };
 
 /** A row as the KPI engine serves it (ms). */
-const engineRow = (station: string, kpi: string, count: number, p95: number | null, max: number | null, timeouts = 0) => ({
-  station,
-  kpi,
-  count,
-  timeouts,
-  min: p95 === null ? null : p95 / 2,
-  avg: p95 === null ? null : p95 * 0.8,
-  p50: p95,
-  p95,
-  p99: p95,
-  max,
-});
+const engineRow = (station: string, kpi: string, count: number, p95: number | null, max: number | null, timeouts = 0) =>
+  kpiSummaryRow({
+    station,
+    kpi,
+    count,
+    timeouts,
+    min: p95 === null ? null : p95 / 2,
+    avg: p95 === null ? null : p95 * 0.8,
+    p50: p95,
+    p95,
+    p99: p95,
+    max,
+  });
 
 /**
  * HYC-7 is bound to HYC 400 US: its response time is slower than the lab measured, its triggered messages
@@ -63,16 +65,15 @@ function feed(store: ViewStore): void {
     engineRow('CP-9', 'response_time', 3, 20, 30),
   ];
   store.profilesBound = [
-    { station: 'CP-9', connected: true, boot: null, profile: null, via: null, source: null, kpis: null },
-    {
+    boundStation({ station: 'CP-9' }),
+    boundStation({
       station: 'HYC-7',
-      connected: true,
       boot: { vendor: 'Alpitronic', model: 'HYC 400 US' },
-      profile: { name: 'hyc400', file: '/p/hyc400.json', product: 'Hypercharger HYC 400 US', certificateNumber: 'F01.OCA.0201.0108.CS', ocppVersion: '2.0.1' },
+      profile: profileSummary({ name: 'hyc400', file: '/p/hyc400.json', product: 'Hypercharger HYC 400 US', certificateNumber: 'F01.OCA.0201.0108.CS' }),
       via: 'boot',
       source: 'bindings.yaml#2',
       kpis: HYC400,
-    },
+    }),
   ];
   store.changed();
 }
@@ -85,7 +86,7 @@ describe('KPI screen beside certified profiles', () => {
     feed(store);
     await press('2');
     const f = await waitFor('the certified columns', (s) => s.includes('slower_than_certified'));
-    assert.match(f, /KPIs 6 .* KPI engine \+ live · certified profiles ─/, 'remote_stop_end of the bound station is listed though never measured');
+    assert.match(f, /KPIs 6 .* KPI engine · certified profiles ─/, 'remote_stop_end of the bound station is listed though never measured');
     assert.match(f, /── field ─+ ── certified ─+/);
     assert.match(f, /^kpi\s+n\s+min\s+avg\s+p95\s+max\s+t\/o\s+min\s+avg\s+max\s+decl\s+verdict\s*$/m);
     assert.match(f, /^HYC-7 · hyc400 · Hypercharger HYC 400 US · F01\.OCA\.0201\.0108\.CS · by boot\s*$/m);
@@ -118,7 +119,9 @@ describe('KPI screen beside certified profiles', () => {
 
     // Ten bound stations: more rows than the screen; G goes to the last, whose station header stays visible.
     store.kpiApi = Array.from({ length: 10 }, (_, i) => engineRow(`HYC-${i}`, 'response_time', 1, 100, 100));
-    store.profilesBound = Array.from({ length: 10 }, (_, i) => ({ station: `HYC-${i}`, profile: { name: 'hyc400', product: 'Hypercharger HYC 400 US' }, via: 'identity', kpis: HYC400 }));
+    store.profilesBound = Array.from({ length: 10 }, (_, i) =>
+      boundStation({ station: `HYC-${i}`, profile: profileSummary({ name: 'hyc400', product: 'Hypercharger HYC 400 US' }), via: 'identity', kpis: HYC400 }),
+    );
     store.changed();
     await waitFor('the fleet', (s) => s.includes('KPIs 40'));
     await press('G');

@@ -12,6 +12,7 @@ import { ViewStoreContext } from '../../tui/use-view-store.js';
 import { ViewStore } from '../../tui/view-store.js';
 import { call, result, session } from './records.js';
 import { inkDriver } from './ink-driver.js';
+import { kpiSummaryRow, ruleView } from '../support/control-views.js';
 
 const KEY = { up: '\u001B[A', down: '\u001B[B', enter: '\r', tab: '\t', esc: '\u001B', backspace: '\u007F' };
 
@@ -183,14 +184,14 @@ describe('live view', () => {
       calls.push([id, enabled]);
     });
     store.rules = [
-      { id: 'slow-boot', enabled: true, hits: 7, description: 'delay boot answers' },
-      { id: 'drop-hb', enabled: false, hits: 0, description: 'drop heartbeats' },
+      ruleView({ id: 'slow-boot', enabled: true, hits: 7, description: 'delay boot answers' }),
+      ruleView({ id: 'drop-hb', enabled: false, hits: 0, explain: 'Drops heartbeats.' }),
     ];
     store.changed();
     await press('3');
     const f = await waitFor('the rules', (s) => s.includes('slow-boot'));
     assert.match(f, /slow-boot\s+● on\s+7 {2}delay boot answers/);
-    assert.match(f, /drop-hb\s+○ off\s+0/);
+    assert.match(f, /drop-hb\s+○ off\s+0 {2}Drops heartbeats\./, 'the explanation where a rule has no description');
     await press(' ');
     await waitFor('the toggle answer', (s) => s.includes('rule slow-boot disabled'));
     await press('j', 'e');
@@ -201,21 +202,23 @@ describe('live view', () => {
     ]);
   });
 
-  test('KPI screen: live samples merged with the KPI engine, per station', async () => {
+  test('KPI screen: the KPI engine\'s figures per station, as served (the view recomputes nothing)', async () => {
     const { store, waitFor, press } = setup({ columns: 120, rows: 30 });
-    const sample = (identity: string, kpi: 'response_time' | 'csms_response_time', valueMs: number | null) =>
-      store.ingest({ type: 'kpi', sample: { kpi, sessionId: `sess-${identity}`, identity, version: '1.6', action: 'GetConfiguration', endAction: '', messageId: 'x', valueMs, timedOut: valueMs === null, at: 0 } });
-    sample('CP-1', 'csms_response_time', 40);
-    sample('CP-1', 'csms_response_time', 60);
-    sample('CP-1', 'csms_response_time', null);
-    // The KPI engine's rows (GET /api/kpis): they win over the stream's, and carry a p95.
-    store.kpiApi = [{ station: 'CP-2', kpi: 'response_time', count: 3, timeouts: 0, min: 900, avg: 1500, p95: 2500, max: 2500, last: 2500 }];
+    // KPI samples on the stream do not change the table: it shows GET /api/kpis.
+    store.ingest({ type: 'kpi', sample: { kpi: 'response_time', sessionId: 'sess-CP-1', identity: 'CP-1', version: '1.6', action: 'GetConfiguration', endAction: '', messageId: 'x', valueMs: 5, timedOut: false, at: 0 } });
     await press('2');
+    await waitFor('no engine yet', (s) => s.includes('no KPI engine on this proxy'));
+    store.kpiApi = [
+      kpiSummaryRow({ station: 'CP-1', kpi: 'csms_response_time', count: 2, timeouts: 1, min: 40, avg: 50, max: 60, last: null }),
+      kpiSummaryRow({ station: 'CP-2', kpi: 'response_time', count: 3, min: 900, avg: 1500, p95: 2500, max: 2500, last: 2500 }),
+    ];
+    store.changed();
     const f = await waitFor('the KPIs', (s) => s.includes('csms_response_time'));
-    assert.match(f, /KPIs 2 .* KPI engine \+ live ─/);
+    assert.match(f, /KPIs 2 .* KPI engine ─/);
     assert.match(f, /^CP-1\s*$/m, 'the station heads its rows');
-    assert.match(f, /^csms_response_time\s+2\s+40ms\s+50ms\s+60ms\s+1\s*$/m, 'no p95 from stream samples alone');
+    assert.match(f, /^csms_response_time\s+2\s+40ms\s+50ms\s+60ms\s+1\s*$/m, 'no p95 where the engine has none');
     assert.match(f, /^response_time\s+3\s+900ms\s+1500ms\s+2500ms\s+2500ms\s*$/m);
+    assert.doesNotMatch(f, /^response_time\s+1\s+5ms/m, 'a stream sample is not added up by the view');
     assert.doesNotMatch(f, /certified|verdict/, 'no certified columns when the proxy binds no profiles');
   });
 

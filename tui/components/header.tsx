@@ -9,9 +9,9 @@ export function Header({ width }: { width: number }) {
   const listen = s.listen ? `${s.listen.host}:${s.listen.port || '?'}` : '…';
   const open = [...store.stations.values()].filter((r) => r.open).length;
   const invalid = s.invalid ?? (s.framesInvalid ?? 0) + (s.framesMalformed ?? 0);
-  const queue = storeQueue(store.storeStats);
-  const spooled = typeof store.storeStats?.spooled === 'number' ? store.storeStats.spooled : 0;
-  const storeState = typeof store.storeStats?.state === 'string' ? store.storeStats.state : 'up';
+  const queue = store.storeStats?.queued;
+  const spooled = store.storeStats?.spooled ?? 0;
+  const storeState = store.storeStats?.state ?? 'up';
   const conn =
     store.connection === 'live' ? <Text color="green">● live</Text> : store.connection === 'connecting' ? <Text color="yellow">○ connecting</Text> : <Text color="red">✗ {store.connectionError || 'disconnected'}</Text>;
   return (
@@ -49,14 +49,4 @@ export function Header({ width }: { width: number }) {
       </Box>
     </Box>
   );
-}
-
-/** The store addon's queue length, whatever it calls it. */
-function storeQueue(stats: Record<string, unknown> | undefined): number | undefined {
-  if (!stats) return undefined;
-  for (const key of ['queue', 'queued', 'queueLength', 'pending', 'pendingRows', 'backlog']) {
-    const v = stats[key];
-    if (typeof v === 'number') return v;
-  }
-  return undefined;
 }

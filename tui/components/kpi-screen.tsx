@@ -159,7 +159,7 @@ export function KpiScreen({ width, rows }: { width: number; rows: number }) {
   let top = Math.max(0, cursorLine - visible + 1);
   // Keep the cursor row's station header in view when the row is the first of its group.
   if (top > 0 && top === cursorLine && 'group' in lines[top - 1]!) top--;
-  const right = `${store.kpiApi === undefined ? 'from live samples' : 'KPI engine + live'}${table.certified ? ' · certified profiles' : ''}`;
+  const right = `${store.kpiApi === undefined ? 'no KPI engine on this proxy' : 'KPI engine'}${table.certified ? ' · certified profiles' : ''}`;
   return (
     <Box flexDirection="column" width={width}>
       <PaneTitle title={`KPIs ${table.rows.length}`} focused width={width} right={right} />

@@ -29,7 +29,7 @@ export function RulesScreen({ width, rows }: { width: number; rows: number }) {
       {rules.slice(top, top + rows - 1).map((r, i) => (
         <Text key={r.id} inverse={top + i === cursor} wrap="truncate-end">
           {top + i === cursor ? '▸ ' : '  '}
-          {cell(r.id, idWidth)} <Text color={r.enabled ? 'green' : 'gray'}>{cell(r.enabled ? '● on' : '○ off', 8)}</Text> {cell(String(r.hits), 7, 'right')}  {r.description}
+          {cell(r.id, idWidth)} <Text color={r.enabled ? 'green' : 'gray'}>{cell(r.enabled ? '● on' : '○ off', 8)}</Text> {cell(String(r.hits), 7, 'right')}  {r.description ?? r.explain}
         </Text>
       ))}
     </Box>
