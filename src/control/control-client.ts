@@ -1,6 +1,7 @@
 /**
  * How other commands (report, frames, audit, tui) reach a running proxy: the proxy writes
- * `<data>/control.json` (mode 0600) with its loopback URL and token, and removes it on a clean exit.
+ * `<data>/control.json` (mode 0600) with its loopback URL and token, and removes it on a clean exit. Calls go
+ * through the typed client, api-client.ts.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -32,20 +33,4 @@ function isAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-/** Call the control API; throws an Error carrying the server's message on a non-2xx answer. */
-export async function controlFetch<T>(info: Pick<ControlInfo, 'url' | 'token'>, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(new URL(path, info.url), {
-    method,
-    headers: { authorization: `Bearer ${info.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  const parsed: unknown = text ? JSON.parse(text) : undefined;
-  if (!res.ok) {
-    const message = (parsed as { error?: string } | undefined)?.error ?? `${res.status} ${res.statusText}`;
-    throw new Error(`control API ${method} ${path}: ${message}`);
-  }
-  return parsed as T;
 }

@@ -7,7 +7,8 @@ import { rm } from 'node:fs/promises';
 import { it } from 'node:test';
 import type { Addon, AddonContext, KpiSample } from '../../src/core/addon.js';
 import { startRelay } from '../../src/core/relay.js';
-import { controlFetch, readControlInfo } from '../../src/control/control-client.js';
+import { readControlInfo } from '../../src/control/control-client.js';
+import { callControl, ControlApiError } from '../../src/control/api-client.js';
 import { createControlAddon } from '../../src/control/control-server.js';
 import { runFrames } from '../../src/store/frames-command.js';
 import { runReport } from '../../src/store/report-command.js';
@@ -137,9 +138,9 @@ it('report and frames work while the proxy runs and after it stopped', { timeout
     assert.deepEqual(sessions.map((x) => [x.identity, x.closedAt, x.stationProtocol]), [['CP-A', null, 'ocpp1.6']]);
 
     // Bad input is refused with words, and never reaches SQL.
-    await assert.rejects(controlFetch(info, 'GET', '/api/frames?limit=abc'), /limit: expected a non-negative integer/);
+    await assert.rejects(callControl(info, 'GET /api/frames', { query: { limit: 'abc' } }), (err: unknown) => err instanceof ControlApiError && err.status === 400 && /limit: expected a non-negative integer/.test(err.message));
     // A quote in a glob is just an odd identity pattern: it matches nothing, and breaks no SQL.
-    assert.deepEqual(await controlFetch(info, 'GET', `/api/report?station=${encodeURIComponent("x' OR 1=1 --")}`), []);
+    assert.deepEqual(await callControl(info, 'GET /api/report', { query: { station: "x' OR 1=1 --" } }), []);
     await assert.rejects(runReport({ dataDir, since: 'yesterday' }, () => undefined), /not a duration or a date/);
     await assert.rejects(runFrames({ dataDir, direction: 'sideways' }, () => undefined), /--direction: expected to-csms or to-station/);
     await station.close();

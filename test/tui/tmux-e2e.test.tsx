@@ -193,8 +193,8 @@ describe('live view in a terminal', { skip: hasTmux ? false : 'tmux is not insta
     await waitScreen('the rule, on, with hits', (x) => /e2e-heartbeat-delay\s+● on\s+[1-9]\d*/.test(x));
     await keys('Space');
     await waitScreen('the rule off', (x) => /e2e-heartbeat-delay\s+○ off/.test(x) && x.includes('rule e2e-heartbeat-delay disabled'));
-    const { controlFetch } = await import('../../src/control/control-client.js');
-    const rules = await controlFetch<{ rules: Array<{ id: string; enabled: boolean }> }>(proxy.controlInfo!, 'GET', '/api/rules');
+    const { callControl } = await import('../../src/control/api-client.js');
+    const rules = await callControl(proxy.controlInfo!, 'GET /api/rules');
     assert.equal(rules.rules.find((r) => r.id === 'e2e-heartbeat-delay')?.enabled, false);
     await keys('1');
     await waitScreen('the live screen', (x) => x.includes('─ Stations'));
@@ -253,10 +253,11 @@ describe('start --tui: proxy and view in one process', { skip: hasTmux ? false :
         `cd ${ROOT} && node --import tsx src/cli.ts start --listen 127.0.0.1:${port} --upstream ${csms.url} --data ${data} --rules ${join(dir, 'no-rules')} --tui; echo EXITED $?; sleep 30`,
       );
       await waitScreen('the live view', (s) => s.includes('● live'));
-      const { readControlInfo, controlFetch } = await import('../../src/control/control-client.js');
+      const { readControlInfo } = await import('../../src/control/control-client.js');
+      const { callControl } = await import('../../src/control/api-client.js');
       const info = await readControlInfo(data);
       assert.ok(info);
-      assert.deepEqual(await controlFetch<unknown[]>(info, 'GET', '/api/sessions'), []);
+      assert.deepEqual(await callControl(info, 'GET /api/sessions'), []);
       const where = new RegExp(`127\\.0\\.0\\.1:${port} → ws://127\\.0\\.0\\.1:${csms.port}/ocpp/`);
       await waitScreen('the header saying where it listens and relays', (x) => where.test(x));
       const station = await connectStation({ url: `ws://127.0.0.1:${port}/ocpp`, identity: 'CP-START' });
