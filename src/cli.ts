@@ -3,7 +3,9 @@
 import './core/v8-tuning.js'; // first, before anything allocates
 import { Command } from 'commander';
 import { registerStartCommand } from './commands/start.js';
+import { commandContext } from './command-context.js';
 import { FEATURES } from './features.js';
+import { registerTuiCommand } from '../tui/tui-command.js';
 import { PACKAGE_VERSION } from './package-info.js';
 
 const program = new Command()
@@ -13,9 +15,10 @@ const program = new Command()
   .showHelpAfterError()
   .enablePositionalOptions();
 
-// Ink and React load only when the live view opens.
-registerStartCommand(program, FEATURES, async (control) => (await import('../tui/index.js')).runTui(control));
-for (const f of FEATURES) f.commands?.(program);
+const ctx = commandContext(FEATURES);
+registerStartCommand(program, FEATURES, ctx.runTui);
+registerTuiCommand(program, ctx.runTui);
+for (const f of FEATURES) f.commands?.(program, ctx);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`ocpp-mitm: ${err.message}\n`);

@@ -1,7 +1,7 @@
 /**
  * Every feature built into ocpp-mitm, in pipeline order: station and CSMS-leg security first (it may refuse a
  * station), then validation (of frames as received), rules, translation; observers (KPIs, store, control API,
- * certified profiles) last.
+ * certified profiles) last; the demo, which adds only a command, at the end.
  */
 import type { Feature } from './core/feature.js';
 import { tlsFeature } from './tls/index.js';
@@ -10,8 +10,9 @@ import { rulesFeature } from './rules/index.js';
 import { translateFeature } from './translate/index.js';
 import { kpiFeature } from './kpi/index.js';
 import { storeFeature } from './store/index.js';
-import { tuiFeature } from './control/index.js';
+import { controlFeature } from './control/index.js';
 import { profilesFeature } from './profiles/index.js';
+import { demoFeature } from './demo/index.js';
 
 export const FEATURES: readonly Feature[] = [
   tlsFeature,
@@ -20,6 +21,7 @@ export const FEATURES: readonly Feature[] = [
   translateFeature,
   kpiFeature,
   storeFeature,
-  tuiFeature,
+  controlFeature,
   profilesFeature,
+  demoFeature,
 ];

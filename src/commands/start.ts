@@ -8,19 +8,15 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Logger } from 'pino';
 import type { Addon, RelayOptions } from '../core/addon.js';
-import type { Feature, FeatureEnv, StartOptions } from '../core/feature.js';
+import type { ControlEndpoint, Feature, FeatureEnv, LaunchedProxy, StartOptions } from '../core/feature.js';
 import { RELAY_DEFAULTS, startRelay, type Relay } from '../core/relay.js';
-import { readControlInfo, type ControlInfo } from '../control/control-client.js';
 import { createLogger, type LogFormat } from '../log.js';
-import { parseHostPort } from './listen-address.js';
+import { parseHostPort, wholeNumber } from '../core/parse-options.js';
 
-export interface RunningProxy {
+export interface RunningProxy extends LaunchedProxy {
   relay: Relay;
   addons: Addon[];
-  /** The control API of this proxy, when the control feature is on. */
-  controlInfo: ControlInfo | undefined;
   logger: Logger;
-  stop(): Promise<void>;
 }
 
 /** Options every `start` has, whatever features are built in. */
@@ -30,10 +26,10 @@ export function addCoreStartOptions(cmd: Command): Command {
     .option('--upstream <url>', 'CSMS base URL (ws:// or wss://); the station identity is appended')
     .option('--data <dir>', 'folder where the proxy keeps its state (store, spool, control.json)', './data')
     .addOption(new Option('--validate <mode>', 'schema validation: observe flags and forwards, enforce answers CALLERROR').choices(['observe', 'enforce', 'off']).default('observe'))
-    .option('--max-frame <bytes>', 'largest frame relayed; larger ones get a CALLERROR', toInt, RELAY_DEFAULTS.maxFrame)
+    .option('--max-frame <bytes>', 'largest frame relayed; larger ones get a CALLERROR', wholeNumber, RELAY_DEFAULTS.maxFrame)
     .option('--default-protocol <name>', 'subprotocol offered upstream for a station that offers none', RELAY_DEFAULTS.defaultProtocol)
-    .option('--ping-interval <s>', 'WebSocket ping interval on both legs; 0 disables', toInt, RELAY_DEFAULTS.pingInterval)
-    .option('--connect-timeout <ms>', 'how long the CSMS may take to accept a connection', toInt, RELAY_DEFAULTS.connectTimeout)
+    .option('--ping-interval <s>', 'WebSocket ping interval on both legs; 0 disables', wholeNumber, RELAY_DEFAULTS.pingInterval)
+    .option('--connect-timeout <ms>', 'how long the CSMS may take to accept a connection', wholeNumber, RELAY_DEFAULTS.connectTimeout)
     .addOption(new Option('--log-format <format>', 'log format (default: pretty on a TTY, json otherwise)').choices(['pretty', 'json']))
     .option('--log-level <level>', 'trace, debug, info, warn, error', 'info');
 }
@@ -78,11 +74,11 @@ export async function launchProxy(features: readonly Feature[], opts: StartOptio
     { listen: relay.url, upstream: relayOptions.upstream, validate: relayOptions.validate, addons: addons.map((a) => a.name) },
     `ocpp-mitm listening on ${relay.url}, relaying to ${relayOptions.upstream}`,
   );
-  const controlInfo = await readControlInfo(relayOptions.dataDir);
-  return { relay, addons, controlInfo, logger: log, stop: () => relay.close() };
+  const control = addons.map((a) => a.controlEndpoint?.()).find((e) => e !== undefined);
+  return { relay, url: relay.url, addons, control, logger: log, stop: () => relay.close() };
 }
 
-export function registerStartCommand(program: Command, features: readonly Feature[], runTui?: (info: ControlInfo) => Promise<void>): void {
+export function registerStartCommand(program: Command, features: readonly Feature[], runTui?: (control: ControlEndpoint) => Promise<void>): void {
   const cmd = program.command('start').description('run the proxy: stations connect here, each is relayed to the CSMS');
   addCoreStartOptions(cmd);
   for (const f of features) f.startOptions?.(cmd);
@@ -100,15 +96,9 @@ export function registerStartCommand(program: Command, features: readonly Featur
     process.on('SIGTERM', () => void shutdown('SIGTERM'));
     process.on('SIGINT', () => void shutdown('SIGINT'));
     if (opts.tui && runTui) {
-      if (!proxy.controlInfo) throw new Error('--tui needs the control API, which is not running');
-      await runTui(proxy.controlInfo);
+      if (!proxy.control) throw new Error('--tui needs the control API, which is not running');
+      await runTui(proxy.control);
       await shutdown('quit');
     }
   });
-}
-
-function toInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`"${value}" is not a whole number`);
-  return n;
 }

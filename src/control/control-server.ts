@@ -147,6 +147,7 @@ export function createControlAddon(opts: ControlAddonOptions): ControlAddon {
     },
 
     info: () => ({ url, token }),
+    controlEndpoint: () => (url ? { url, token } : undefined),
   };
 }
 

@@ -1,23 +1,18 @@
 /**
- * The control API, the live view and the demo, as one feature: `start --tui`, `--control`, `--control-token`;
- * commands `tui` and `demo`.
+ * The control API as a feature: `start --control`, `--control-token`, and `--tui` (the live view on it; the `tui`
+ * command itself lives with the view, in tui/).
  * @example ocpp-mitm start --upstream ws://csms:9000/ocpp/ --tui
- * @example ocpp-mitm tui --data ./data
- * @example ocpp-mitm demo --no-tui --duration 20
  */
 import type { Command } from 'commander';
 import type { Feature } from '../core/feature.js';
-import { parseHostPort } from '../commands/listen-address.js';
+import { parseHostPort } from '../core/parse-options.js';
 import { createControlAddon } from './control-server.js';
-import { registerTuiCommand } from './tui-command.js';
-import { demoCommand } from '../demo/demo-command.js';
 
 export { createControlAddon, type ControlAddon, type ControlAddonOptions } from './control-server.js';
 export { parseFilter, type EventFilter } from './event-filter.js';
-export { resolveControlTarget } from './tui-command.js';
 
-export const tuiFeature: Feature = {
-  name: 'tui',
+export const controlFeature: Feature = {
+  name: 'control',
   startOptions(cmd: Command) {
     cmd.option('--tui', 'open the live view in this terminal (the log then goes to <data>/ocpp-mitm.log)');
     cmd.option('--control <host:port>', 'control API address; keep it on loopback, it can inject frames', '127.0.0.1:0');
@@ -27,9 +22,5 @@ export const tuiFeature: Feature = {
     const { host, port } = parseHostPort(String(opts.control ?? '127.0.0.1:0'), '127.0.0.1');
     const token = (opts.controlToken as string | undefined) ?? process.env.OCPP_MITM_CONTROL_TOKEN;
     return [createControlAddon({ host, port, token, dataDir: env.relay.dataDir })];
-  },
-  commands(program: Command) {
-    registerTuiCommand(program);
-    demoCommand(program);
   },
 };

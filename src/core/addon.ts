@@ -43,6 +43,8 @@ export interface Addon {
   sessionClose?(session: Session, info: CloseInfo): void;
   /** Observer: every event, off the relay path. */
   observe?(event: RelayEvent): void;
+  /** The addon that serves the control API says where, once started (how `start` learns of it). */
+  controlEndpoint?(): { url: string; token: string } | undefined;
 }
 
 export interface InjectOptions {

@@ -15,6 +15,32 @@ export interface FeatureEnv {
 /** Parsed options of `ocpp-mitm start` (commander's camelCase names). */
 export type StartOptions = Record<string, unknown>;
 
+/** Where a running proxy's control API answers (the control feature's addon says). */
+export interface ControlEndpoint {
+  url: string;
+  token: string;
+}
+
+/** A proxy started the way `ocpp-mitm start` starts one. */
+export interface LaunchedProxy {
+  /** ws:// or wss:// URL stations connect to (append /<identity>). */
+  readonly url: string;
+  /** The control API, when the control feature is in the proxy. */
+  readonly control: ControlEndpoint | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * What the CLI hands a feature's commands, so a command that runs a whole proxy (the demo) needs no import of
+ * the CLI's own modules: the features of this build, how `start` launches a proxy, and the live view.
+ */
+export interface CommandContext {
+  readonly features: readonly Feature[];
+  launch(features: readonly Feature[], opts: StartOptions, logger?: Logger): Promise<LaunchedProxy>;
+  /** Open the live view on a control API until the user quits or `signal` aborts. */
+  runTui(target: ControlEndpoint & { signal?: AbortSignal }): Promise<void>;
+}
+
 export interface Feature {
   readonly name: string;
   /** Options this feature adds to `ocpp-mitm start`. */
@@ -24,5 +50,5 @@ export interface Feature {
   /** TLS options for the station listener (wss://); the first feature that returns some wins. */
   listenerTls?(opts: StartOptions, env: FeatureEnv): (TlsOptions & SecureContextOptions) | undefined | Promise<(TlsOptions & SecureContextOptions) | undefined>;
   /** Top-level commands this feature adds to the CLI. */
-  commands?(program: Command): void;
+  commands?(program: Command, ctx: CommandContext): void;
 }

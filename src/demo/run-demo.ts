@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import type { Feature } from '../core/feature.js';
+import type { CommandContext, Feature } from '../core/feature.js';
 import { createLogger } from '../log.js';
 import type { StreamEvent } from '../control/wire-format.js';
 import { writeDemoRules } from './demo-rules.js';
@@ -29,11 +29,11 @@ export interface DemoOptions {
   out?: NodeJS.WritableStream;
   /** Heartbeat period of the simulated stations (ms). */
   heartbeatMs?: number;
-  /** Features of the proxy (default: every built-in one, plus the control API). */
-  features?: Feature[];
+  /** Features of the proxy (default: every one of this build; the control API is needed). */
+  features?: readonly Feature[];
 }
 
-export async function runDemo(opts: DemoOptions): Promise<void> {
+export async function runDemo(app: CommandContext, opts: DemoOptions): Promise<void> {
   const out = opts.out ?? process.stdout;
   const tempDir = opts.dataDir ? undefined : await mkdtemp(join(tmpdir(), 'ocpp-mitm-demo-'));
   const dataDir = opts.dataDir ?? join(tempDir!, 'data');
@@ -45,9 +45,8 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   const logger = createLogger({ format: 'json', level: 'info', destination: logStream });
 
   const csms = await startSimCsms({ skip: (id) => id.startsWith('DEMO-RAW') });
-  const { launchProxy } = await import('../commands/start.js');
-  const proxy = await launchProxy(
-    opts.features ?? (await demoFeatures()),
+  const proxy = await app.launch(
+    opts.features ?? app.features,
     {
       listen: '127.0.0.1:0',
       upstream: csms.url,
@@ -65,17 +64,17 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const info = proxy.controlInfo;
+    const info = proxy.control;
     if (!info) throw new Error('the demo needs the control API, and this build has none');
     if (!opts.tui) {
-      out.write(`demo: proxy ${proxy.relay.url} → CSMS ${csms.url}, control ${info.url}, log ${logPath}\n`);
+      out.write(`demo: proxy ${proxy.url} → CSMS ${csms.url}, control ${info.url}, log ${logPath}\n`);
       stream = printEvents(info, out);
     }
     const heartbeatMs = opts.heartbeatMs ?? 3000;
     for (let i = 0; i < opts.stations; i++) {
       const version = i % 2 === 0 ? '1.6' : '2.0.1';
       const st = new SimStation({
-        url: `${proxy.relay.url}/DEMO-${version === '1.6' ? '16' : '201'}-${Math.floor(i / 2) + 1}`,
+        url: `${proxy.url}/DEMO-${version === '1.6' ? '16' : '201'}-${Math.floor(i / 2) + 1}`,
         identity: `DEMO-${version === '1.6' ? '16' : '201'}-${Math.floor(i / 2) + 1}`,
         version,
         heartbeatMs: heartbeatMs * (1 + i * 0.15),
@@ -86,14 +85,13 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
       stations.push(st);
       st.start().catch((err: Error) => logger.warn({ err: err.message, station: i }, 'demo station did not start'));
     }
-    const raw = new RawStation(proxy.relay.url, 'DEMO-RAW-1', 2500);
+    const raw = new RawStation(proxy.url, 'DEMO-RAW-1', 2500);
     stations.push(raw);
     await raw.start().catch((err: Error) => logger.warn({ err: err.message }, 'raw demo station did not start'));
 
     const timer = opts.durationS > 0 ? setTimeout(() => stop.abort(), opts.durationS * 1000) : undefined;
     if (opts.tui) {
-      const { runTui } = await import('../../tui/index.js');
-      await runTui({ url: info.url, token: info.token, signal: stop.signal });
+      await app.runTui({ url: info.url, token: info.token, signal: stop.signal });
     } else {
       await new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
     }
@@ -109,14 +107,6 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
     if (!opts.tui) out.write('demo: stopped\n');
   }
-}
-
-/** Every built-in feature; the control API is added when the build lacks it (the demo needs it). */
-async function demoFeatures(): Promise<Feature[]> {
-  const { FEATURES } = await import('../features.js');
-  if (FEATURES.some((f) => f.name === 'tui')) return [...FEATURES];
-  const { tuiFeature } = await import('../control/index.js');
-  return [...FEATURES, tuiFeature];
 }
 
 /** Follow the control stream and print one line per event. */

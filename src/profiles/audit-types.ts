@@ -1,5 +1,5 @@
 /** The audit's input rows and its report. Rows are the store reader's, narrowed to what the audit reads. */
-import type { FrameRow, KpiSummaryRow, SessionRow } from '../store/store-reader.js';
+import type { FrameRow, KpiSummaryRow, SessionRow } from '../store/store-types.js';
 import type { BootFacts } from './bindings.js';
 import type { CertifiedKpi } from './profile-types.js';
 

@@ -17,6 +17,7 @@ import { runReport, type ReportOptions } from './report-command.js';
 import { createStoreAddon, STORE_DEFAULTS } from './store-addon.js';
 import { STORE_PRIORITIES, type StorePriority } from './chdb-process-backend.js';
 import type { OpenStoreReaderOptions } from './store-reader.js';
+import { positiveWholeNumber } from '../core/parse-options.js';
 
 export { createStoreAddon, STORE_DEFAULTS, type StoreAddon, type StoreAddonOptions } from './store-addon.js';
 export { openStoreReader } from './store-reader.js';
@@ -25,11 +26,6 @@ export type { StoreStats } from './writer.js';
 export { runReport, formatReport } from './report-command.js';
 export { runFrames, formatFramesTable } from './frames-command.js';
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
-  return n;
-}
 
 function retentionDays(value: string): number {
   let ms: number;
@@ -71,8 +67,8 @@ export const storeFeature: Feature = {
       .option('--clickhouse-password <password>', 'ClickHouse password (overrides the URL; or set OCPP_MITM_CLICKHOUSE_PASSWORD)')
       .option('--clickhouse-database <name>', 'ClickHouse database, created when missing (overrides the URL)')
       .addOption(new Option('--payloads <mode>', 'frame text kept: full, redacted (idTag/idToken and passwords masked), none').choices([...PAYLOAD_MODES]).default(STORE_DEFAULTS.payloads))
-      .addOption(new Option('--store-batch-rows <n>', 'rows per INSERT').argParser(positiveInt).default(STORE_DEFAULTS.batchRows))
-      .addOption(new Option('--store-flush-ms <ms>', 'longest a row waits in memory before it is written').argParser(positiveInt).default(STORE_DEFAULTS.flushMs))
+      .addOption(new Option('--store-batch-rows <n>', 'rows per INSERT').argParser(positiveWholeNumber).default(STORE_DEFAULTS.batchRows))
+      .addOption(new Option('--store-flush-ms <ms>', 'longest a row waits in memory before it is written').argParser(positiveWholeNumber).default(STORE_DEFAULTS.flushMs))
       .addOption(new Option('--store-retention <duration>', 'drop rows older than this (e.g. 30d; needs ClickHouse 20.1+ for TTL)').argParser(retentionDays))
       .addOption(
         new Option('--store-priority <priority>', 'CPU priority of the embedded chDB process: idle (only CPU the relay leaves free), low (nice 19), normal')
@@ -116,7 +112,7 @@ export const storeFeature: Feature = {
       .option('--since <duration|date>', 'frames since then (e.g. 15m, or an ISO date)')
       .option('--until <duration|date>', 'frames before then')
       .option('--invalid', 'only frames that failed validation or were malformed')
-      .option('--limit <n>', 'the newest N frames', positiveInt, 100)
+      .option('--limit <n>', 'the newest N frames', positiveWholeNumber, 100)
       .addOption(new Option('--format <format>', 'output format (json with --follow: one object a line)').choices(['table', 'json']).default('table'))
       .option('--follow', 'keep printing new frames until interrupted')
       .action(async (o: Record<string, unknown>) => {

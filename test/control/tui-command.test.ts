@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveControlTarget } from '../../src/control/tui-command.js';
+import { resolveControlTarget } from '../../tui/tui-command.js';
 
 test('--connect needs a token, and an http URL', async () => {
   const saved = process.env.OCPP_MITM_CONTROL_TOKEN;

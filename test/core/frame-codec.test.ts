@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeFrame, encodeFrame, errorForMalformed, sniffMessageId } from '../../src/core/frame-codec.js';
 import { parseStationPath, upstreamUrlFor, basicAuthUser } from '../../src/core/station-path.js';
-import { parseHostPort } from '../../src/commands/listen-address.js';
+import { parseHostPort } from '../../src/core/parse-options.js';
 
 test('decodes the three OCPP-J message types', () => {
   assert.deepEqual(decodeFrame('[2,"1","Heartbeat",{}]').frame, { type: 2, id: '1', action: 'Heartbeat', payload: {} });

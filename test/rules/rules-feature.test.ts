@@ -6,6 +6,7 @@ import { RELAY_DEFAULTS } from '../../src/core/relay.js';
 import { silentLogger } from '../../src/log.js';
 import { rulesFeature, RulesAddon } from '../../src/rules/index.js';
 import { registerRulesCommands } from '../../src/rules/rules-commands.js';
+import { commandContext } from '../../src/command-context.js';
 import { ACTION_NAMES } from '../../src/rules/actions/index.js';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -54,7 +55,7 @@ test('`rules check` and `rules explain` print, and fail on problems', async () =
 
   // The Feature registers the same commands on the CLI's program.
   const program = new Command();
-  rulesFeature.commands!(program);
+  rulesFeature.commands!(program, commandContext([rulesFeature]));
   const rules = program.commands.find((c) => c.name() === 'rules')!;
   assert.deepEqual(rules.commands.map((c) => c.name()), ['check', 'explain', 'schema']);
 

@@ -46,15 +46,13 @@ async function proxyFeatures(): Promise<{ features: Feature[]; rules: boolean; v
   } catch {
     // built without rules: the rule step is skipped
   }
-  features.push((await import('../../src/control/index.js')).tuiFeature);
+  features.push((await import('../../src/control/index.js')).controlFeature);
   return { features, rules, validation };
 }
 
-/** The command that runs the live view: the CLI when it has the `tui` command, else the view's own entry. */
-async function tuiCommand(dataDir: string): Promise<string> {
-  const { FEATURES } = await import('../../src/features.js');
-  const entry = FEATURES.some((f) => f.name === 'tui') ? `src/cli.ts tui` : 'tui/main.ts';
-  return `cd ${ROOT} && exec node --import tsx ${entry} --data ${dataDir}`;
+/** The command that runs the live view, as a user types it. */
+function tuiCommand(dataDir: string): string {
+  return `cd ${ROOT} && exec node --import tsx src/cli.ts tui --data ${dataDir}`;
 }
 
 describe('live view in a terminal', { skip: hasTmux ? false : 'tmux is not installed' }, () => {
@@ -112,7 +110,7 @@ describe('live view in a terminal', { skip: hasTmux ? false : 'tmux is not insta
       { listen: '127.0.0.1:0', upstream: csms.url, data: join(dir, 'data'), validate: 'observe', rules: rulesDir, control: '127.0.0.1:0' },
       silentLogger(),
     );
-    assert.ok(proxy.controlInfo, 'the proxy runs the control API');
+    assert.ok(proxy.control, 'the proxy runs the control API');
 
     const a = await connectStation({ url: `${proxy.relay.url}/ocpp`, identity: 'CP-A' });
     const b = await connectStation({ url: `${proxy.relay.url}/ocpp`, identity: 'CP-B', protocols: ['ocpp2.0.1'] });
@@ -127,7 +125,7 @@ describe('live view in a terminal', { skip: hasTmux ? false : 'tmux is not insta
       void b.call('Heartbeat', {}).catch(() => undefined);
     }, 150);
 
-    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '36', await tuiCommand(join(dir, 'data')));
+    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '36', tuiCommand(join(dir, 'data')));
   });
 
   after(async () => {
@@ -194,7 +192,7 @@ describe('live view in a terminal', { skip: hasTmux ? false : 'tmux is not insta
     await keys('Space');
     await waitScreen('the rule off', (x) => /e2e-heartbeat-delay\s+○ off/.test(x) && x.includes('rule e2e-heartbeat-delay disabled'));
     const { callControl } = await import('../../src/control/api-client.js');
-    const rules = await callControl(proxy.controlInfo!, 'GET /api/rules');
+    const rules = await callControl(proxy.control!, 'GET /api/rules');
     assert.equal(rules.rules.find((r) => r.id === 'e2e-heartbeat-delay')?.enabled, false);
     await keys('1');
     await waitScreen('the live screen', (x) => x.includes('─ Stations'));
@@ -231,7 +229,7 @@ describe('live view in a terminal', { skip: hasTmux ? false : 'tmux is not insta
 describe('start --tui: proxy and view in one process', { skip: hasTmux ? false : 'tmux is not installed' }, () => {
   test('the view shows the proxy it runs with; its log does not tear the screen; q stops both', async () => {
     const { FEATURES } = await import('../../src/features.js');
-    assert.ok(FEATURES.some((f) => f.name === 'tui'), 'the CLI includes the tui feature');
+    assert.ok(FEATURES.some((f) => f.name === 'control'), 'the CLI includes the control feature (start --tui)');
     const session = `ocpp-mitm-start-${process.pid}`;
     const dir = await mkdtemp(join(tmpdir(), 'ocpp-mitm-start-tui-'));
     const csms = await startCsms();

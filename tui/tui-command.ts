@@ -1,6 +1,7 @@
 /** `ocpp-mitm tui`: open the live view on a proxy that is already running (found through control.json). */
 import type { Command } from 'commander';
-import { readControlInfo } from './control-client.js';
+import { readControlInfo } from '../src/control/control-client.js';
+import type { ControlEndpoint } from '../src/core/feature.js';
 
 export interface TuiCommandOptions {
   connect?: string;
@@ -26,7 +27,8 @@ export async function resolveControlTarget(opts: TuiCommandOptions): Promise<{ u
   return { url: info.url, token: info.token };
 }
 
-export function registerTuiCommand(program: Command): void {
+/** `runTui` is given (not imported) so that Ink and React load only when the view opens. */
+export function registerTuiCommand(program: Command, runTui: (target: ControlEndpoint) => Promise<void>): void {
   program
     .command('tui')
     .description('live terminal view of a running proxy: stations, traffic, detail, KPIs, rules')
@@ -36,7 +38,6 @@ export function registerTuiCommand(program: Command): void {
     .action(async (opts: TuiCommandOptions) => {
       const target = await resolveControlTarget(opts);
       if (!process.stdin.isTTY || !process.stdout.isTTY) throw new Error('the live view needs a terminal (stdin and stdout must be a TTY)');
-      const { runTui } = await import('../../tui/index.js');
       await runTui(target);
     });
 }

@@ -1,0 +1,25 @@
+/** Parsers for command-line values, shared by `start` and every feature's options (commander calls them). */
+import { InvalidArgumentError } from 'commander';
+
+/** Parse HOST:PORT (IPv6 in brackets), as given to --listen and --control. */
+export function parseHostPort(value: string, defaultHost = '0.0.0.0'): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(value.trim()) ?? /^()()(\d{1,5})$/.exec(value.trim());
+  if (!m) throw new Error(`"${value}" is not HOST:PORT (e.g. 0.0.0.0:9000, [::]:9000 or 9000)`);
+  const port = Number(m[3]);
+  if (port > 65535) throw new Error(`port ${port} is out of range (0-65535)`);
+  return { host: m[1] || m[2] || defaultHost, port };
+}
+
+/** A whole number ≥ 0 (0 usually means "off" or "until quit"). */
+export function wholeNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`"${value}" is not a whole number (0 or more)`);
+  return n;
+}
+
+/** A whole number ≥ 1. */
+export function positiveWholeNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`"${value}" is not a positive whole number`);
+  return n;
+}
