@@ -11,6 +11,8 @@ import schema from './rule-file.schema.json' with { type: 'json' };
 import { ACTION_NAMES, actionName, isFinal, type LoadedRule, type RuleDef, type RuleFileDef } from './rule-definition.js';
 import { parseTimeSpec, resolveTimeSpec } from './time-spec.js';
 import { locate, pointerSegments } from './yaml-locate.js';
+import { listSchemaFiles } from '../validation/schema-loader.js';
+import type { OcppVersion } from '../core/types.js';
 
 export interface RuleProblem {
   file: string;
@@ -144,8 +146,11 @@ function ruleProblems(rule: RuleDef, i: number, at: At): RuleProblem[] {
   }
   rule.actions.forEach((a, j) => {
     const path = [...base, 'actions', String(j)];
-    if ('answer' in a && rule.match?.type && rule.match.type !== 'CALL') {
-      out.push(at(path, `"answer" answers a CALL, but this rule matches ${rule.match.type}s: set match.type to CALL`));
+    const refusesResult = rule.match?.type === 'CALLRESULT' && 'answer' in a && a.answer.error !== undefined;
+    if ('answer' in a && rule.match?.type && rule.match.type !== 'CALL' && !refusesResult) {
+      out.push(
+        at(path, `"answer" answers a CALL (or, with "error", refuses a 2.1 CALLRESULT), but this rule matches ${rule.match.type}s: set match.type to CALL`),
+      );
     }
     if ('malformed' in a && typeof a.malformed === 'object' && (a.malformed.preset === undefined) === (a.malformed.text === undefined)) {
       out.push(at([...path, 'malformed'], 'give either "preset" or "text" (exactly one)'));
@@ -158,6 +163,11 @@ function ruleProblems(rule: RuleDef, i: number, at: At): RuleProblem[] {
         if (name.includes('/')) out.push(at([...path, 'rename', ptr], `the new name "${name}" is a key name, not a pointer: drop the "/"`));
       }
     }
+  });
+  const names = rule.match?.action === undefined ? [] : [rule.match.action].flat();
+  names.forEach((name, k) => {
+    const why = unknownAction(name, rule.match?.version);
+    if (why) out.push(at([...base, 'match', 'action', ...(Array.isArray(rule.match!.action) ? [String(k)] : [])], why));
   });
   for (const [ptr, pred] of Object.entries(rule.match?.where ?? {})) {
     if (pred && typeof pred === 'object' && typeof pred.regex === 'string') {
@@ -180,6 +190,27 @@ function ruleProblems(rule: RuleDef, i: number, at: At): RuleProblem[] {
   }
   if (times.length === 2 && times[0]![1] >= times[1]![1]) out.push(at([...base, 'when', 'until'], '"until" must come after "from"'));
   return out;
+}
+
+let actionsByVersion: Map<OcppVersion, Set<string>> | undefined;
+
+/** A literal action name (no glob) that no OCPP version (or not the rule's `version`) has: a typo, said why. */
+function unknownAction(name: string, version: OcppVersion | undefined): string | undefined {
+  if (/[*?[\]{}!()+@]/.test(name)) return undefined;
+  if (!actionsByVersion) {
+    actionsByVersion = new Map();
+    for (const f of listSchemaFiles()) {
+      let set = actionsByVersion.get(f.version);
+      if (!set) actionsByVersion.set(f.version, (set = new Set()));
+      set.add(f.action);
+    }
+  }
+  const versions = version ? [version] : [...actionsByVersion.keys()];
+  if (versions.some((v) => actionsByVersion!.get(v)?.has(name))) return undefined;
+  const elsewhere = [...actionsByVersion].filter(([, set]) => set.has(name)).map(([v]) => v);
+  if (elsewhere.length) return `"${name}" is not an OCPP ${version} action (it is one of OCPP ${elsewhere.join(', ')})`;
+  const near = [...new Set([...actionsByVersion.values()].flatMap((s) => [...s]))].find((a) => a.toLowerCase() === name.toLowerCase());
+  return `"${name}" is no action of OCPP ${versions.join(', ')}${near ? `: did you mean "${near}"?` : ''}`;
 }
 
 const sendableClose = (code: number): boolean => (code >= 1000 && code <= 1014 && ![1004, 1005, 1006].includes(code)) || (code >= 3000 && code <= 4999);

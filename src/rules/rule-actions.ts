@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Session } from '../core/addon.js';
 import type { RelayMessage } from '../core/relay-message.js';
 import type { Direction, OcppFrame } from '../core/types.js';
-import { opposite } from '../core/types.js';
+import { opposite, speaksTypes5And6 } from '../core/types.js';
 import { deleteAt, renameAt, setAt } from './json-pointer.js';
 import { payloadOf } from './match-frame.js';
 import type { MalformedPreset, RuleActionDef } from './rule-definition.js';
@@ -46,7 +46,7 @@ export function flush(c: StepCtx): void {
   c.dirty = false;
   const payload = structuredClone(c.payload);
   const next: OcppFrame =
-    frame.type === 4 ? { ...frame, details: payload } : { ...frame, payload } as OcppFrame;
+    frame.type === 4 || frame.type === 5 ? { ...frame, details: payload } : { ...frame, payload } as OcppFrame;
   c.msg.replace(next, c.ruleId);
 }
 
@@ -140,7 +140,15 @@ export function compileStep(a: RuleActionDef): Step {
     const ans = a.answer;
     return (c) => {
       const call = c.msg.frame;
-      if (call?.type !== 2) return; // only a CALL can be answered
+      if (call?.type === 3 && ans.error && speaksTypes5And6(c.msg.senderVersion)) {
+        // 2.1: refuse the CALLRESULT as its receiver would, with a CALLRESULTERROR to its sender; the CALLRESULT
+        // goes no further (its caller times out, as it would had the receiver refused it).
+        const refusal: OcppFrame = { type: 5, id: call.id, code: ans.error.code, description: ans.error.description ?? '', details: structuredClone(ans.error.details ?? {}) };
+        c.session.inject(opposite(c.msg.direction), refusal, { origin: 'rule', by: c.ruleId, delayMs: held(c) || undefined, action: c.msg.action });
+        c.msg.drop(c.ruleId, `CALLRESULT refused with a CALLRESULTERROR by rule ${c.ruleId}`);
+        return;
+      }
+      if (call?.type !== 2) return; // only a CALL can be answered (and, on 2.1, a CALLRESULT refused)
       const frame: OcppFrame = ans.error
         ? { type: 4, id: call.id, code: ans.error.code, description: ans.error.description ?? '', details: structuredClone(ans.error.details ?? {}) }
         : { type: 3, id: call.id, payload: structuredClone(ans.payload ?? {}) };

@@ -22,7 +22,7 @@ export interface Predicate {
 export interface RuleMatch {
   direction?: Direction | 'both';
   type?: MessageKind;
-  /** Action name, glob, or list of them. For a CALLRESULT/CALLERROR: the action of the CALL it answers. */
+  /** Action name, glob, or list of them. For a CALLRESULT/CALLERROR/CALLRESULTERROR: the action of the CALL it answers. */
   action?: string | string[];
   /** Station identity glob(s). */
   station?: string | string[];
@@ -75,7 +75,7 @@ export interface DisconnectSpec {
 export interface AnswerSpec {
   /** Answer with a CALLRESULT carrying this payload. */
   payload?: Record<string, unknown>;
-  /** Or with a CALLERROR. */
+  /** Or with a CALLERROR; matched on a 2.1 CALLRESULT: refuse it with a CALLRESULTERROR toward its sender. */
   error?: { code: string; description?: string; details?: Record<string, unknown> };
 }
 

@@ -54,7 +54,7 @@ test('errors say what is wrong, in words', () => {
     ['colour:red', /unknown key 'colour:' \(use station, action, dir, kind, rule, is, version\)/],
     ['station:', /'station:' needs a value/],
     ['is:purple', /is: takes invalid, valid, modified/],
-    ['kind:x', /kind is call, result, error or malformed/],
+    ['kind:x', /kind is call, result, error, resulterror, send or malformed/],
     ['version:3', /version is 1\.6 or 2\.0\.1/],
     ['!', /negates nothing/],
   ];
