@@ -3,7 +3,8 @@
  * ocpp-rpc refuses to send. Every test starts its own on ephemeral ports and closes them.
  */
 import { once } from 'node:events';
-import { RPCClient, RPCServer } from 'ocpp-rpc';
+import { createRequire } from 'node:module';
+import { createValidator, RPCClient, RPCServer } from 'ocpp-rpc';
 import WebSocket from 'ws';
 
 type Params = Record<string, unknown>;
@@ -21,6 +22,20 @@ export type RpcServerClient = {
 };
 
 const now = (): string => new Date().toISOString();
+
+/**
+ * ocpp-rpc 2.2 ships the 2.1 schemas with ids `urn:<Action>Request` / `urn:<Action>Response` but looks them up as
+ * `urn:<Action>.req` / `.conf`, so its own strict mode finds none. The same schemas under the ids it looks up make
+ * the peers strict for 2.1 (the schemas themselves untouched).
+ */
+const OCPP21_STRICT = (() => {
+  const bundle = createRequire(import.meta.url)('ocpp-rpc/lib/schemas/ocpp2_1.json') as Array<Record<string, unknown>>;
+  const renamed = bundle.map((s) => ({
+    ...s,
+    $id: String(s.$id).replace(/^urn:(.+)Request$/, 'urn:$1.req').replace(/^urn:(.+)Response$/, 'urn:$1.conf'),
+  }));
+  return createValidator('ocpp2.1', renamed);
+})();
 
 /** Valid answers for the station-initiated actions of both versions. */
 export const DEFAULT_CSMS_HANDLERS: Record<string, Handler> = {
@@ -60,7 +75,10 @@ export async function startCsms(opts: {
   /** Refuse the handshake with this HTTP status, or check credentials. */
   auth?: (handshake: any) => { accept: true; protocol?: string } | { accept: false; status: number; message: string };
 } = {}): Promise<TestCsms> {
-  const server = new RPCServer({ protocols: opts.protocols ?? ['ocpp1.6', 'ocpp2.0.1'], strictMode: opts.strict ?? true }, () => {});
+  const server = new RPCServer(
+    { protocols: opts.protocols ?? ['ocpp1.6', 'ocpp2.0.1'], strictMode: opts.strict ?? true, strictModeValidators: [OCPP21_STRICT] } as any,
+    () => {},
+  );
   const handlers = { ...DEFAULT_CSMS_HANDLERS, ...opts.handlers };
   const clients = new Map<string, RpcServerClient>();
   const received: TestCsms['received'] = [];
@@ -124,6 +142,7 @@ export async function connectStation(opts: {
     identity: opts.identity,
     protocols: opts.protocols ?? ['ocpp1.6'],
     strictMode: opts.strict ?? true,
+    strictModeValidators: [OCPP21_STRICT],
     password: opts.password,
     reconnect: false,
     wsOpts: opts.wsOpts,
