@@ -149,7 +149,7 @@ function ruleProblems(rule: RuleDef, i: number, at: At): RuleProblem[] {
     const refusesResult = rule.match?.type === 'CALLRESULT' && 'answer' in a && a.answer.error !== undefined;
     if ('answer' in a && rule.match?.type && rule.match.type !== 'CALL' && !refusesResult) {
       out.push(
-        at(path, `"answer" answers a CALL (or, with "error", refuses a 2.1 CALLRESULT), but this rule matches ${rule.match.type}s: set match.type to CALL`),
+        at(path, `"answer" answers a CALL, but this rule matches ${rule.match.type}s: set match.type to CALL (or, to refuse an OCPP 2.1 CALLRESULT, match CALLRESULT and answer with "error")`),
       );
     }
     if ('malformed' in a && typeof a.malformed === 'object' && (a.malformed.preset === undefined) === (a.malformed.text === undefined)) {
