@@ -3,9 +3,8 @@
  * ocpp-rpc refuses to send. Every test starts its own on ephemeral ports and closes them.
  */
 import { once } from 'node:events';
-import { createRequire } from 'node:module';
-import { createValidator, RPCClient, RPCServer } from 'ocpp-rpc';
-import { applySchemaFixes } from '../../src/validation/schema-fixes.js';
+import { RPCClient, RPCServer } from 'ocpp-rpc';
+import { ocpp21StrictValidator, warmOcpp21StrictValidator } from '../../src/demo/ocpp21-strict.js';
 import WebSocket from 'ws';
 
 type Params = Record<string, unknown>;
@@ -24,31 +23,9 @@ export type RpcServerClient = {
 
 const now = (): string => new Date().toISOString();
 
-/**
- * ocpp-rpc 2.2 ships the 2.1 schemas with ids `urn:<Action>Request` / `urn:<Action>Response` but looks them up as
- * `urn:<Action>.req` / `.conf`, so its own strict mode finds none. The same schemas under the ids it looks up make
- * the peers strict for 2.1 (the schemas themselves untouched).
- */
-const OCPP21_STRICT = (() => {
-  const bundle = createRequire(import.meta.url)('ocpp-rpc/lib/schemas/ocpp2_1.json') as Array<Record<string, unknown>>;
-  const renamed = bundle.map((s) => {
-    const id = String(s.$id);
-    const schema = { ...structuredClone(s), $id: id.replace(/^urn:(.+)Request$/, 'urn:$1.req').replace(/^urn:(.+)Response$/, 'urn:$1.conf') };
-    // The project's fix step drops keywords that never constrained anything, so ocpp-rpc's Ajv stops logging them.
-    applySchemaFixes({ version: '2.0.1', action: '', kind: 'request' }, schema);
-    return schema;
-  });
-  return createValidator('ocpp2.1', renamed);
-})();
-
-/**
- * ocpp-rpc compiles a schema on its first use (tens of ms). A test timing peers to the millisecond compiles every
- * 2.1 schema first, so no peer-side compile lands between the proxy's timestamps.
- */
-export function warmOcpp21Peers(): void {
-  const ajv = (OCPP21_STRICT as unknown as { _ajv: { getSchema(id: string): unknown; schemas: Record<string, unknown> } })._ajv;
-  for (const id of Object.keys(ajv.schemas)) if (id.startsWith('urn:')) ajv.getSchema(id);
-}
+/** Strict 2.1 for ocpp-rpc peers (its own 2.1 validator finds no schema; see src/demo/ocpp21-strict.ts). */
+const OCPP21_STRICT = ocpp21StrictValidator();
+export const warmOcpp21Peers = warmOcpp21StrictValidator;
 
 /** Valid answers for the station-initiated actions of both versions. */
 export const DEFAULT_CSMS_HANDLERS: Record<string, Handler> = {
