@@ -3,7 +3,8 @@
  *
  * 1. Pure translator cost per message type: request + answer translation, offline (no sockets), µs per message.
  * 2. End to end: round trip of a station's CALL (sequential, one at a time) directly to a CSMS, through the relay
- *    without translation (1.6 → 1.6), and through the relay translating (1.6 → 2.0.1, 2.0.1 → 1.6).
+ *    without translation (1.6 → 1.6, 2.0.1 → 2.0.1), and through the relay translating (1.6 → 2.0.1, 2.0.1 → 1.6,
+ *    2.0.1 → 2.1: no mapping, but every frame toward the 2.1 CSMS checked against 2.1's tightened schemas).
  *    Peers are ocpp-rpc in non-strict mode, so their own schema checks do not blur the proxy's share.
  *
  * Run: node --import tsx bench/translate-bench.ts [--quick]
@@ -174,18 +175,23 @@ async function main(): Promise<void> {
   const n = quick ? 300 : 2000;
   const csms16 = await csmsServer('ocpp1.6');
   const csms201 = await csmsServer('ocpp2.0.1');
+  const csms21 = await csmsServer('ocpp2.1');
   const pass = await startBenchRelay(csms16.url, undefined);
   const up = await startBenchRelay(csms201.url, 'ocpp2.0.1');
   const down = await startBenchRelay(csms16.url, 'ocpp1.6');
+  const pass201 = await startBenchRelay(csms201.url, undefined);
+  const to21 = await startBenchRelay(csms21.url, 'ocpp2.1');
   try {
     const c16 = [await client(csms16.url, 'ocpp1.6'), await client(`${pass.relay.url}/ocpp`, 'ocpp1.6'), await client(`${up.relay.url}/ocpp`, 'ocpp1.6')];
     const c201 = [await client(csms201.url, 'ocpp2.0.1'), await client(`${down.relay.url}/ocpp`, 'ocpp2.0.1')];
+    const c21 = [await client(csms201.url, 'ocpp2.0.1'), await client(`${pass201.relay.url}/ocpp`, 'ocpp2.0.1'), await client(`${to21.relay.url}/ocpp`, 'ocpp2.0.1')];
     for (const c of c16) await c.call('StartTransaction', { connectorId: 1, idTag: 'TAG', meterStart: 0, timestamp: now() });
-    for (const c of c201) {
+    for (const c of [...c201, ...c21]) {
       await c.call('TransactionEvent', { eventType: 'Started', timestamp: now(), triggerReason: 'Authorized', seqNo: 0, transactionInfo: { transactionId: 'TX-E' }, evse: { id: 1, connectorId: 1 }, idToken: tok('TAG') });
     }
     const [direct, relayed, translated] = await roundTrips(c16, E2E_16, n);
     const [directDown, translatedDown] = await roundTrips(c201, E2E_201, n);
+    const [direct201, relayed201, translated21] = await roundTrips(c21, E2E_201, n);
     console.log(`\n## End to end: round trip of one CALL, µs (p50 / p99), ${n} sequential calls each, interleaved, loopback\n`);
     console.log('| 1.6 station CALL | direct to 1.6 CSMS | relay, no translation | relay translating to 2.0.1 CSMS | added by translation (p50) |');
     console.log('| --- | ---: | ---: | ---: | ---: |');
@@ -196,13 +202,22 @@ async function main(): Promise<void> {
     console.log('\n| 2.0.1 station CALL | direct to 2.0.1 CSMS | relay translating to 1.6 CSMS |');
     console.log('| --- | ---: | ---: |');
     for (const c of E2E_201) console.log(`| ${c.action} | ${fmt(directDown![c.action]!)} | ${fmt(translatedDown![c.action]!)} |`);
-    for (const c of [...c16, ...c201]) await c.close({ force: true });
+    console.log('\n| 2.0.1 station CALL | direct to 2.0.1 CSMS | relay, no translation | relay translating to 2.1 CSMS | added by 2.0.1 → 2.1 (p50) |');
+    console.log('| --- | ---: | ---: | ---: | ---: |');
+    for (const c of E2E_201) {
+      const d = direct201![c.action]!, p = relayed201![c.action]!, u = translated21![c.action]!;
+      console.log(`| ${c.action} | ${fmt(d)} | ${fmt(p)} | ${fmt(u)} | ${(u.p50 - p.p50).toFixed(0)} |`);
+    }
+    for (const c of [...c16, ...c201, ...c21]) await c.close({ force: true });
   } finally {
     await pass.close();
     await up.close();
     await down.close();
+    await pass201.close();
+    await to21.close();
     await csms16.close();
     await csms201.close();
+    await csms21.close();
   }
 }
 

@@ -15,6 +15,8 @@ const KIND_WORDS: Record<MessageRecord['kind'], string> = {
   CALL: 'CALL',
   CALLRESULT: 'CALLRESULT',
   CALLERROR: 'CALLERROR',
+  CALLRESULTERROR: 'CALLRESULTERROR (2.1: the CALLRESULT was refused)',
+  SEND: 'SEND (2.1: one-way, never answered)',
   MALFORMED: 'not OCPP-J',
 };
 
@@ -65,6 +67,14 @@ export function detailLines(r: MessageRecord, partner: MessageRecord | undefined
         ? { text: `↳ answered by ${partner.kind}${partner.latencyMs !== undefined ? ` after ${ms(partner.latencyMs)}` : ''} (press o)`, color: 'cyan' }
         : { text: '↳ no answer yet (or it left the buffer)', color: 'gray' },
     );
+  } else if (r.kind === 'CALLRESULTERROR') {
+    out.push(
+      r.callAction
+        ? { text: `↳ refuses the CALLRESULT to ${r.callAction}${partner ? ` (CALL of ${clock(partner.receivedAt)}, press o)` : ''}`, color: 'yellow' }
+        : { text: '↳ refuses a CALLRESULT no CALL of which is known', color: 'gray' },
+    );
+  } else if (r.kind === 'SEND') {
+    out.push({ text: '↳ a SEND: never answered, never timed', color: 'gray' });
   } else if (r.kind !== 'MALFORMED') {
     out.push(
       partner

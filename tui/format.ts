@@ -36,7 +36,15 @@ export function rate(v: number | undefined): string {
 /** ↑ toward the CSMS, ↓ toward the station (the filter's dir:up / dir:down). */
 export const arrow = (r: Pick<MessageRecord, 'direction'>): string => (r.direction === 'to-csms' ? '↑' : '↓');
 
-export const KIND_SHORT: Record<MessageRecord['kind'], string> = { CALL: 'CALL', CALLRESULT: 'RES', CALLERROR: 'ERR', MALFORMED: 'BAD' };
+/** Four columns each; OCPP 2.1's CALLRESULTERROR and SEND get their own (RERR, SEND). */
+export const KIND_SHORT: Record<MessageRecord['kind'], string> = {
+  CALL: 'CALL',
+  CALLRESULT: 'RES',
+  CALLERROR: 'ERR',
+  CALLRESULTERROR: 'RERR',
+  SEND: 'SEND',
+  MALFORMED: 'BAD',
+};
 
 /**
  * One character per flag, in a fixed order so columns line up:

@@ -237,8 +237,9 @@ export class ViewStore {
     return { rows: out, first: top, selected: sel };
   }
 
-  /** The other half of a CALL/answer pair, if it is still in the buffer. */
+  /** The other half of a CALL/answer pair (a CALLRESULTERROR's: its CALL), if it is still in the buffer. */
   partnerOf(r: MessageRecord): MessageRecord | undefined {
+    if (r.kind === 'SEND' || r.kind === 'MALFORMED') return undefined;
     const wantCall = r.kind !== 'CALL';
     for (let i = this.records.length - 1; i >= 0; i--) {
       const o = this.records.at(i)!;

@@ -5,10 +5,10 @@
  *   station:CP-0*   identity glob          (also s:)
  *   action:Boot*    action glob            (also a:; answers match the action of their CALL)
  *   dir:up|down     to-csms | to-station   (also d:; up = csms, down = station)
- *   kind:call|result|error|malformed       (also k:)
+ *   kind:call|result|error|resulterror|send|malformed   (also k:; resulterror and send: OCPP 2.1)
  *   rule:ID         a rule glob hit it; rule:* = any rule
  *   is:invalid|modified|dropped|injected|delayed|error   (bare `invalid`, `modified`, ... work too)
- *   version:1.6|2.0.1                      (also v:)
+ *   version:1.6|2.0.1|2.1                  (also v:)
  *   word            identity or action contains `word` (case-insensitive)
  *
  * Events other than frames (session open/close, notices, KPI samples) are judged on their station only.
@@ -43,7 +43,7 @@ const FLAGS: Record<string, (r: MessageRecord) => boolean> = {
   dropped: (r) => r.dropped !== undefined,
   injected: (r) => r.origin !== 'wire',
   delayed: (r) => r.ruleDelayMs > 0,
-  error: (r) => r.kind === 'CALLERROR',
+  error: (r) => r.kind === 'CALLERROR' || r.kind === 'CALLRESULTERROR',
   malformed: (r) => r.kind === 'MALFORMED',
 };
 
@@ -53,6 +53,9 @@ const KINDS: Record<string, MessageRecord['kind']> = {
   callresult: 'CALLRESULT',
   error: 'CALLERROR',
   callerror: 'CALLERROR',
+  resulterror: 'CALLRESULTERROR',
+  callresulterror: 'CALLRESULTERROR',
+  send: 'SEND',
   malformed: 'MALFORMED',
 };
 
@@ -114,7 +117,7 @@ function parseTerm(raw: string): Term | string {
     case 'k':
     case 'type': {
       const k = KINDS[value.toLowerCase()];
-      if (!k) return `kind is call, result, error or malformed, not '${value}'`;
+      if (!k) return `kind is call, result, error, resulterror, send or malformed, not '${value}'`;
       return { negate, station: false, test: (r) => r.kind === k };
     }
     case 'rule':
@@ -129,7 +132,7 @@ function parseTerm(raw: string): Term | string {
     }
     case 'version':
     case 'v': {
-      if (value !== '1.6' && value !== '2.0.1') return `version is 1.6 or 2.0.1, not '${value}'`;
+      if (value !== '1.6' && value !== '2.0.1' && value !== '2.1') return `version is 1.6, 2.0.1 or 2.1, not '${value}'`;
       return { negate, station: false, test: (r) => r.version === value };
     }
     default:

@@ -11,7 +11,7 @@ export interface SessionCounters {
   /** Frames CSMS → station. */
   toStation: number;
   invalid: number;
-  /** CALLERRORs either way. */
+  /** CALLERRORs (and OCPP 2.1 CALLRESULTERRORs) either way. */
   callErrors: number;
   /** Latest answer latency (ms), from the CALL written to the answer read. */
   lastLatencyMs: number | undefined;
@@ -100,7 +100,7 @@ export class TrafficCounters {
       c.invalid++;
       this.invalid++;
     }
-    if (r.kind === 'CALLERROR') {
+    if (r.kind === 'CALLERROR' || r.kind === 'CALLRESULTERROR') {
       c.callErrors++;
       this.callErrors++;
     }

@@ -1,8 +1,9 @@
 /**
- * OCPP-J framing (OCPP-J 1.6 §4, OCPP 2.0.1 part 4 §4): text → CALL / CALLRESULT / CALLERROR, and back.
+ * OCPP-J framing (OCPP-J 1.6 §4, OCPP 2.0.1 part 4 §4, OCPP 2.1 part 4): text → CALL / CALLRESULT / CALLERROR,
+ * and on an OCPP 2.1 connection CALLRESULTERROR (5) and SEND (6); and back.
  * Decoding never throws: what is not OCPP-J comes back as MalformedInfo saying why.
  */
-import type { CallErrorFrame, MalformedInfo, OcppFrame, OcppVersion } from './types.js';
+import { speaksTypes5And6, type CallErrorFrame, type MalformedInfo, type OcppFrame, type OcppVersion } from './types.js';
 
 export type Decoded = { frame: OcppFrame; malformed?: undefined } | { frame?: undefined; malformed: MalformedInfo };
 
@@ -14,7 +15,8 @@ export function sniffMessageId(text: string): string {
   return m?.[1] ?? '-1';
 }
 
-export function decodeFrame(text: string): Decoded {
+/** `version` is the sender's: types 5 and 6 are OCPP-J only on a 2.1 connection, elsewhere an unknown type. */
+export function decodeFrame(text: string, version?: OcppVersion): Decoded {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -43,15 +45,26 @@ export function decodeFrame(text: string): Decoded {
         return bad('bad-arity', 'the error code and description of a CALLERROR must be strings', id, 4);
       }
       return { frame: { type: 4, id, code: value[2], description: value[3], details: value[4] } };
-    default:
-      return bad(
-        'unknown-message-type',
-        `message type ${JSON.stringify(type)} is none of 2 (CALL), 3 (CALLRESULT), 4 (CALLERROR)`,
-        id,
-        typeof type === 'number' ? type : undefined,
-      );
+    case 5:
+      if (!speaksTypes5And6(version)) break;
+      if (value.length !== 5) return bad('bad-arity', `a CALLRESULTERROR has 5 elements, this one has ${value.length}`, id, 5);
+      if (typeof value[2] !== 'string' || typeof value[3] !== 'string') {
+        return bad('bad-arity', 'the error code and description of a CALLRESULTERROR must be strings', id, 5);
+      }
+      return { frame: { type: 5, id, code: value[2], description: value[3], details: value[4] } };
+    case 6:
+      if (!speaksTypes5And6(version)) break;
+      if (value.length !== 4) return bad('bad-arity', `a SEND has 4 elements, this one has ${value.length}`, id, 6);
+      if (typeof value[2] !== 'string' || value[2] === '') return bad('bad-action', 'the action of a SEND must be a non-empty string', id, 6);
+      if (!isObject(value[3])) return bad('bad-arity', 'the payload of a SEND must be a JSON object', id, 6);
+      return { frame: { type: 6, id, action: value[2], payload: value[3] } };
   }
+  const known = speaksTypes5And6(version) ? KNOWN_21 : KNOWN;
+  return bad('unknown-message-type', `message type ${JSON.stringify(type)} is none of ${known}`, id, typeof type === 'number' ? type : undefined);
 }
+
+const KNOWN = '2 (CALL), 3 (CALLRESULT), 4 (CALLERROR)';
+const KNOWN_21 = `${KNOWN}, 5 (CALLRESULTERROR), 6 (SEND)`;
 
 export function encodeFrame(frame: OcppFrame): string {
   switch (frame.type) {
@@ -60,7 +73,10 @@ export function encodeFrame(frame: OcppFrame): string {
     case 3:
       return JSON.stringify([3, frame.id, frame.payload]);
     case 4:
-      return JSON.stringify([4, frame.id, frame.code, frame.description.slice(0, 255), frame.details ?? {}]);
+    case 5:
+      return JSON.stringify([frame.type, frame.id, frame.code, frame.description.slice(0, 255), frame.details ?? {}]);
+    case 6:
+      return JSON.stringify([6, frame.id, frame.action, frame.payload]);
   }
 }
 

@@ -23,9 +23,9 @@ export class RelayMessage {
   validation: ValidationResult | undefined;
   /** Validation of the frame as finally sent, when something changed it. */
   outputValidation: ValidationResult | undefined;
-  /** For answers: the CALL this answers (undefined when unmatched). */
+  /** For answers: the CALL this answers; for a CALLRESULTERROR: the CALL whose CALLRESULT it refuses (undefined when unmatched). */
   call: PendingCall | undefined;
-  /** CALL's action, or for answers the action of the CALL they answer. */
+  /** CALL's or SEND's action, or for answers (and CALLRESULTERRORs) the action of the CALL they answer. */
   action: string | undefined;
   dropped: { by: string; reason: string } | undefined;
   /** Delay rules added on purpose (ms). */
@@ -49,7 +49,7 @@ export class RelayMessage {
     readonly madeBy?: string,
     readonly binary = false,
   ) {
-    this.action = current?.type === 2 ? current.action : undefined;
+    this.action = current?.type === 2 || current?.type === 6 ? current.action : undefined;
   }
 
   /** Rules, translation or operator steps that changed the frame, in order. */
@@ -100,7 +100,7 @@ export class RelayMessage {
   /** Replace the frame; it is re-encoded, and the original stays in `raw`. */
   replace(frame: OcppFrame, by: string): void {
     this.current = frame;
-    if (frame.type === 2) this.action = frame.action;
+    if (frame.type === 2 || frame.type === 6) this.action = frame.action;
     this.replaced = encodeFrame(frame);
     (this.changes ??= []).push(by);
   }
@@ -156,7 +156,8 @@ export class RelayMessage {
       changedBy: [...this.changedBy],
       ruleIds: [...this.ruleIds],
       latencyMs:
-        this.call && this.frame?.type !== 2
+        // Only an answer is timed: a CALLRESULTERROR refuses an answer already timed, a SEND is never answered.
+        this.call && (this.frame?.type === 3 || this.frame?.type === 4)
           ? Math.max(0, this.receivedMono - this.call.sentMono)
           : undefined,
       callAction: this.call?.action,

@@ -20,10 +20,12 @@ import type {
   SessionInfo,
   TlsFacts,
 } from './types.js';
-import { nowMicros, opposite, versionOfProtocol } from './types.js';
+import { nowMicros, opposite, speaksTypes5And6, versionOfProtocol } from './types.js';
 
 /** Most CALLs a peer may leave unanswered per direction before the oldest are forgotten (OCPP allows one). */
 const MAX_PENDING = 1000;
+/** CALLs answered by a CALLRESULT kept per direction on a 2.1 session, for a CALLRESULTERROR refusing that answer. */
+const MAX_ANSWERED = 64;
 
 export interface SessionDeps {
   runner: AddonRunner;
@@ -73,6 +75,8 @@ export class RelaySession implements Session {
     'to-csms': new PendingCalls(MAX_PENDING),
     'to-station': new PendingCalls(MAX_PENDING),
   };
+  /** OCPP 2.1: CALLs whose CALLRESULT was relayed, by the direction the CALL went (where a CALLRESULTERROR goes). */
+  private readonly answeredCalls: Record<Direction, PendingCalls> | undefined;
   private closeInfo: CloseInfo | undefined;
   private alive = { station: true, csms: true };
   private pingTimer: NodeJS.Timeout | undefined;
@@ -97,6 +101,9 @@ export class RelaySession implements Session {
     this.tls = facts.tls;
     this.securityProfile = facts.securityProfile;
     this.basicAuthUser = facts.basicAuthUser;
+    if (speaksTypes5And6(this.stationVersion) || speaksTypes5And6(this.csmsVersion)) {
+      this.answeredCalls = { 'to-csms': new PendingCalls(MAX_ANSWERED), 'to-station': new PendingCalls(MAX_ANSWERED) };
+    }
   }
 
   get isOpen(): boolean {
@@ -164,7 +171,7 @@ export class RelaySession implements Session {
         messageId: sniffMessageId(text.slice(0, 100)),
       };
     } else {
-      const decoded = decodeFrame(text);
+      const decoded = decodeFrame(text, direction === 'to-csms' ? this.stationVersion : this.csmsVersion);
       frame = decoded.frame;
       malformed = decoded.malformed;
     }
@@ -175,7 +182,7 @@ export class RelaySession implements Session {
       this.handleMalformed(msg, malformed);
       return;
     }
-    if (frame!.type !== 2) this.correlate(msg, frame!);
+    if (frame!.type !== 2 && frame!.type !== 6) this.correlate(msg, frame!);
     if (msg.dropped) return this.finishDropped(msg);
 
     this.deps.runner.runFrameHook('message', msg, this);
@@ -185,10 +192,20 @@ export class RelaySession implements Session {
 
   /** Match an answer to the CALL it answers; answers to CALLs the proxy injected are handed back, not forwarded. */
   private correlate(msg: RelayMessage, frame: OcppFrame): void {
+    if (frame.type === 5) {
+      // A CALLRESULTERROR travels the way its CALL went and refuses the CALLRESULT already relayed for it.
+      const answered = this.answeredCalls?.[msg.direction].take(frame.id);
+      if (answered) {
+        msg.call = answered;
+        msg.action = answered.action;
+      }
+      return;
+    }
     const call = this.pendingCalls[opposite(msg.direction)].take(frame.id);
     if (!call) return;
     msg.call = call;
     msg.action = call.action;
+    if (frame.type === 3) this.answeredCalls?.[call.direction].add(call);
     if (call.onAnswer) {
       msg.drop(call.origin, `answer to a CALL the proxy injected (${call.origin})`);
       try {
@@ -211,8 +228,10 @@ export class RelaySession implements Session {
     }
     msg.drop('proxy', info.detail);
     this.finishDropped(msg);
-    // Answering a CALLERROR with a CALLERROR would ping-pong errors: never answer one.
+    // Answering a CALLERROR with a CALLERROR would ping-pong errors: never answer one. On 2.1, neither a
+    // CALLRESULTERROR nor a SEND is ever answered.
     if (info.messageTypeId === 4) return;
+    if (speaksTypes5And6(msg.senderVersion) && (info.messageTypeId === 5 || info.messageTypeId === 6)) return;
     this.inject(opposite(msg.direction), errorForMalformed(info, msg.senderVersion), { origin: 'proxy', by: 'framing' });
   }
 
@@ -272,7 +291,7 @@ export class RelaySession implements Session {
   inject(direction: Direction, frame: OcppFrame | string, opts: InjectOptions): void {
     const isText = typeof frame === 'string';
     const text = isText ? frame : encodeFrame(frame);
-    const parsed = isText ? decodeFrame(text) : { frame, malformed: undefined };
+    const parsed = isText ? decodeFrame(text, direction === 'to-csms' ? this.csmsVersion : this.stationVersion) : { frame, malformed: undefined };
     const msg = new RelayMessage(
       this.deps.nextSeq(),
       this,
@@ -284,7 +303,12 @@ export class RelaySession implements Session {
       performance.now(),
       opts.by,
     );
-    if (parsed.frame && parsed.frame.type !== 2) {
+    if (parsed.frame?.type === 5) {
+      // The proxy refusing a CALLRESULT in a peer's name: it answers a CALL that has already been settled.
+      const call = this.answeredCalls?.[direction].take(parsed.frame.id);
+      msg.call = call;
+      msg.action = call?.action ?? opts.action;
+    } else if (parsed.frame && parsed.frame.type !== 2 && parsed.frame.type !== 6) {
       // An answer the proxy makes in the name of a peer: it settles that peer's pending CALL.
       const call = this.pendingCalls[opposite(direction)].take(parsed.frame.id);
       if (call) {

@@ -3,7 +3,7 @@
  * Every addon speaks these types; the relay core knows no addon.
  */
 
-export type OcppVersion = '1.6' | '2.0.1';
+export type OcppVersion = '1.6' | '2.0.1' | '2.1';
 
 /** Which way a frame travels. */
 export type Direction = 'to-csms' | 'to-station';
@@ -11,7 +11,7 @@ export type Direction = 'to-csms' | 'to-station';
 /** Who made a frame: the wire, or something inside the proxy. */
 export type Origin = 'wire' | 'rule' | 'translation' | 'operator' | 'proxy';
 
-export const MessageTypeId = { Call: 2, CallResult: 3, CallError: 4 } as const;
+export const MessageTypeId = { Call: 2, CallResult: 3, CallError: 4, CallResultError: 5, Send: 6 } as const;
 
 export interface CallFrame {
   type: 2;
@@ -31,9 +31,27 @@ export interface CallErrorFrame {
   description: string;
   details: unknown;
 }
-export type OcppFrame = CallFrame | CallResultFrame | CallErrorFrame;
+/** OCPP 2.1 only: the receiver of a CALLRESULT refuses it; carries that CALLRESULT's (= its CALL's) id, never answered. */
+export interface CallResultErrorFrame {
+  type: 5;
+  id: string;
+  code: string;
+  description: string;
+  details: unknown;
+}
+/** OCPP 2.1 only: a one-way message, never answered and never an outstanding CALL. */
+export interface SendFrame {
+  type: 6;
+  id: string;
+  action: string;
+  payload: unknown;
+}
+export type OcppFrame = CallFrame | CallResultFrame | CallErrorFrame | CallResultErrorFrame | SendFrame;
 
-export type MessageKind = 'CALL' | 'CALLRESULT' | 'CALLERROR';
+export type MessageKind = 'CALL' | 'CALLRESULT' | 'CALLERROR' | 'CALLRESULTERROR' | 'SEND';
+
+/** Message types 5 and 6 exist only on an OCPP 2.1 connection. */
+export const speaksTypes5And6 = (version: OcppVersion | undefined): boolean => version === '2.1';
 
 /** Why a frame is not valid OCPP-J (it never reached schema validation). */
 export interface MalformedInfo {
@@ -141,12 +159,13 @@ export interface RelayStats {
 
 export const opposite = (d: Direction): Direction => (d === 'to-csms' ? 'to-station' : 'to-csms');
 
-export const kindOf = (type: 2 | 3 | 4): MessageKind =>
-  type === 2 ? 'CALL' : type === 3 ? 'CALLRESULT' : 'CALLERROR';
+const KINDS: Record<OcppFrame['type'], MessageKind> = { 2: 'CALL', 3: 'CALLRESULT', 4: 'CALLERROR', 5: 'CALLRESULTERROR', 6: 'SEND' };
+export const kindOf = (type: OcppFrame['type']): MessageKind => KINDS[type];
 
 export function versionOfProtocol(protocol: string): OcppVersion | undefined {
   if (protocol === 'ocpp1.6' || protocol === 'ocpp1.6j') return '1.6';
   if (protocol === 'ocpp2.0.1' || protocol === 'ocpp2.0') return '2.0.1';
+  if (protocol === 'ocpp2.1') return '2.1';
   return undefined;
 }
 

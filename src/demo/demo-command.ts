@@ -7,7 +7,7 @@ import { runDemo } from './run-demo.js';
 export function demoCommand(program: Command, ctx: CommandContext): void {
   program
     .command('demo')
-    .description('simulated CSMS and stations (OCPP 1.6 and 2.0.1) through a proxy, shown in the live view')
+    .description('simulated CSMS and stations (OCPP 1.6, 2.0.1 and one 2.1) through a proxy, shown in the live view')
     .option('--no-tui', 'print one line per event instead of opening the live view')
     .option('--duration <s>', 'stop after this many seconds (0 = until quit)', wholeNumber, 0)
     .option('--stations <n>', 'simulated stations besides the one that sends invalid frames', wholeNumber, 4)

@@ -16,6 +16,12 @@ rules:
     when: { every: 2 }
     actions:
       - set: { /meterValue/0/sampledValue/0/value: "999999" }
+  - id: demo-drop-stream-sample
+    description: every 5th OCPP 2.1 SEND of a periodic event stream kept from the CSMS
+    match: { direction: to-csms, type: SEND, action: NotifyPeriodicEventStream, version: "2.1" }
+    when: { every: 5 }
+    actions:
+      - drop: { reason: demo drops a stream sample }
 `;
 
 /** Write the demo rules into `<dir>/demo-rules.yaml`; returns the folder. */

@@ -1,4 +1,4 @@
-/** Valid OCPP 1.6 and 2.0.1 payloads for the demo's simulated peers (strict-mode ocpp-rpc checks them). */
+/** Valid OCPP 1.6 and 2.0.1 (also 2.1) payloads for the demo's simulated peers (strict-mode ocpp-rpc checks them). */
 import type { OcppVersion } from '../core/types.js';
 
 const now = (): string => new Date().toISOString();

@@ -85,6 +85,18 @@ export async function runDemo(app: CommandContext, opts: DemoOptions): Promise<v
       stations.push(st);
       st.start().catch((err: Error) => logger.warn({ err: err.message, station: i }, 'demo station did not start'));
     }
+    // An OCPP 2.1 station beside them: TransactionEvents as 2.0.1, plus SENDs (NotifyPeriodicEventStream).
+    const v21 = new SimStation({
+      url: `${proxy.url}/DEMO-21-1`,
+      identity: 'DEMO-21-1',
+      version: '2.1',
+      heartbeatMs: heartbeatMs * 1.1,
+      idleMs: 10_000,
+      meterEveryMs: 1500,
+      meterCount: 3,
+    });
+    stations.push(v21);
+    v21.start().catch((err: Error) => logger.warn({ err: err.message, station: 'DEMO-21-1' }, 'demo station did not start'));
     const raw = new RawStation(proxy.url, 'DEMO-RAW-1', 2500);
     stations.push(raw);
     await raw.start().catch((err: Error) => logger.warn({ err: err.message }, 'raw demo station did not start'));

@@ -6,6 +6,7 @@
 import { RPCServer } from 'ocpp-rpc';
 import type { AddressInfo } from 'node:net';
 import { versionOfProtocol, type OcppVersion } from '../core/types.js';
+import { ocpp21StrictValidator } from './ocpp21-strict.js';
 import { csmsAnswer } from './ocpp-payloads.js';
 
 /** What ocpp-rpc hands the server for each station (its types are loose). */
@@ -23,7 +24,12 @@ export interface SimCsms {
 }
 
 export async function startSimCsms(opts: { commandEveryMs?: number; skip?: (identity: string) => boolean } = {}): Promise<SimCsms> {
-  const server = new RPCServer({ protocols: ['ocpp1.6', 'ocpp2.0.1'], strictMode: true, maxBadMessages: Infinity });
+  const server = new RPCServer({
+    protocols: ['ocpp2.1', 'ocpp2.0.1', 'ocpp1.6'],
+    strictMode: true,
+    strictModeValidators: [ocpp21StrictValidator()],
+    maxBadMessages: Infinity,
+  } as unknown as ConstructorParameters<typeof RPCServer>[0]);
   const peers = new Map<string, { peer: RpcPeer; version: OcppVersion }>();
   let txId = 1000;
   let remoteStartId = 1;

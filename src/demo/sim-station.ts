@@ -4,6 +4,7 @@
  */
 import { RPCClient } from 'ocpp-rpc';
 import type { OcppVersion } from '../core/types.js';
+import { ocpp21StrictValidator } from './ocpp21-strict.js';
 import { meterValue, now, stationPayloads } from './ocpp-payloads.js';
 
 export interface SimStationOptions {
@@ -32,8 +33,9 @@ export class SimStation {
     this.client = new RPCClient({
       endpoint: o.url,
       identity: o.identity,
-      protocols: [o.version === '1.6' ? 'ocpp1.6' : 'ocpp2.0.1'],
+      protocols: [o.version === '1.6' ? 'ocpp1.6' : o.version === '2.1' ? 'ocpp2.1' : 'ocpp2.0.1'],
       strictMode: true,
+      strictModeValidators: [ocpp21StrictValidator()],
       reconnect: false,
       callTimeoutMs: 10_000,
     } as unknown as ConstructorParameters<typeof RPCClient>[0]);
@@ -55,6 +57,20 @@ export class SimStation {
     await this.call('StatusNotification', stationPayloads.status(this.o.version, 'Available'));
     this.every(this.o.heartbeatMs, () => void this.call('Heartbeat', {}));
     this.every(this.o.idleMs, () => void this.transaction(`TAG-${Math.floor(Math.random() * 1e6)}`));
+    // OCPP 2.1: high-rate measurements as SENDs (type 6), which ocpp-rpc cannot send but as raw text.
+    if (this.o.version === '2.1') this.every(this.o.meterEveryMs, () => this.periodicSample());
+  }
+
+  private streamSeq = 0;
+
+  private periodicSample(): void {
+    if (this.stopped) return;
+    const sample = { id: 1, pending: 0, basetime: now(), data: [{ t: 0, v: String(225 + Math.round(Math.random() * 100) / 10) }] };
+    try {
+      (this.client as unknown as { sendRaw(text: string): void }).sendRaw(JSON.stringify([6, `${this.o.identity}-s${this.streamSeq++}`, 'NotifyPeriodicEventStream', sample]));
+    } catch {
+      // a closed link is part of the demo
+    }
   }
 
   async stop(): Promise<void> {

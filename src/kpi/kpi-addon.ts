@@ -53,6 +53,8 @@ export function createKpiAddon(opts: KpiAddonOptions = {}): KpiAddon {
     if ('sample' in o) {
       board.record(o.sample);
       ctx?.publish({ type: 'kpi', sample: o.sample });
+    } else if ('send' in o) {
+      board.countSend(session.identity, session.version, o.send);
     } else {
       board.notCounted(session.identity, session.version, o.kpi, o.notCounted);
     }

@@ -36,6 +36,8 @@ export interface KpiSummary {
   lastAt: number | null;
   /** How many values the percentiles were taken from (at most RING_SIZE). */
   percentileOf: number;
+  /** OCPP 2.1 SENDs the station sent and received (per station, the same on each of its rows): counted, never timed. */
+  sends: { fromStation: number; toStation: number };
 }
 
 class Figure {
@@ -82,7 +84,7 @@ class Figure {
 const round3 = (v: number | null): number | null => (v === null ? null : Math.round(v * 1000) / 1000);
 
 export class KpiBoard {
-  private readonly stations = new Map<string, { version: string; figures: Map<KpiName, Figure> }>();
+  private readonly stations = new Map<string, { version: string; figures: Map<KpiName, Figure>; sends: { fromStation: number; toStation: number } }>();
 
   constructor(private readonly windowsMs: Readonly<Record<KpiName, number>>) {}
 
@@ -93,7 +95,15 @@ export class KpiBoard {
       if (version) s.version = version;
       return;
     }
-    this.stations.set(identity, { version, figures: new Map(KPI_NAMES.map((k) => [k, new Figure()])) });
+    this.stations.set(identity, { version, figures: new Map(KPI_NAMES.map((k) => [k, new Figure()])), sends: { fromStation: 0, toStation: 0 } });
+  }
+
+  /** A SEND crossed (2.1): counted, never a measurement. */
+  countSend(identity: string, version: string, direction: 'to-csms' | 'to-station'): void {
+    this.touch(identity, version);
+    const sends = this.stations.get(identity)!.sends;
+    if (direction === 'to-csms') sends.fromStation++;
+    else sends.toStation++;
   }
 
   record(sample: KpiSample): void {
@@ -130,6 +140,7 @@ export class KpiBoard {
           last: round3(f.last),
           lastAt: f.lastAt,
           percentileOf: Math.min(f.count, RING_SIZE),
+          sends: { ...s.sends },
         });
       }
     }

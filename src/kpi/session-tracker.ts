@@ -14,7 +14,8 @@ import type { StationFrame } from './station-frame.js';
 /** Why a measurement ended without a sample. */
 export type NotCounted = 'rejected' | 'excluded' | 'cancelled';
 
-export type Outcome = { sample: KpiSample } | { kpi: KpiName; notCounted: NotCounted };
+/** A SEND (2.1) is counted by the direction it travelled, never timed. */
+export type Outcome = { sample: KpiSample } | { kpi: KpiName; notCounted: NotCounted } | { send: 'to-csms' | 'to-station' };
 
 export interface TrackedSession {
   readonly id: string;
@@ -53,6 +54,9 @@ export class SessionTracker {
   onFrame(f: StationFrame): void {
     const kind = f.kind;
     if (kind === undefined) return; // not OCPP-J as the station saw it: nothing to correlate
+    // 2.1: a SEND is never answered and a CALLRESULTERROR refuses an answer already timed: neither is a measurement.
+    if (kind === 'SEND') return this.emit({ send: f.direction });
+    if (kind === 'CALLRESULTERROR') return;
     if (f.direction === 'to-station') {
       if (kind === 'CALL') this.csmsCall(f);
       else this.answer(this.toCsms, f, kind);

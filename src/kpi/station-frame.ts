@@ -7,7 +7,7 @@
  */
 import { decodeFrame } from '../core/frame-codec.js';
 import type { MessageRecord } from '../core/relay-message.js';
-import type { Direction, OcppFrame, Origin } from '../core/types.js';
+import { kindOf, type Direction, type MessageKind, type OcppFrame, type Origin } from '../core/types.js';
 
 export class StationFrame {
   private decoded: OcppFrame | null | undefined;
@@ -39,15 +39,16 @@ export class StationFrame {
   /** The station-side frame, or undefined when that text is not OCPP-J. */
   get frame(): OcppFrame | undefined {
     if (this.decoded === undefined) {
-      this.decoded = decodeFrame(this.stationText()).frame ?? null;
+      // Types 5 and 6 decode only where the recorded leg speaks 2.1 (a translated station never sends them).
+      this.decoded = decodeFrame(this.stationText(), this.rec.version).frame ?? null;
     }
     return this.decoded ?? undefined;
   }
 
-  get kind(): 'CALL' | 'CALLRESULT' | 'CALLERROR' | undefined {
+  get kind(): MessageKind | undefined {
     if (!this.rec.modified) return this.rec.kind === 'MALFORMED' ? undefined : this.rec.kind;
     const f = this.frame;
-    return f === undefined ? undefined : f.type === 2 ? 'CALL' : f.type === 3 ? 'CALLRESULT' : 'CALLERROR';
+    return f === undefined ? undefined : kindOf(f.type);
   }
 
   /** The CALL's action in the station's version. */
@@ -60,7 +61,7 @@ export class StationFrame {
   /** Payload of a CALL or CALLRESULT ({} for a CALLERROR or an unreadable frame). */
   get payload(): Record<string, unknown> {
     const f = this.frame;
-    if (f === undefined || f.type === 4) return {};
+    if (f === undefined || f.type === 4 || f.type === 5) return {};
     return f.payload as Record<string, unknown>;
   }
 

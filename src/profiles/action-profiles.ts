@@ -68,6 +68,8 @@ function index(profiles: Record<string, string[]>, extension: boolean, into: Map
 const MAPS: Record<OcppVersion, Map<string, ActionProfile>> = {
   '1.6': index(EXT16, true, index(P16, false, new Map())),
   '2.0.1': index(P201, false, new Map()),
+  // 2.1 keeps the 2.0.1 profiles for the actions both have; its 27 new actions belong to none of them.
+  '2.1': index(P201, false, new Map()),
 };
 
 export function profileOfAction(version: OcppVersion, action: string): ActionProfile | undefined {

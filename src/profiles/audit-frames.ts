@@ -143,7 +143,9 @@ function checkLimits(station: string, profile: CertifiedProfile, f: AuditFrame, 
   if (f.direction !== 'to-station' || !payload || typeof payload !== 'object') return;
   const p = payload as Record<string, unknown>;
   for (const l of LIMITS) {
-    if (l.version !== profile.ocppVersion || l.action !== f.action) continue;
+    // 2.1 keeps 2.0.1's per-message limits (same device model variables).
+    const version = profile.ocppVersion === '2.1' ? '2.0.1' : profile.ocppVersion;
+    if (l.version !== version || l.action !== f.action) continue;
     const max = l.items ? numericSetting(profile.settings, l.items) : undefined;
     const n = l.count(p);
     if (max !== undefined && n !== undefined && n > max) {

@@ -57,10 +57,10 @@ export function isoDate(text: string): string | undefined {
 }
 const monthOf = (name: string): number => MONTHS.findIndex((n) => n.startsWith(name.toLowerCase().slice(0, 3))) + 1;
 
-/** The OCPP version the report certifies, from "Test Report OCPP 2.0.1 Certification" or the reference specification. */
+/** The OCPP version the report certifies, from "Test Report OCPP 2.0.1 Certification" (or 2.1, 1.6) or the reference specification. */
 export function ocppVersionOf(lines: readonly string[]): OcppVersion | undefined {
   for (const line of lines) {
-    const m = /\bOCPP[ -]?(2\.0\.1|1\.6)\b/i.exec(line);
+    const m = /\bOCPP[ -]?(2\.0\.1|2\.1|1\.6)\b/i.exec(line);
     if (m && /certification|reference specification|test report/i.test(line)) return m[1] as OcppVersion;
   }
   return undefined;
@@ -228,7 +228,7 @@ export const isPass = (v: string | undefined): boolean => /^pass(ed)?$/i.test((v
 
 /**
  * Security profiles a station is certified for.
- * 2.0.1: Core includes profile 2, Advanced Security profile 3, profile 1 is an optional feature.
+ * 2.0.1 and 2.1 (same layout family): Core includes profile 2, Advanced Security profile 3, profile 1 is an optional feature.
  * 1.6: the security extension's SEC rows; without the extension only plain ws (0) was certified.
  */
 export function securityProfilesOf(
@@ -243,7 +243,7 @@ export function securityProfilesOf(
     if (m && isYes(f.value)) out.add(Number(m[1]));
   }
   const result = (rec: Record<string, string>, re: RegExp): string | undefined => Object.entries(rec).find(([k]) => re.test(k))?.[1];
-  if (version === '2.0.1') {
+  if (version !== '1.6') {
     if (isPass(result(profiles, /^core$/i))) out.add(2);
     if (isPass(result(profiles, /^advanced security$/i))) out.add(3);
   } else if (!isPass(result(extensions, /security/i))) {

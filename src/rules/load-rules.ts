@@ -13,6 +13,8 @@ import type { LoadedRule, RuleDef, RuleFileDef } from './rule-definition.js';
 import { parseTimeSpec, resolveTimeSpec } from './time-spec.js';
 import { pointerSegments } from './json-pointer.js';
 import { locate } from './yaml-locate.js';
+import { listSchemaFiles } from '../validation/schema-loader.js';
+import type { OcppVersion } from '../core/types.js';
 
 export interface RuleProblem {
   file: string;
@@ -150,6 +152,11 @@ function ruleProblems(rule: RuleDef, i: number, at: At): RuleProblem[] {
     const step = [...base, 'actions', String(j)];
     for (const p of spec.check?.(value, { matchType: rule.match?.type }) ?? []) out.push(at(p.atStep ? step : [...step, name, ...p.path], p.message));
   });
+  const names = rule.match?.action === undefined ? [] : [rule.match.action].flat();
+  names.forEach((name, k) => {
+    const why = unknownAction(name, rule.match?.version);
+    if (why) out.push(at([...base, 'match', 'action', ...(Array.isArray(rule.match!.action) ? [String(k)] : [])], why));
+  });
   for (const [ptr, pred] of Object.entries(rule.match?.where ?? {})) {
     if (pred && typeof pred === 'object' && typeof pred.regex === 'string') {
       try {
@@ -173,6 +180,26 @@ function ruleProblems(rule: RuleDef, i: number, at: At): RuleProblem[] {
   return out;
 }
 
+let actionsByVersion: Map<OcppVersion, Set<string>> | undefined;
+
+/** A literal action name (no glob) that no OCPP version (or not the rule's `version`) has: a typo, said why. */
+function unknownAction(name: string, version: OcppVersion | undefined): string | undefined {
+  if (/[*?[\]{}!()+@]/.test(name)) return undefined;
+  if (!actionsByVersion) {
+    actionsByVersion = new Map();
+    for (const f of listSchemaFiles()) {
+      let set = actionsByVersion.get(f.version);
+      if (!set) actionsByVersion.set(f.version, (set = new Set()));
+      set.add(f.action);
+    }
+  }
+  const versions = version ? [version] : [...actionsByVersion.keys()];
+  if (versions.some((v) => actionsByVersion!.get(v)?.has(name))) return undefined;
+  const elsewhere = [...actionsByVersion].filter(([, set]) => set.has(name)).map(([v]) => v);
+  if (elsewhere.length) return `"${name}" is not an OCPP ${version} action (it is one of OCPP ${elsewhere.join(', ')})`;
+  const near = [...new Set([...actionsByVersion.values()].flatMap((s) => [...s]))].find((a) => a.toLowerCase() === name.toLowerCase());
+  return `"${name}" is no action of OCPP ${versions.join(', ')}${near ? `: did you mean "${near}"?` : ''}`;
+}
 
 function crossFileProblems(files: ParsedFile[]): RuleProblem[] {
   const out: RuleProblem[] = [];

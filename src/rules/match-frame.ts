@@ -11,8 +11,8 @@ import { pointerSegments } from './json-pointer.js';
 
 export type FrameMatcher = (msg: RelayMessage, session: Session) => boolean;
 
-/** What `where`, `set`, `delete` and `rename` act on: the payload, or a CALLERROR's details. */
-export const payloadOf = (frame: OcppFrame): unknown => (frame.type === 4 ? frame.details : frame.payload);
+/** What `where`, `set`, `delete` and `rename` act on: the payload, or a CALLERROR's (CALLRESULTERROR's) details. */
+export const payloadOf = (frame: OcppFrame): unknown => (frame.type === 4 || frame.type === 5 ? frame.details : frame.payload);
 
 const globs = (v: string | string[] | undefined): ((s: string) => boolean) | undefined =>
   v === undefined ? undefined : picomatch(v);

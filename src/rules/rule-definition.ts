@@ -25,7 +25,7 @@ export interface Predicate {
 export interface RuleMatch {
   direction?: Direction | 'both';
   type?: MessageKind;
-  /** Action name, glob, or list of them. For a CALLRESULT/CALLERROR: the action of the CALL it answers. */
+  /** Action name, glob, or list of them. For a CALLRESULT/CALLERROR/CALLRESULTERROR: the action of the CALL it answers. */
   action?: string | string[];
   /** Station identity glob(s). */
   station?: string | string[];

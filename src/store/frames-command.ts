@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Direction } from '../core/types.js';
 import { parseTimeMicros } from './duration.js';
 import { isoMicros, textTable } from './format.js';
+import { FRAME_KINDS } from './query-params.js';
 import { openStoreReader, type FrameQuery, type FrameRow, type OpenStoreReaderOptions } from './store-reader.js';
 
 export type FramesFormat = 'table' | 'json';
@@ -14,6 +15,8 @@ export interface FramesOptions extends OpenStoreReaderOptions {
   since?: string;
   until?: string;
   invalid?: boolean;
+  /** Frame kind (`--type`): CALL, CALLRESULT, CALLERROR, CALLRESULTERROR, SEND, MALFORMED; any case. */
+  type?: string;
   limit?: number | string;
   format?: FramesFormat;
   follow?: boolean;
@@ -53,6 +56,10 @@ export function framesQueryFrom(opts: FramesOptions): FrameQuery {
   if (direction !== undefined && direction !== 'to-csms' && direction !== 'to-station') {
     throw new Error(`--direction: expected to-csms or to-station, got "${direction}"`);
   }
+  const kind = opts.type?.toUpperCase();
+  if (kind !== undefined && !(FRAME_KINDS as readonly string[]).includes(kind)) {
+    throw new Error(`--type: expected one of ${FRAME_KINDS.join(', ')}, got "${opts.type}"`);
+  }
   const limit = opts.limit === undefined ? undefined : Number(opts.limit);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new Error(`--limit: expected a positive integer, got "${opts.limit}"`);
   return {
@@ -62,6 +69,7 @@ export function framesQueryFrom(opts: FramesOptions): FrameQuery {
     sinceMicros: opts.since ? parseTimeMicros(opts.since) : undefined,
     untilMicros: opts.until ? parseTimeMicros(opts.until) : undefined,
     invalidOnly: opts.invalid === true,
+    kind,
     limit,
   };
 }

@@ -112,6 +112,7 @@ export const storeFeature: Feature = {
       .option('--since <duration|date>', 'frames since then (e.g. 15m, or an ISO date)')
       .option('--until <duration|date>', 'frames before then')
       .option('--invalid', 'only frames that failed validation or were malformed')
+      .option('--type <kind>', 'only frames of this kind: CALL, CALLRESULT, CALLERROR, CALLRESULTERROR, SEND (OCPP 2.1) or MALFORMED (default: all)')
       .option('--limit <n>', 'the newest N frames', positiveWholeNumber, 100)
       .addOption(new Option('--format <format>', 'output format (json with --follow: one object a line)').choices(['table', 'json']).default('table'))
       .option('--follow', 'keep printing new frames until interrupted')
@@ -123,7 +124,7 @@ export const storeFeature: Feature = {
         try {
           const f = o as FramesOptions;
           const q: FramesOptions = { station: f.station, action: f.action, direction: f.direction, since: f.since, until: f.until };
-          await runFrames({ ...sourceOf(o), ...q, invalid: f.invalid, limit: f.limit, format: f.format, follow: f.follow }, undefined, ac.signal);
+          await runFrames({ ...sourceOf(o), ...q, invalid: f.invalid, type: f.type, limit: f.limit, format: f.format, follow: f.follow }, undefined, ac.signal);
         } finally {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);

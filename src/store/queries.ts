@@ -71,6 +71,7 @@ export function framesSql(q: FrameQuery): string {
   if (q.sinceMicros !== undefined) conds.push(`received_at >= ${int(q.sinceMicros)}`);
   if (q.untilMicros !== undefined) conds.push(`received_at < ${int(q.untilMicros)}`);
   if (q.invalidOnly) conds.push('valid = 0');
+  if (q.kind) conds.push(`kind = ${str(q.kind)}`);
   if (q.afterSeq !== undefined) conds.push(`store_seq > ${int(q.afterSeq)}`);
   const limit = Math.min(Math.max(1, Math.trunc(q.limit ?? DEFAULT_FRAME_LIMIT)), MAX_FRAME_LIMIT);
   // Following (afterSeq) reads forward from the cursor; otherwise the newest `limit`, shown oldest first.

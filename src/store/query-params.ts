@@ -12,6 +12,7 @@ export function toSearchParams(q: AnyQuery): URLSearchParams {
   if (q.sinceMicros !== undefined) p.set('since', String(Math.trunc(q.sinceMicros)));
   if (q.untilMicros !== undefined) p.set('until', String(Math.trunc(q.untilMicros)));
   if (q.invalidOnly) p.set('invalid', '1');
+  if (q.kind) p.set('kind', q.kind);
   if (q.afterSeq !== undefined) p.set('after', String(Math.trunc(q.afterSeq)));
   if (q.limit !== undefined) p.set('limit', String(Math.trunc(q.limit)));
   return p;
@@ -34,6 +35,17 @@ function textParam(p: URLSearchParams, name: string): string | undefined {
   return v;
 }
 
+/** The kinds of frame the store records. */
+export const FRAME_KINDS = ['CALL', 'CALLRESULT', 'CALLERROR', 'CALLRESULTERROR', 'SEND', 'MALFORMED'] as const;
+
+function kindParam(p: URLSearchParams): string | undefined {
+  const v = textParam(p, 'kind');
+  if (v === undefined) return undefined;
+  const k = v.toUpperCase();
+  if (!(FRAME_KINDS as readonly string[]).includes(k)) throw new BadQueryError(`kind: expected one of ${FRAME_KINDS.join(', ')}, got ${JSON.stringify(v)}`);
+  return k;
+}
+
 export function fromSearchParams(p: URLSearchParams): AnyQuery {
   const direction = textParam(p, 'direction');
   if (direction !== undefined && direction !== 'to-csms' && direction !== 'to-station') {
@@ -46,6 +58,7 @@ export function fromSearchParams(p: URLSearchParams): AnyQuery {
     sinceMicros: intParam(p, 'since'),
     untilMicros: intParam(p, 'until'),
     invalidOnly: p.get('invalid') === '1' || p.get('invalid') === 'true',
+    kind: kindParam(p),
     afterSeq: intParam(p, 'after'),
     limit: intParam(p, 'limit'),
   };

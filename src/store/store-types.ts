@@ -25,6 +25,8 @@ export interface FrameQuery {
   /** µs since the epoch, exclusive. */
   untilMicros?: number;
   invalidOnly?: boolean;
+  /** Only frames of this kind: CALL, CALLRESULT, CALLERROR, CALLRESULTERROR or SEND (OCPP 2.1), MALFORMED. */
+  kind?: string;
   /** Only frames with a store sequence above this (for `--follow`). */
   afterSeq?: number;
   /** Most recent `limit` frames (default 100), returned oldest first. */

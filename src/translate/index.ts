@@ -13,9 +13,9 @@ export const translateFeature: Feature = {
   name: 'translation',
 
   startOptions(cmd) {
-    cmd.option('--translate-config <file>', 'translate OCPP 1.6 ↔ 2.0.1 for the stations this YAML file names (see docs/translation.md)');
+    cmd.option('--translate-config <file>', 'translate OCPP 1.6 ↔ 2.0.1 ↔ 2.1 for the stations this YAML file names (see docs/translation.md)');
     cmd.addOption(
-      new Option('--upstream-protocol <protocol>', 'translate every station that does not speak this version: its CSMS leg uses it').choices(['ocpp2.0.1', 'ocpp1.6']),
+      new Option('--upstream-protocol <protocol>', 'translate every station that does not speak this version: its CSMS leg uses it (default: none, no translation)').choices(['ocpp2.1', 'ocpp2.0.1', 'ocpp1.6']),
     );
     cmd.addOption(
       new Option('--translate-overflow <policy>', 'a value too long for its field in the other version: truncate it and record a notice, or reject the message')
@@ -29,7 +29,7 @@ export const translateFeature: Feature = {
     if (!file && !upstreamProtocol) return [];
     const config: TranslateConfigFile = file ? await loadTranslateConfig(file) : {};
     const rules = new TranslateRules({ file: config, upstreamProtocol, overflow: opts.translateOverflow as OverflowPolicy | undefined });
-    env.logger.info({ file, upstreamProtocol, overflow: rules.configFor('').overflow }, 'OCPP 1.6 ↔ 2.0.1 translation on');
+    env.logger.info({ file, upstreamProtocol, overflow: rules.configFor('').overflow }, 'OCPP translation on');
     return [translateAddon({ rules, stateDir: join(env.relay.dataDir, 'translation') })];
   },
 };

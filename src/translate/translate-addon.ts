@@ -7,13 +7,18 @@
  *   the outcome is a replaced frame, a local answer, a CALLERROR (gap), or a fan-out. Answers to translated
  *   CALLs are translated back with the original request at hand. Message ids are kept, so KPIs measured on the
  *   station's leg stay meaningful.
+ * - OCPP 2.1 on one side (ocpp21-step.ts): frames from it are checked to have an older form (2.1-only CALLs
+ *   answered NotImplemented, SEND and CALLRESULTERROR dropped and recorded); frames toward it must be valid 2.1.
+ *   2.0.1 ↔ 2.1 needs no table; 1.6 ↔ 2.1 runs the 1.6 ↔ 2.0.1 tables and the 2.1 step.
  * - state: per-station durable state (StateStore), per-session pending map (session.state).
  */
 import { randomUUID } from 'node:crypto';
 import type { Addon, AddonContext, ConnectContext, Session } from '../core/addon.js';
 import type { RelayMessage } from '../core/relay-message.js';
 import { opposite, versionOfProtocol, type OcppFrame, type OcppVersion } from '../core/types.js';
+import { sharedValidator, type OcppValidator } from '../validation/validator.js';
 import { errorCodeFor } from './convert-values.js';
+import { baseVersion, fromNewer, towardNewer } from './ocpp21-step.js';
 import { StateStore } from './state-store.js';
 import { csms201Calls } from './station-16/csms-calls.js';
 import { station16Calls } from './station-16/station-calls.js';
@@ -41,6 +46,8 @@ const NOTICE_REPEAT_MS = 60_000;
 export const TABLES: Record<OcppVersion, { station: TranslatorTable; csms: TranslatorTable }> = {
   '1.6': { station: station16Calls, csms: csms201Calls },
   '2.0.1': { station: station201Calls, csms: csms16Calls },
+  // A 2.1 station behind a 1.6 CSMS: its frames pass the 2.1 step into 2.0.1 form first.
+  '2.1': { station: station201Calls, csms: csms16Calls },
 };
 
 interface PendingTranslation {
@@ -52,6 +59,10 @@ interface PendingTranslation {
 
 interface SessionTranslation {
   tc: TranslationContext;
+  /** 1.6 on one side, 2.0.1 or 2.1 on the other: the 1.6 ↔ 2.0.1 tables run. */
+  tables: boolean;
+  /** Which leg speaks 2.1 when the other does not. */
+  newer: 'station' | 'csms' | undefined;
   /** Translated CALLs awaiting their answer, keyed by `${direction}:${id}` (the CALL's direction). */
   pending: Map<string, PendingTranslation>;
 }
@@ -63,12 +74,16 @@ export interface TranslateAddonOptions {
   rules: TranslateRules;
   /** `<dataDir>/translation`; undefined: in memory only. */
   stateDir: string | undefined;
+  /** For the 2.1 step (default: the process-wide validator). */
+  validator?: OcppValidator;
 }
 
 export function translateAddon(opts: TranslateAddonOptions): Addon {
   let ctx: AddonContext | undefined;
   const store = new StateStore(opts.stateDir, (err) => ctx?.logger.error({ err }, `translation state: ${err.message}`));
   const sessions = new WeakMap<Session, SessionTranslation>();
+  let validator: OcppValidator | undefined;
+  const v21 = (): OcppValidator => (validator ??= opts.validator ?? sharedValidator());
 
   // The same loss repeats on every frame of its kind (a Temperature sample every 10 s): publish a text once a
   // minute per session, with the count of repeats it stood for.
@@ -186,7 +201,7 @@ export function translateAddon(opts: TranslateAddonOptions): Addon {
     }
   }
 
-  function onAnswer(msg: RelayMessage, st: SessionTranslation, frame: Exclude<OcppFrame, { type: 2 }>): void {
+  function onAnswer(msg: RelayMessage, st: SessionTranslation, frame: Extract<OcppFrame, { type: 3 | 4 }>): void {
     const key = `${opposite(msg.direction)}:${frame.id}`;
     const p = st.pending.get(key);
     if (!p) return; // an answer to nothing we translated: the core forwards it as is
@@ -206,6 +221,33 @@ export function translateAddon(opts: TranslateAddonOptions): Addon {
       if (!(err instanceof OverflowError)) throw err;
       msg.replace({ type: 4, id: frame.id, code: 'PropertyConstraintViolation', description: err.message.slice(0, 255), details: {} }, ADDON_NAME);
     }
+  }
+
+  /** A frame from the 2.1 side: false when it goes no further (dropped or answered here). */
+  function newerStep(msg: RelayMessage, session: Session, frame: OcppFrame): boolean {
+    const verdict = fromNewer(v21(), msg, frame, msg.receiverVersion!);
+    if (verdict.kind === 'pass') return true;
+    notice(session, verdict.why);
+    if (verdict.kind === 'drop') {
+      msg.drop(ADDON_NAME, verdict.why);
+    } else if (frame.type === 2) {
+      answerSender(msg, session, { type: 4, id: frame.id, code: verdict.code, description: `${verdict.why} (ocpp-mitm translation)`.slice(0, 255), details: {} }, verdict.why);
+    } else {
+      msg.replace({ type: 4, id: frame.id, code: verdict.code, description: `${verdict.why} (ocpp-mitm translation)`.slice(0, 255), details: {} }, ADDON_NAME);
+    }
+    return false;
+  }
+
+  /** A frame bound for the 2.1 side, as translated: a strict 2.1 peer must never get one that breaks 2.1. */
+  function checkTowardNewer(msg: RelayMessage, session: Session): void {
+    const why = towardNewer(v21(), msg);
+    if (!why) return;
+    notice(session, why);
+    const frame = msg.frame!;
+    const code = errorCodeFor('PropertyConstraintViolation', frame.type === 2 ? msg.senderVersion! : msg.receiverVersion!);
+    const error = { type: 4 as const, id: frame.id, code, description: `${why} (ocpp-mitm translation)`.slice(0, 255), details: {} };
+    if (frame.type === 2) answerSender(msg, session, error, why);
+    else msg.replace(error, ADDON_NAME);
   }
 
   return {
@@ -232,7 +274,10 @@ export function translateAddon(opts: TranslateAddonOptions): Addon {
     sessionOpen(session) {
       const sv = session.stationVersion;
       if (!sv || !session.csmsVersion || sv === session.csmsVersion) return;
-      const st: SessionTranslation = { tc: contextFor(session, sv), pending: new Map() };
+      const cv = session.csmsVersion;
+      const newer = sv === '2.1' ? 'station' : cv === '2.1' ? 'csms' : undefined;
+      const tables = baseVersion(sv) !== baseVersion(cv);
+      const st: SessionTranslation = { tc: contextFor(session, sv), tables, newer, pending: new Map() };
       sessions.set(session, st);
       session.state.set(ADDON_NAME, st);
       notice(session, `translating: station OCPP ${sv} ↔ CSMS OCPP ${session.csmsVersion}`, 'info');
@@ -243,8 +288,13 @@ export function translateAddon(opts: TranslateAddonOptions): Addon {
       const frame = msg.frame;
       if (!st || !frame || msg.dropped) return;
       try {
-        if (frame.type === 2) onCall(msg, session, st, frame);
-        else onAnswer(msg, st, frame);
+        const fromSide = msg.direction === 'to-csms' ? 'station' : 'csms';
+        if (st.newer === fromSide && !newerStep(msg, session, frame)) return;
+        if (st.tables) {
+          if (frame.type === 2) onCall(msg, session, st, frame);
+          else if (frame.type === 3 || frame.type === 4) onAnswer(msg, st, frame);
+        }
+        if (st.newer !== undefined && st.newer !== fromSide && !msg.dropped) checkTowardNewer(msg, session);
       } catch (err) {
         // Never let a frame of one version reach a peer of the other untranslated.
         const text = `${msg.action ?? 'frame'} ${msg.messageId}: translation failed: ${(err as Error).message}`;

@@ -11,7 +11,7 @@ import type { OcppVersion } from '../core/types.js';
 import { buildKeyMap, type KeyMap, type KeyTarget } from './config-keys.js';
 
 export type OverflowPolicy = 'truncate' | 'reject';
-export type UpstreamProtocol = 'ocpp1.6' | 'ocpp2.0.1';
+export type UpstreamProtocol = 'ocpp1.6' | 'ocpp2.0.1' | 'ocpp2.1';
 
 /** One EVSE/connector of 2.0.1 for a 1.6 connectorId. */
 export interface EvseRef {
@@ -54,7 +54,7 @@ const schema = {
         type: 'object',
         additionalProperties: false,
         required: ['match', 'upstreamProtocol'],
-        properties: { match: { type: 'string', minLength: 1 }, upstreamProtocol: { enum: ['ocpp1.6', 'ocpp2.0.1', 'none'] } },
+        properties: { match: { type: 'string', minLength: 1 }, upstreamProtocol: { enum: ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1', 'none'] } },
       },
     },
     overflow: { enum: ['truncate', 'reject'] },
@@ -157,4 +157,4 @@ export class TranslateRules {
   }
 }
 
-export const PROTOCOL_OF: Record<OcppVersion, UpstreamProtocol> = { '1.6': 'ocpp1.6', '2.0.1': 'ocpp2.0.1' };
+export const PROTOCOL_OF: Record<OcppVersion, UpstreamProtocol> = { '1.6': 'ocpp1.6', '2.0.1': 'ocpp2.0.1', '2.1': 'ocpp2.1' };

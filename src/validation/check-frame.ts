@@ -1,7 +1,7 @@
 /**
  * The verdict on one OCPP-J frame: which schema applies (a CALL by its action, an answer by the action of the
  * CALL it answers) and whether the payload meets it; for a CALLERROR, whether its error code exists in the
- * version. Pure functions: the addon decides what to do with the verdict.
+ * version; on 2.1, a SEND by its action's schema and a CALLRESULTERROR as a CALLERROR. Pure functions: the addon decides what to do with the verdict.
  */
 import type { MalformedInfo, OcppFrame, OcppVersion, ValidationIssue, ValidationResult } from '../core/types.js';
 import { errorForMalformed } from '../core/frame-codec.js';
@@ -9,6 +9,8 @@ import { errorCodeFor, errorCodes, isKnownErrorCode, violationClassOf } from './
 import type { OcppValidator } from './validator.js';
 
 const other = (v: OcppVersion): OcppVersion => (v === '1.6' ? '2.0.1' : '1.6');
+
+
 
 const fail = (issue: ValidationIssue, errorCode?: string): ValidationResult => ({ valid: false, errorCode, issues: [issue] });
 
@@ -29,13 +31,16 @@ export function checkFrame(validator: OcppValidator, version: OcppVersion, frame
       }
       return validator.validate(version, 'response', action, frame.payload);
     case 4:
+    case 5:
       return checkCallError(version, frame.code, frame.details, frame.description);
+    case 6:
+      return validator.validate(version, 'request', frame.action, frame.payload);
   }
 }
 
 /**
- * A CALLERROR has no schema: its error code must come from the version's table, its details be an object, and in
- * 2.0.1 its description fit string[255] (part 4 §4.2.3).
+ * A CALLERROR (or 2.1 CALLRESULTERROR) has no schema: its error code must come from the version's table, its
+ * details be an object, and from 2.0.1 on its description fit string[255] (part 4 §4.2.3).
  */
 export function checkCallError(version: OcppVersion, code: string, details: unknown, description = ''): ValidationResult {
   const issues: ValidationIssue[] = [];
@@ -50,7 +55,7 @@ export function checkCallError(version: OcppVersion, code: string, details: unkn
   if (typeof details !== 'object' || details === null || Array.isArray(details)) {
     issues.push({ path: '', rule: 'error-details', message: 'errorDetails must be a JSON object ({} when there are none)' });
   }
-  if (version === '2.0.1' && description.length > 255) {
+  if (version !== '1.6' && description.length > 255) {
     issues.push({ path: '', rule: 'maxLength', message: `errorDescription: longer than 255 characters (maxLength)` });
   }
   return { valid: issues.length === 0, issues };

@@ -3,7 +3,8 @@
  *
  * 1.6: OCPP-J 1.6 §4.2.3 table 7. The 1.6 spelling is kept as published: `FormationViolation`,
  * `OccurenceConstraintViolation` (sic). 2.0.1: part 4 §4.3 table 8, which renames those two and adds
- * `RpcFrameworkError` and `MessageTypeNotSupported`.
+ * `RpcFrameworkError` and `MessageTypeNotSupported`. 2.1: the codes of 2.0.1 (part 4 of 2.1 keeps the table; it
+ * uses them in CALLRESULTERROR too).
  */
 import type { OcppVersion } from '../core/types.js';
 
@@ -38,6 +39,7 @@ export const ERROR_CODES_201 = [
 const CODES: Record<OcppVersion, ReadonlySet<string>> = {
   '1.6': new Set(ERROR_CODES_16),
   '2.0.1': new Set(ERROR_CODES_201),
+  '2.1': new Set(ERROR_CODES_201),
 };
 
 export const errorCodes = (version: OcppVersion): readonly string[] => [...CODES[version]];

@@ -119,11 +119,30 @@ export const moveSendLocalListIdTagInfoFields: SchemaFix = {
   },
 };
 
+/**
+ * ocpp-rpc's 2.1 bundle: each schema's `$id` is `urn:<Name>` (OCA's files carry a longer id). A URN without a
+ * namespace specific part cannot be serialised by the URI library of Ajv ≥ 8.17, which refuses to compile it
+ * ("URN without nid cannot be serialized"). The id is rewritten to `urn:OCPP:2.1:<Name>`: still unique, names the
+ * version, and no `$ref` points to it (they are all local `#/definitions/…`), so no verdict changes.
+ */
+export const qualifyBareUrnIds: SchemaFix = {
+  name: 'qualify-bare-urn-ids',
+  defect: '"$id" "urn:<Name>" that Ajv cannot serialise',
+  appliesTo: (f) => f.version === '2.1',
+  apply(schema) {
+    const id = schema.$id;
+    if (typeof id !== 'string' || !/^urn:[^:]+$/.test(id)) return 0;
+    schema.$id = `urn:OCPP:2.1:${id.slice(4)}`;
+    return 1;
+  },
+};
+
 /** Every fix, in the order they run. */
 export const SCHEMA_FIXES: readonly SchemaFix[] = [
   dropAdditionalPropertiesOnNonObjects,
   dropAdditionalItemsWithoutTuple,
   moveSendLocalListIdTagInfoFields,
+  qualifyBareUrnIds,
 ];
 
 /** Applies every fix that concerns `file` to `schema` (in place); returns the names of those that changed it. */

@@ -7,16 +7,19 @@
  *   would have answered;
  * - an invalid CALLRESULT is not forwarded; the caller waiting for it gets a CALLERROR with the same id instead,
  *   so it neither waits for an answer that will not come nor acts on data that breaks the schema;
- * - CALLERRORs and unmatched answers are flagged and forwarded: nobody waits on them and there is nothing
- *   better to send in their place.
+ *   On OCPP 2.1 the sender of that CALLRESULT is also told, with a CALLRESULTERROR (2.1 part 4), as its receiver
+ *   would have;
+ * - an invalid SEND (2.1) is not forwarded and not answered: a SEND never is;
+ * - CALLERRORs, CALLRESULTERRORs and unmatched answers are flagged and forwarded: nobody waits on them and there
+ *   is nothing better to send in their place.
  * `beforeSend`: frames the proxy made or changed are checked in the receiver's version into
  * `msg.outputValidation`, flag only (fault-injection rules send invalid frames on purpose).
  */
 import type { Addon, AddonContext, Session } from '../core/addon.js';
 import { decodeFrame } from '../core/frame-codec.js';
 import type { RelayMessage } from '../core/relay-message.js';
-import type { CallErrorFrame, Direction, OcppVersion, ValidationResult } from '../core/types.js';
-import { opposite } from '../core/types.js';
+import type { CallErrorFrame, CallResultErrorFrame, Direction, OcppVersion, ValidationResult } from '../core/types.js';
+import { opposite, speaksTypes5And6 } from '../core/types.js';
 import { checkFrame, errorCodeIn, malformedResult, notChecked } from './check-frame.js';
 import { sharedValidator, type OcppValidator } from './validator.js';
 import { registerValidationRoutes, type ValidationCounts, type ValidationMode } from './validation-routes.js';
@@ -111,6 +114,17 @@ export function createValidationAddon(opts: ValidationAddonOptions): ValidationA
     msg.drop('validation', `invalid ${what}: ${summary}`);
     counts.refused++;
     ctx?.logger.debug({ station: session.identity, messageId: frame.id, code: error.code }, `refused ${what}: ${summary}`);
+    if (answerTo === 'caller' && speaksTypes5And6(msg.senderVersion)) {
+      // 2.1: the receiver of a CALLRESULT it cannot accept answers its sender with a CALLRESULTERROR (type 5).
+      const refusal: CallResultErrorFrame = {
+        type: 5,
+        id: frame.id,
+        code: errorCodeIn(msg.senderVersion!, result),
+        description: `ocpp-mitm refused this ${what}: ${summary}`.slice(0, DESCRIPTION_MAX),
+        details: error.details,
+      };
+      session.inject(opposite(msg.direction), refusal, { origin: 'proxy', by: 'validation', action: msg.action });
+    }
     session.inject(direction, error, { origin: 'proxy', by: 'validation', action: msg.action });
   }
 
@@ -149,7 +163,7 @@ export function createValidationAddon(opts: ValidationAddonOptions): ValidationA
         let o = originals.get(session);
         if (!o) originals.set(session, (o = new OriginalActions()));
         if (frame.type === 2) o.remember(msg.direction, frame.id, frame.action);
-        else {
+        else if (frame.type === 3 || frame.type === 4) {
           const action = o.take(msg.direction, frame.id);
           if (action) answerActions.set(msg, action);
         }
@@ -163,6 +177,10 @@ export function createValidationAddon(opts: ValidationAddonOptions): ValidationA
       if (!enforce) return;
       if (frame.type === 2) refuse(msg, session, result, 'sender');
       else if (frame.type === 3 && msg.call) refuse(msg, session, result, 'caller');
+      else if (frame.type === 6) {
+        msg.drop('validation', `invalid ${frame.action} SEND: ${describeIssues(result)}`);
+        counts.refused++;
+      }
     },
 
     beforeSend(msg, session) {
@@ -175,7 +193,7 @@ export function createValidationAddon(opts: ValidationAddonOptions): ValidationA
       let frame = msg.frame;
       if (msg.modified) {
         // Check the text as it will be written: a rule may have replaced it with anything.
-        const decoded = decodeFrame(msg.text);
+        const decoded = decodeFrame(msg.text, version);
         if (decoded.malformed) {
           msg.outputValidation = malformedResult(decoded.malformed, version);
           counts.outputChecked++;
@@ -189,8 +207,8 @@ export function createValidationAddon(opts: ValidationAddonOptions): ValidationA
         counts.outputInvalid++;
         return;
       }
-      let action = frame.type === 2 ? frame.action : msg.action;
-      if (frame.type !== 2 && translating(session)) {
+      let action = frame.type === 2 || frame.type === 6 ? frame.action : msg.action;
+      if ((frame.type === 3 || frame.type === 4) && translating(session)) {
         action = answerActions.get(msg) ?? originals.get(session)?.take(msg.direction, frame.id) ?? action;
       }
       const result = checkFrame(validator, version, frame, action);

@@ -3,7 +3,8 @@
  *
  * Two Ajv instances, both in strict mode so a schema defect fails at compile time:
  * - ajv-draft-04 for the 1.6 core files (they declare draft-04: no silent conversion of their dialect);
- * - Ajv (draft-07 core with the draft-06 meta-schema added) for the 1.6 security extension and 2.0.1.
+ * - Ajv (draft-07 core with the draft-06 meta-schema added) for the 1.6 security extension, 2.0.1 and 2.1.
+ * Every schema is keyed by its version: 2.0.1 and 2.1 are never merged (a valid 2.0.1 payload can be invalid 2.1).
  * allErrors is on so an engineer sees every problem in a frame at once.
  *
  * @example
@@ -87,7 +88,7 @@ export function createValidator(opts: ValidatorOptions = {}): OcppValidator {
 
   const loaded = loadSchemas(opts.dirs);
   const entries = new Map<string, Entry>();
-  const actionsByVersion: Record<OcppVersion, Set<string>> = { '1.6': new Set(), '2.0.1': new Set() };
+  const actionsByVersion: Record<OcppVersion, Set<string>> = { '1.6': new Set(), '2.0.1': new Set(), '2.1': new Set() };
   for (const schema of loaded) {
     entries.set(key(schema.version, schema.action, schema.kind), { loaded: schema });
     actionsByVersion[schema.version].add(schema.action);
@@ -95,6 +96,7 @@ export function createValidator(opts: ValidatorOptions = {}): OcppValidator {
   const sortedActions: Record<OcppVersion, string[]> = {
     '1.6': [...actionsByVersion['1.6']].sort(),
     '2.0.1': [...actionsByVersion['2.0.1']].sort(),
+    '2.1': [...actionsByVersion['2.1']].sort(),
   };
   let compileMs = 0;
   let compiled = 0;

@@ -21,6 +21,10 @@ test('ocpp-mitm demo --no-tui: both OCPP versions, an invalid frame, a rule, the
   assert.match(lines[0]!, /^demo: proxy ws:\/\/127\.0\.0\.1:\d+ → CSMS ws:\/\/127\.0\.0\.1:\d+\/ocpp\/, control http:\/\/127\.0\.0\.1:\d+/);
   assert.ok(lines.some((l) => /\+ DEMO-16-1 connected \(OCPP 1\.6\)/.test(l)));
   assert.ok(lines.some((l) => /\+ DEMO-201-1 connected \(OCPP 2\.0\.1\)/.test(l)));
+  assert.ok(lines.some((l) => /\+ DEMO-21-1 connected \(OCPP 2\.1\)/.test(l)), 'an OCPP 2.1 station takes part');
+  assert.ok(lines.some((l) => /↑ DEMO-21-1 SEND NotifyPeriodicEventStream /.test(l)), 'its SENDs are shown as such');
+  assert.ok(lines.some((l) => /↑ DEMO-21-1 CALL BootNotification/.test(l)));
+  assert.deepEqual(lines.filter((l) => /DEMO-21-1 .*INVALID/.test(l)), [], 'the 2.1 station speaks valid 2.1');
   assert.ok(lines.some((l) => /↑ DEMO-201-2 CALL BootNotification/.test(l)));
   assert.ok(lines.some((l) => /↓ DEMO-16-2 RES BootNotification .* \d/.test(l)), 'answers carry their latency');
   assert.ok(lines.some((l) => /↑ DEMO-16-\d CALL Heartbeat/.test(l)));

@@ -54,8 +54,8 @@ test('errors say what is wrong, in words', () => {
     ['colour:red', /unknown key 'colour:' \(use station, action, dir, kind, rule, is, version\)/],
     ['station:', /'station:' needs a value/],
     ['is:purple', /is: takes invalid, valid, modified/],
-    ['kind:x', /kind is call, result, error or malformed/],
-    ['version:3', /version is 1\.6 or 2\.0\.1/],
+    ['kind:x', /kind is call, result, error, resulterror, send or malformed/],
+    ['version:3', /version is 1\.6, 2\.0\.1 or 2\.1/],
     ['!', /negates nothing/],
   ];
   for (const [text, re] of cases) {

@@ -24,6 +24,24 @@ test('says why a frame is not OCPP-J', () => {
   assert.equal(reason('[5,"1",{}]'), 'unknown-message-type');
 });
 
+test('types 5 (CALLRESULTERROR) and 6 (SEND) decode on OCPP 2.1 only, and encode back', () => {
+  const cre = '[5,"1","FormatViolation","bad",{"x":1}]';
+  const send = '[6,"2","NotifyPeriodicEventStream",{"id":1}]';
+  assert.deepEqual(decodeFrame(cre, '2.1').frame, { type: 5, id: '1', code: 'FormatViolation', description: 'bad', details: { x: 1 } });
+  assert.deepEqual(decodeFrame(send, '2.1').frame, { type: 6, id: '2', action: 'NotifyPeriodicEventStream', payload: { id: 1 } });
+  assert.equal(encodeFrame(decodeFrame(cre, '2.1').frame!), cre);
+  assert.equal(encodeFrame(decodeFrame(send, '2.1').frame!), send);
+  for (const v of [undefined, '1.6', '2.0.1'] as const) {
+    assert.equal(decodeFrame(cre, v).malformed?.reason, 'unknown-message-type', String(v));
+    assert.match(decodeFrame(send, v).malformed!.detail, /none of 2 \(CALL\), 3 \(CALLRESULT\), 4 \(CALLERROR\)$/);
+  }
+  const reason = (t: string) => decodeFrame(t, '2.1').malformed?.reason;
+  assert.equal(reason('[6,"1","X"]'), 'bad-arity');
+  assert.equal(reason('[6,"1","",{}]'), 'bad-action');
+  assert.equal(reason('[5,"1","X","y"]'), 'bad-arity');
+  assert.match(decodeFrame('[7,"1",{}]', '2.1').malformed!.detail, /5 \(CALLRESULTERROR\), 6 \(SEND\)$/);
+});
+
 test('reads the message id of a broken frame when it can, else -1', () => {
   assert.equal(sniffMessageId('[2, "abc-1", "Heart'), 'abc-1');
   assert.equal(sniffMessageId('garbage'), '-1');

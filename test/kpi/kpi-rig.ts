@@ -24,9 +24,9 @@ export interface KpiRig {
 }
 
 export async function startRig(opts: {
-  version: '1.6' | '2.0.1';
+  version: '1.6' | '2.0.1' | '2.1';
   /** The CSMS's version, when it differs from the station's (a translating addon in `addons`). */
-  csmsVersion?: '1.6' | '2.0.1';
+  csmsVersion?: '1.6' | '2.0.1' | '2.1';
   dataDir?: string;
   identity: string;
   windows?: Partial<Record<KpiName, number>>;
@@ -35,7 +35,7 @@ export async function startRig(opts: {
   /** Addons placed before the KPI addon (rules, a translation stand-in). */
   addons?: Addon[];
 }): Promise<KpiRig> {
-  const protocolOf = (v: '1.6' | '2.0.1') => (v === '1.6' ? 'ocpp1.6' : 'ocpp2.0.1');
+  const protocolOf = (v: '1.6' | '2.0.1' | '2.1') => (v === '1.6' ? 'ocpp1.6' : v === '2.1' ? 'ocpp2.1' : 'ocpp2.0.1');
   const protocol = protocolOf(opts.version);
   const csms = await startCsms({ protocols: [protocolOf(opts.csmsVersion ?? opts.version)], handlers: opts.csms });
   const kpis = createKpiAddon({ windows: opts.windows });

@@ -35,7 +35,7 @@ test('a hand-written profile with mistakes: every problem named with its path', 
   };
   const problems = profileProblems(bad);
   const has = (re: RegExp): void => assert.ok(problems.some((p) => re.test(p)), `${re} in ${JSON.stringify(problems)}`);
-  has(/^\/ocppVersion: must be one of "1\.6", "2\.0\.1"$/);
+  has(/^\/ocppVersion: must be one of "1\.6", "2\.0\.1", "2\.1"$/);
   has(/^\/certificationDate: must match format "date"$/);
   has(/^\/kpis\/response_time: unknown key "declaredMax"$/);
   has(/^\/kpis\/response_time: missing "declaredMaxS"$/);

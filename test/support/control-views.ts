@@ -23,6 +23,7 @@ export const kpiSummaryRow = (row: Pick<KpiSummary, 'station' | 'count'> & Parti
   last: null,
   lastAt: null,
   percentileOf: row.count,
+  sends: { fromStation: 0, toStation: 0 },
   ...row,
   kpi: row.kpi as KpiName,
 });

@@ -4,6 +4,7 @@
  */
 import { once } from 'node:events';
 import { RPCClient, RPCServer } from 'ocpp-rpc';
+import { ocpp21StrictValidator, warmOcpp21StrictValidator } from '../../src/demo/ocpp21-strict.js';
 import WebSocket from 'ws';
 
 type Params = Record<string, unknown>;
@@ -21,6 +22,10 @@ export type RpcServerClient = {
 };
 
 const now = (): string => new Date().toISOString();
+
+/** Strict 2.1 for ocpp-rpc peers (its own 2.1 validator finds no schema; see src/demo/ocpp21-strict.ts). */
+const OCPP21_STRICT = ocpp21StrictValidator();
+export const warmOcpp21Peers = warmOcpp21StrictValidator;
 
 /** Valid answers for the station-initiated actions of both versions. */
 export const DEFAULT_CSMS_HANDLERS: Record<string, Handler> = {
@@ -60,7 +65,10 @@ export async function startCsms(opts: {
   /** Refuse the handshake with this HTTP status, or check credentials. */
   auth?: (handshake: any) => { accept: true; protocol?: string } | { accept: false; status: number; message: string };
 } = {}): Promise<TestCsms> {
-  const server = new RPCServer({ protocols: opts.protocols ?? ['ocpp1.6', 'ocpp2.0.1'], strictMode: opts.strict ?? true }, () => {});
+  const server = new RPCServer(
+    { protocols: opts.protocols ?? ['ocpp1.6', 'ocpp2.0.1'], strictMode: opts.strict ?? true, strictModeValidators: [OCPP21_STRICT] } as any,
+    () => {},
+  );
   const handlers = { ...DEFAULT_CSMS_HANDLERS, ...opts.handlers };
   const clients = new Map<string, RpcServerClient>();
   const received: TestCsms['received'] = [];
@@ -124,6 +132,7 @@ export async function connectStation(opts: {
     identity: opts.identity,
     protocols: opts.protocols ?? ['ocpp1.6'],
     strictMode: opts.strict ?? true,
+    strictModeValidators: [OCPP21_STRICT],
     password: opts.password,
     reconnect: false,
     wsOpts: opts.wsOpts,

@@ -161,7 +161,8 @@ connectors:
     assert.deepEqual(cfg.keys.byKey.get('VendorBrightness'), { component: 'DisplayCtrlr', variable: 'Brightness' });
     assert.deepEqual(cfg.connectors.get(2), { evse: 1, connector: 2 });
     assert.throws(() => parseTranslateConfig('overflow: chop'), /overflow/);
-    assert.throws(() => parseTranslateConfig('stations: [{ match: "x", upstreamProtocol: ocpp2.1 }]'), /upstreamProtocol/);
+    assert.throws(() => parseTranslateConfig('stations: [{ match: "x", upstreamProtocol: ocpp3.0 }]'), /upstreamProtocol/);
+    parseTranslateConfig('stations: [{ match: "x", upstreamProtocol: ocpp2.1 }]');
   });
 
   it('a connector map routes 1.6 connector 2 to EVSE 1 connector 2, both ways', () => {

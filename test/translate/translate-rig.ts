@@ -18,7 +18,7 @@ import { createValidationAddon } from '../../src/validation/validation-addon.js'
 import { connectStation, startCsms, type Handler, type RpcServerClient, type TestCsms } from '../support/ocpp-peers.js';
 import { validator } from './translate-helpers.js';
 
-export const PROTOCOL: Record<OcppVersion, string> = { '1.6': 'ocpp1.6', '2.0.1': 'ocpp2.0.1' };
+export const PROTOCOL: Record<OcppVersion, string> = { '1.6': 'ocpp1.6', '2.0.1': 'ocpp2.0.1', '2.1': 'ocpp2.1' };
 const otherVersion = (v: OcppVersion): OcppVersion => (v === '1.6' ? '2.0.1' : '1.6');
 
 export interface Rig {
@@ -43,6 +43,8 @@ export interface Rig {
 
 export interface RigOptions {
   stationVersion: OcppVersion;
+  /** Default: 1.6 for a 2.0.1 station, 2.0.1 for a 1.6 one. */
+  csmsVersion?: OcppVersion;
   identity?: string;
   csmsHandlers?: Record<string, Handler>;
   stationHandlers?: Record<string, Handler>;
@@ -54,7 +56,7 @@ export interface RigOptions {
 export async function startRig(opts: RigOptions): Promise<Rig> {
   const identity = opts.identity ?? 'CP-T1';
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'ocpp-mitm-translate-')));
-  const csmsVersion = otherVersion(opts.stationVersion);
+  const csmsVersion = opts.csmsVersion ?? otherVersion(opts.stationVersion);
   const csms = await startCsms({ protocols: [PROTOCOL[csmsVersion]], handlers: opts.csmsHandlers });
   const events: RelayEvent[] = [];
   const stationReceived: Rig['stationReceived'] = [];

@@ -6,15 +6,16 @@ import { messageRecord } from '../support/message-record.js';
 let seq = 0;
 const t0 = Date.UTC(2026, 0, 1, 12, 0, 0) * 1000;
 
-export function session(identity: string, version: '1.6' | '2.0.1' = '1.6'): SessionInfo {
+export function session(identity: string, version: '1.6' | '2.0.1' | '2.1' = '1.6'): SessionInfo {
+  const protocol = `ocpp${version}`;
   return {
     id: `sess-${identity}`,
     identity,
     path: `/ocpp/${identity}`,
     remoteAddress: '127.0.0.1',
-    offeredProtocols: [version === '1.6' ? 'ocpp1.6' : 'ocpp2.0.1'],
-    stationProtocol: version === '1.6' ? 'ocpp1.6' : 'ocpp2.0.1',
-    csmsProtocol: version === '1.6' ? 'ocpp1.6' : 'ocpp2.0.1',
+    offeredProtocols: [protocol],
+    stationProtocol: protocol,
+    csmsProtocol: protocol,
     stationVersion: version,
     csmsVersion: version,
     upstreamUrl: `ws://csms/${identity}`,
@@ -42,6 +43,29 @@ export function result(of: MessageRecord, payload: unknown, over: Partial<Messag
     size: text.length,
     direction: of.direction === 'to-csms' ? 'to-station' : 'to-csms',
     latencyMs: 12,
+    ...over,
+  });
+}
+
+/** OCPP 2.1: a SEND (type 6), never answered. */
+export function send(identity: string, action: string, payload: unknown, over: Partial<MessageRecord> = {}): MessageRecord {
+  const id = over.messageId ?? `m${++seq}`;
+  const text = JSON.stringify([6, id, action, payload]);
+  return base(identity, { kind: 'SEND', action, messageId: id, text, size: text.length, direction: 'to-csms', version: '2.1', ...over });
+}
+
+/** OCPP 2.1: the receiver of `res` refuses it (type 5, same id), travelling the way the CALL went. */
+export function resultError(res: MessageRecord, code: string, over: Partial<MessageRecord> = {}): MessageRecord {
+  const text = JSON.stringify([5, res.messageId, code, 'refused', {}]);
+  return base(res.identity, {
+    kind: 'CALLRESULTERROR',
+    action: res.callAction,
+    callAction: res.callAction,
+    messageId: res.messageId,
+    text,
+    size: text.length,
+    direction: res.direction === 'to-csms' ? 'to-station' : 'to-csms',
+    version: '2.1',
     ...over,
   });
 }

@@ -10,15 +10,16 @@ import {
   dropAdditionalItemsWithoutTuple,
   dropAdditionalPropertiesOnNonObjects,
   moveSendLocalListIdTagInfoFields,
+  qualifyBareUrnIds,
   SCHEMA_FIXES,
   type JsonObject,
 } from '../../src/validation/schema-fixes.js';
-import { listSchemaFiles, type SchemaFile } from '../../src/validation/schema-loader.js';
+import { listSchemaFiles, readRawSchema, type SchemaFile } from '../../src/validation/schema-loader.js';
 import { createValidator } from '../../src/validation/validator.js';
 
 const files = listSchemaFiles();
-const raw = (f: SchemaFile): JsonObject => JSON.parse(readFileSync(f.path, 'utf8')) as JsonObject;
-const file = (version: '1.6' | '2.0.1', action: string, kind: 'request' | 'response'): SchemaFile =>
+const raw = (f: SchemaFile): JsonObject => (f.entry ? readRawSchema(f) : JSON.parse(readFileSync(f.path, 'utf8'))) as JsonObject;
+const file = (version: '1.6' | '2.0.1' | '2.1', action: string, kind: 'request' | 'response'): SchemaFile =>
   files.find((f) => f.version === version && f.action === action && f.kind === kind)!;
 const draft06 = createRequire(import.meta.url)('ajv/dist/refs/json-schema-draft-06.json') as object;
 
@@ -133,4 +134,19 @@ test('a field named like a keyword is data, not a keyword', () => {
   assert.equal(dropAdditionalPropertiesOnNonObjects.apply(schema), 0);
   assert.equal(dropAdditionalItemsWithoutTuple.apply(schema), 0);
   assert.deepEqual(Object.keys(schema.properties as object), ['additionalProperties', 'additionalItems']);
+});
+
+test('2.1 bundle ids "urn:<Name>": Ajv refuses to compile them as published, the loader step qualifies them', () => {
+  const f = file('2.1', 'NotifyPeriodicEventStream', 'request');
+  assert.equal(f.name, 'NotifyPeriodicEventStream', 'a SEND schema: no Request suffix, read as the request');
+  const schema = raw(f);
+  assert.equal(schema.$id, 'urn:NotifyPeriodicEventStream');
+  assert.throws(() => new Ajv({ strict: true }).addVocabulary(['javaType', 'comment']).compile(raw(f)), /URN without nid/);
+  assert.equal(qualifyBareUrnIds.apply(schema), 1);
+  assert.equal(schema.$id, 'urn:OCPP:2.1:NotifyPeriodicEventStream');
+  assert.equal(qualifyBareUrnIds.apply(schema), 0, 'nothing left to fix');
+  assert.equal(qualifyBareUrnIds.appliesTo(file('2.0.1', 'BootNotification', 'request')), false, '2.0.1 ids are left alone');
+  // Fixed, it still refuses what it should.
+  const bad = validator.validate('2.1', 'request', 'NotifyPeriodicEventStream', { id: -1, pending: 0, basetime: 'x', data: [] });
+  assert.deepEqual(bad.issues.map((i) => i.rule).sort(), ['format', 'minItems', 'minimum']);
 });

@@ -60,8 +60,11 @@ test('every schema compiles once in Ajv strict mode', () => {
   const stats = validator.stats();
   const files = listSchemaFiles().length;
   assert.equal(stats.compiled, files);
-  assert.equal(stats.schemas['1.6'].files + stats.schemas['2.0.1'].files, files);
+  assert.equal(stats.schemas['1.6'].files + stats.schemas['2.0.1'].files + stats.schemas['2.1'].files, files);
   assert.equal(validator.actions('2.0.1').length, 64);
+  // OCPP 2.1: 64 of 2.0.1 + 27 new actions in 181 files (NotifyPeriodicEventStream, a SEND, has one).
+  assert.equal(validator.actions('2.1').length, 91);
+  assert.equal(stats.schemas['2.1'].files, 181);
   assert.equal(validator.actions('1.6').length, 39);
   // compileAll on an eager validator compiles nothing more.
   validator.compileAll();
@@ -83,4 +86,5 @@ test('a lazy validator compiles on first use and warms up the rest', async () =>
 
 test('a missing schema folder is reported by name', () => {
   assert.throws(() => listSchemaFiles({ ...dirs, v201: '/nonexistent/ocpp-schemas' }), /cannot read schema folder \/nonexistent\/ocpp-schemas/);
+  assert.throws(() => listSchemaFiles({ ...dirs, v21: '/nonexistent/ocpp2_1.json' }), /cannot read schema bundle \/nonexistent\/ocpp2_1.json/);
 });

@@ -63,7 +63,7 @@ export function TrafficPane({ width, rows }: { width: number; rows: number }) {
 }
 
 const TrafficRow = memo(function TrafficRow({ r, cols, selected }: { r: MessageRecord; cols: TrafficColumns; selected: boolean }) {
-  const color = !r.valid ? 'red' : r.kind === 'CALLERROR' ? 'yellow' : r.origin !== 'wire' ? 'magenta' : r.modified ? 'blue' : undefined;
+  const color = !r.valid ? 'red' : r.kind === 'CALLERROR' || r.kind === 'CALLRESULTERROR' ? 'yellow' : r.kind === 'SEND' ? 'cyan' : r.origin !== 'wire' ? 'magenta' : r.modified ? 'blue' : undefined;
   return (
     <Text inverse={selected} color={color} dimColor={r.dropped !== undefined} wrap="truncate-end">
       {clock(r.receivedAt).slice(0, cols.time)} <Text color={r.direction === 'to-csms' ? 'cyan' : 'green'}>{arrow(r)}</Text> {cell(r.identity, cols.station)}{' '}

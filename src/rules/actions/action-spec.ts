@@ -76,7 +76,7 @@ export function flush(c: StepCtx): void {
   if (!c.dirty || !frame) return;
   c.dirty = false;
   const payload = structuredClone(c.payload);
-  const next: OcppFrame = frame.type === 4 ? { ...frame, details: payload } : ({ ...frame, payload } as OcppFrame);
+  const next: OcppFrame = frame.type === 4 || frame.type === 5 ? { ...frame, details: payload } : ({ ...frame, payload } as OcppFrame);
   c.msg.replace(next, c.ruleId);
 }
 
