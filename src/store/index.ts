@@ -17,6 +17,7 @@ import { runReport, type ReportOptions } from './report-command.js';
 import { createStoreAddon, STORE_DEFAULTS } from './store-addon.js';
 import { STORE_PRIORITIES, type StorePriority } from './chdb-process-backend.js';
 import type { OpenStoreReaderOptions } from './store-reader.js';
+import { FSYNC_MODES, type FsyncMode } from './wal.js';
 
 export { createStoreAddon, STORE_DEFAULTS, type StoreAddon, type StoreAddonOptions } from './store-addon.js';
 export { openStoreReader } from './store-reader.js';
@@ -79,6 +80,12 @@ export const storeFeature: Feature = {
           .choices([...STORE_PRIORITIES])
           .default('idle'),
       )
+      .addOption(
+        new Option('--store-fsync <when>', 'flush the write-ahead log to the disk: never (survives a process crash), interval (every second; also a power loss, up to 1 s lost), always (every append)')
+          .choices([...FSYNC_MODES])
+          .default(STORE_DEFAULTS.fsync),
+      )
+      .addOption(new Option('--store-wal-max <MiB>', 'bound of the write-ahead log in <data>/wal; past it rows are counted as lost').argParser(positiveInt).default(STORE_DEFAULTS.walMaxMiB))
       .addOption(new Option('--no-store', 'record nothing'));
   },
 
@@ -96,6 +103,8 @@ export const storeFeature: Feature = {
         flushMs: opts.storeFlushMs as number | undefined,
         retentionDays: opts.storeRetention as number | undefined,
         priority: opts.storePriority as StorePriority | undefined,
+        fsync: opts.storeFsync as FsyncMode | undefined,
+        walMaxBytes: typeof opts.storeWalMax === 'number' ? opts.storeWalMax * 1024 * 1024 : undefined,
       }),
     ];
   },

@@ -17,7 +17,8 @@ import { TsvEncoder } from './tsv-encoder.js';
 import { openServer } from './server-backend.js';
 import { Spool } from './spool.js';
 import type { StoreReader } from './store-reader.js';
-import { chdbDir, spoolDir } from './store-paths.js';
+import { chdbDir, spoolDir, walDir } from './store-paths.js';
+import { Wal, type FsyncMode } from './wal.js';
 import { StoreWriter, type StoreStats } from './writer.js';
 
 export interface StoreAddonOptions extends ClickhouseOptions {
@@ -36,6 +37,10 @@ export interface StoreAddonOptions extends ClickhouseOptions {
   startWaitMs?: number;
   /** CPU priority of the embedded chDB's helper process (default idle). */
   priority?: StorePriority;
+  /** When the write-ahead log is flushed to the disk (default never: the page cache survives a process crash). */
+  fsync?: FsyncMode;
+  /** Bound of the write-ahead log in bytes (default 1 GiB). */
+  walMaxBytes?: number;
 }
 
 export interface StoreAddon extends Addon {
@@ -46,7 +51,7 @@ export interface StoreAddon extends Addon {
   reader(): StoreReader;
 }
 
-export const STORE_DEFAULTS = { payloads: 'full' as PayloadMode, batchRows: 5000, flushMs: 1000, callTimeoutMs: 60_000 };
+export const STORE_DEFAULTS = { payloads: 'full' as PayloadMode, batchRows: 5000, flushMs: 1000, callTimeoutMs: 60_000, fsync: 'never' as FsyncMode, walMaxMiB: 1024 };
 
 export function createStoreAddon(opts: StoreAddonOptions = {}): StoreAddon {
   const payloads = opts.payloads ?? STORE_DEFAULTS.payloads;
@@ -109,6 +114,7 @@ export function createStoreAddon(opts: StoreAddonOptions = {}): StoreAddon {
       reader = new BackendReader(be);
       writer = new StoreWriter({
         backend: be,
+        wal: new Wal(walDir(dataDir), { fsync: opts.fsync ?? STORE_DEFAULTS.fsync, maxBytes: opts.walMaxBytes ?? STORE_DEFAULTS.walMaxMiB * 1024 * 1024 }),
         spool: new Spool(spoolDir(dataDir)),
         encoder: new TsvEncoder(TABLES),
         logger: c.logger,
@@ -123,6 +129,7 @@ export function createStoreAddon(opts: StoreAddonOptions = {}): StoreAddon {
           await migrate(be, caps, opts.retentionDays);
         },
         onStateChange: (state, text) => c.publish({ type: 'notice', level: state === 'down' ? 'error' : 'info', source: 'store', text }),
+        onNotice: (level, text) => c.publish({ type: 'notice', level, source: 'store', text }),
       });
 
       c.control.route('GET', '/api/store/stats', () => needWriter().stats());
