@@ -381,11 +381,11 @@ export class StoreWriter {
     }
   }
 
-  /** "ClickHouse at … unreachable: ECONNREFUSED — rows wait in …" */
+  /** "ClickHouse at … unreachable: ECONNREFUSED — spooling to ./data/wal" */
   private downText(err: unknown): string {
     const cause = causeOf(err);
     const base = cause.startsWith(this.o.backend.where) ? cause : `${this.o.backend.where} unreachable: ${cause}`;
-    return `${base} — rows wait in ${this.o.wal.dir}`;
+    return `${base} — spooling to ${this.o.wal.dir}`;
   }
 
   private async rejectBatch(b: { table: string; buf: Buffer; rows: number }, err: unknown): Promise<void> {
