@@ -129,7 +129,8 @@ export class Wal {
   append(records: WalRecord[]): WalSegment {
     const buf = Wal.encode(records);
     if (this.total + buf.length > this.maxBytes) {
-      throw new WalFullError(`the write-ahead log in ${this.dir} is full (${Math.round(this.maxBytes / 1048576)} MiB, --store-wal-max)`);
+      const bound = this.maxBytes >= 1048576 ? `${Math.round(this.maxBytes / 1048576)} MiB` : `${this.maxBytes} bytes`;
+      throw new WalFullError(`the write-ahead log in ${this.dir} is full (${bound}, --store-wal-max)`);
     }
     if (this.current && this.current.bytes > 0 && this.current.bytes + buf.length > this.segmentBytes) this.rotate();
     const seg = this.current ?? this.openSegment();
