@@ -48,7 +48,7 @@ function retentionDays(value: string): number {
 function addSourceOptions(cmd: Command): Command {
   return cmd
     .option('--data <dir>', "the proxy's data folder: its control API while it runs, else its chDB store", './data')
-    .option('--clickhouse <url>', 'read a ClickHouse server instead (http://user:password@host:8123/database)')
+    .option('--clickhouse <url>', "read a ClickHouse server instead (http://user:password@host:8123/database); a cluster's nodes as URL,URL,… (any one answers)")
     .option('--clickhouse-user <name>', 'ClickHouse user (overrides the URL)')
     .option('--clickhouse-password <password>', 'ClickHouse password (overrides the URL; or OCPP_MITM_CLICKHOUSE_PASSWORD)')
     .option('--clickhouse-database <name>', 'ClickHouse database (overrides the URL)');
@@ -67,7 +67,8 @@ export const storeFeature: Feature = {
 
   startOptions(cmd) {
     cmd
-      .option('--clickhouse <url>', 'record into this ClickHouse server (http://user:password@host:8123/database) instead of the embedded chDB in --data')
+      .option('--clickhouse <url>', 'record into this ClickHouse server (http://user:password@host:8123/database) instead of the embedded chDB in --data; with --clickhouse-cluster, the nodes as URL,URL,…')
+      .option('--clickhouse-cluster <name>', 'record into this cluster (defined in the servers\' remote_servers) through Distributed tables, sharded by station; default: none (one server)')
       .option('--clickhouse-user <name>', 'ClickHouse user (overrides the URL)')
       .option('--clickhouse-password <password>', 'ClickHouse password (overrides the URL; or set OCPP_MITM_CLICKHOUSE_PASSWORD)')
       .option('--clickhouse-database <name>', 'ClickHouse database, created when missing (overrides the URL)')
@@ -98,6 +99,7 @@ export const storeFeature: Feature = {
         clickhouseUser: opts.clickhouseUser as string | undefined,
         clickhousePassword: opts.clickhousePassword as string | undefined,
         clickhouseDatabase: opts.clickhouseDatabase as string | undefined,
+        clickhouseCluster: opts.clickhouseCluster as string | undefined,
         payloads: opts.payloads as PayloadMode | undefined,
         batchRows: opts.storeBatchRows as number | undefined,
         flushMs: opts.storeFlushMs as number | undefined,

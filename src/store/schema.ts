@@ -33,7 +33,7 @@ export function capsOf(version: string): ServerCaps {
 /** µs column → DateTime, for partitioning and TTL. */
 const dateOf = (col: string): string => `toDateTime(intDiv(${col}, 1000000))`;
 
-interface TableDef {
+export interface TableDef {
   name: string;
   /** Column lines; `LC` marks a string column stored as LowCardinality where the server has it. */
   columns: Array<[name: string, type: string]>;
@@ -161,10 +161,11 @@ function ttlClause(t: TableDef, retentionDays: number | undefined, caps: ServerC
 
 const columnType = (type: string, caps: ServerCaps): string => (type === LC ? (caps.lowCardinality ? 'LowCardinality(String)' : 'String') : type);
 
-export function createTableSql(t: TableDef, caps: ServerCaps, retentionDays?: number): string {
+/** `as`: another name and engine, for a cluster's local tables (cluster-schema.ts). */
+export function createTableSql(t: TableDef, caps: ServerCaps, retentionDays?: number, as?: { name: string; engine: string }): string {
   const cols = t.columns.map(([n, type]) => `  ${n} ${columnType(type, caps)}`).join(',\n');
   return (
-    `CREATE TABLE IF NOT EXISTS ${t.name} (\n${cols}\n) ENGINE = MergeTree()` +
+    `CREATE TABLE IF NOT EXISTS ${as?.name ?? t.name} (\n${cols}\n) ENGINE = ${as?.engine ?? 'MergeTree()'}` +
     ` PARTITION BY toYYYYMM(${dateOf(t.timeColumn)}) ORDER BY ${t.orderBy}${ttlClause(t, retentionDays, caps)}`
   );
 }
