@@ -87,6 +87,7 @@ export const storeFeature: Feature = {
           .default(STORE_DEFAULTS.fsync),
       )
       .addOption(new Option('--store-wal-max <MiB>', 'bound of the write-ahead log in <data>/wal; past it rows are counted as lost').argParser(positiveInt).default(STORE_DEFAULTS.walMaxMiB))
+      .addOption(new Option('--no-store-wal', 'record without the write-ahead log: rows not yet inserted are lost in a crash or a ClickHouse outage (for comparison; default: the log is on)'))
       .addOption(new Option('--no-store', 'record nothing'));
   },
 
@@ -107,6 +108,7 @@ export const storeFeature: Feature = {
         priority: opts.storePriority as StorePriority | undefined,
         fsync: opts.storeFsync as FsyncMode | undefined,
         walMaxBytes: typeof opts.storeWalMax === 'number' ? opts.storeWalMax * 1024 * 1024 : undefined,
+        wal: opts.storeWal !== false,
       }),
     ];
   },

@@ -45,6 +45,8 @@ export interface StoreAddonOptions extends ClickhouseOptions {
   fsync?: FsyncMode;
   /** Bound of the write-ahead log in bytes (default 1 GiB). */
   walMaxBytes?: number;
+  /** false: no write-ahead log (rows not yet inserted are lost in a crash or an outage); for comparison. */
+  wal?: boolean;
 }
 
 export interface StoreAddon extends Addon {
@@ -152,7 +154,11 @@ export function createStoreAddon(opts: StoreAddonOptions = {}): StoreAddon {
       reader = new BackendReader(be);
       writer = new StoreWriter({
         backend: be,
-        wal: new Wal(walDir(dataDir), { fsync: opts.fsync ?? STORE_DEFAULTS.fsync, maxBytes: opts.walMaxBytes ?? STORE_DEFAULTS.walMaxMiB * 1024 * 1024 }),
+        wal: new Wal(walDir(dataDir), {
+          fsync: opts.fsync ?? STORE_DEFAULTS.fsync,
+          maxBytes: opts.walMaxBytes ?? STORE_DEFAULTS.walMaxMiB * 1024 * 1024,
+          disabled: opts.wal === false,
+        }),
         spool: new Spool(spoolDir(dataDir)),
         encoder: new TsvEncoder(TABLES),
         logger: c.logger,

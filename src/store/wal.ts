@@ -51,6 +51,8 @@ export interface WalOptions {
   segmentBytes?: number;
   /** `interval`: how often the log is flushed to the disk (ms). Default 1000. */
   fsyncIntervalMs?: number;
+  /** No log at all (`--no-store-wal`): nothing is written; what ClickHouse cannot take is lost. For comparison. */
+  disabled?: boolean;
 }
 
 const MAGIC = 0x4c41574f; // 'OWAL' little-endian
@@ -74,7 +76,10 @@ export class Wal {
   private dirty = false;
   readonly fsync: FsyncMode;
   readonly maxBytes: number;
+  readonly enabled: boolean;
   private readonly segmentBytes: number;
+  /** Where appends "go" when the log is disabled. */
+  private readonly nowhere: WalSegment = { id: 0, path: '', bytes: 0, rows: 0, unacked: 0, replay: false };
 
   constructor(
     readonly dir: string,
@@ -83,6 +88,8 @@ export class Wal {
     this.fsync = opts.fsync ?? 'never';
     this.maxBytes = opts.maxBytes ?? 1024 * 1024 * 1024;
     this.segmentBytes = opts.segmentBytes ?? 8 * 1024 * 1024;
+    this.enabled = !opts.disabled;
+    if (!this.enabled) return;
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     // Segments an earlier process left: every one is replayed (its rows are checked against the store first).
     for (const name of readdirSync(dir).sort()) {
@@ -127,6 +134,7 @@ export class Wal {
    * file system's error (ENOSPC …) after cutting the partial append off, so the log stays readable.
    */
   append(records: WalRecord[]): WalSegment {
+    if (!this.enabled) return this.nowhere;
     const buf = Wal.encode(records);
     if (this.total + buf.length > this.maxBytes) {
       const bound = this.maxBytes >= 1048576 ? `${Math.round(this.maxBytes / 1048576)} MiB` : `${this.maxBytes} bytes`;
@@ -179,6 +187,7 @@ export class Wal {
 
   /** ClickHouse holds `rows` more rows of this segment. */
   ack(seg: WalSegment, rows: number): void {
+    if (seg === this.nowhere) return;
     seg.unacked -= rows;
     if (seg.unacked <= 0 && !seg.replay && seg !== this.current) this.remove(seg);
   }
@@ -198,7 +207,7 @@ export class Wal {
   }
 
   remove(seg: WalSegment): void {
-    if (seg === this.current) return;
+    if (seg === this.current || seg === this.nowhere) return;
     try {
       unlinkSync(seg.path);
     } catch (err) {

@@ -254,8 +254,10 @@ export class StoreWriter {
     }
     if (this.state === 'starting' || this.state === 'up') {
       for (const r of records) this.enqueue(r.table, r.lines, r.rows, seg);
-    } else {
+    } else if (this.o.wal.enabled) {
       seg.replay = true; // down: these rows are not in memory, only on disk
+    } else {
+      this.lost += records.reduce((n, r) => n + r.rows, 0); // down, and no log to keep them in
     }
     this.resetTurn();
     if (this.queued >= this.o.batchRows || this.queuedBytes >= this.maxBatchBytes) void this.flush();
@@ -326,7 +328,7 @@ export class StoreWriter {
    * closed first, so that no row is both in memory and in a segment marked for replay.
    */
   private letQueueGo(): void {
-    this.take();
+    this.dropQueue();
     this.o.wal.rotate();
     this.o.wal.markUnackedForReplay();
     this.o.logger.warn(`store: ${this.o.backend.where} is slower than the traffic; rows wait in ${this.o.wal.dir} and are replayed`);
@@ -334,7 +336,10 @@ export class StoreWriter {
   }
 
   private async write(b: Batch): Promise<void> {
-    if (this.state !== 'up') return; // down: its rows are in segments marked for replay
+    if (this.state !== 'up') {
+      if (!this.o.wal.enabled) this.lost += b.rows;
+      return; // down: its rows are in segments marked for replay
+    }
     const p = this.insertOrReprepare(b.table, b.buf, 'TabSeparated');
     this.inserting = p.catch(() => undefined);
     try {
@@ -346,6 +351,7 @@ export class StoreWriter {
         return;
       }
       this.failed += b.rows;
+      if (!this.o.wal.enabled) this.lost += b.rows;
       this.goDown(err);
       return;
     } finally {
@@ -355,6 +361,12 @@ export class StoreWriter {
     this.ackBatch(b);
     // Only after a clean insert: a failed request might still hold the bytes, so those segments are left to GC.
     if (b.segment.length === SEGMENT_BYTES && this.spare.length < SPARE_SEGMENTS) this.spare.push(b.segment);
+  }
+
+  /** Let the memory queue go: its rows are in the log (or, with the log disabled, lost and counted). */
+  private dropQueue(): void {
+    const dropped = this.take();
+    if (!this.o.wal.enabled) for (const b of dropped) this.lost += b.rows;
   }
 
   private ackBatch(b: Batch): void {
@@ -409,7 +421,7 @@ export class StoreWriter {
     const text = this.downText(err);
     this.lastError = text;
     // The memory queue is let go: every row not yet acknowledged is replayed from the log.
-    this.take();
+    this.dropQueue();
     this.o.wal.markUnackedForReplay();
     if (this.state !== 'down') {
       this.state = 'down';

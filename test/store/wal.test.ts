@@ -129,3 +129,21 @@ it('a full log counts the rows it could not take as lost and says so once, witho
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+it('with the log disabled (--no-store-wal) nothing is written, and rows ClickHouse cannot take are counted as lost', { timeout: 30_000 }, async () => {
+  const dir = await tempDir();
+  const dead = await deadServer();
+  const w = writerOn(dead, dir, new Wal(join(dir, 'wal'), { disabled: true }));
+  try {
+    await w.start();
+    for (let i = 0; i < 12; i++) w.add('frames', frameRow(messageRecord({ messageId: `n-${i}` }), i + 1, 'full'));
+    await turn();
+    assert.equal(w.stats().lost, 12);
+    assert.equal(w.stats().spooled, 0);
+    assert.ok(!readdirSync(dir).includes('wal'), 'no log folder');
+  } finally {
+    await w.stop();
+    await dead.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
