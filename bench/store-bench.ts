@@ -22,6 +22,7 @@ import { frameRow } from '../src/store/rows.js';
 import { capsOf, migrate, TABLES } from '../src/store/schema.js';
 import { TsvEncoder } from '../src/store/tsv-encoder.js';
 import { openServer } from '../src/store/server-backend.js';
+import { Wal } from '../src/store/wal.js';
 import { Spool } from '../src/store/spool.js';
 import { StoreWriter } from '../src/store/writer.js';
 import { TestClickhouse } from '../test/store/clickhouse-support.js';
@@ -54,7 +55,7 @@ function sampleRecord(i: number): MessageRecord {
 async function writerThroughput(backend: StoreBackend, dataDir: string): Promise<{ rowsPerSec: number; seconds: number }> {
   await migrate(backend, capsOf(await backend.version()));
   const writer = new StoreWriter({
-    backend, spool: new Spool(join(dataDir, 'spool')), encoder: new TsvEncoder(TABLES), logger: silentLogger(), batchRows: 20_000, flushMs: 200,
+    backend, wal: new Wal(join(dataDir, 'wal')), spool: new Spool(join(dataDir, 'spool')), encoder: new TsvEncoder(TABLES), logger: silentLogger(), batchRows: 20_000, flushMs: 200,
     prepare: async () => undefined,
   });
   await writer.start();

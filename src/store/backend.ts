@@ -60,7 +60,9 @@ export function isUnavailable(err: unknown): boolean {
   const code = causeOf(err);
   if (NETWORK_CODES.has(code)) return true;
   const msg = String((err as { message?: unknown })?.message ?? err);
-  return /timeout|socket hang up|other side closed|connect E|Cannot (?:allocate|reserve)|Memory limit|TOO_MANY_PARTS|Too many parts|NOT_ENOUGH_SPACE|No space left/i.test(
+  // A cluster node that cannot reach a shard (all connection tries failed, network error, too few live replicas, a
+  // replica without ZooKeeper, read-only) is as unavailable as one that cannot be reached itself.
+  return /timeout|socket hang up|other side closed|connect E|Cannot (?:allocate|reserve)|Memory limit|TOO_MANY_PARTS|Too many parts|NOT_ENOUGH_SPACE|No space left|All connection tries failed|Code: (?:159|209|210|225|242|279|285|319|999)\b|Connection refused/i.test(
     msg,
   );
 }

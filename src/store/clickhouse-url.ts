@@ -43,3 +43,28 @@ export function redactUrl(url: string): string {
 
 export const describeTarget = (t: ClickhouseTarget): string =>
   `ClickHouse at ${t.url}${t.database === 'default' ? '' : `/${t.database}`}`;
+
+const hasUser = (url: string): boolean => /^[a-z]+:\/\/[^/]*@/i.test(url) || /[?&]user=/.test(url);
+const hasPassword = (url: string): boolean => /^[a-z]+:\/\/[^/:@]*:[^/@]*@/i.test(url) || /[?&]password=/.test(url);
+const hasDatabase = (url: string): boolean => /^(?:[a-z]+:\/\/)?[^/]+\/[^/?]+/i.test(url) || /[?&]database=/.test(url);
+
+/**
+ * `--clickhouse URL[,URL…]` → one target per node. Credentials and database the first URL names (or the options
+ * give) apply to the others unless they name their own.
+ */
+export function parseClickhouseTargets(opts: ClickhouseOptions & { clickhouse: string }): ClickhouseTarget[] {
+  const urls = opts.clickhouse.split(',').map((u) => u.trim()).filter(Boolean);
+  if (urls.length === 0) throw new Error('--clickhouse: no URL given');
+  const first = parseClickhouseTarget({ ...opts, clickhouse: urls[0]! });
+  return [
+    first,
+    ...urls.slice(1).map((u) =>
+      parseClickhouseTarget({
+        clickhouse: u,
+        clickhouseUser: opts.clickhouseUser ?? (hasUser(u) ? undefined : first.username),
+        clickhousePassword: opts.clickhousePassword ?? (hasPassword(u) ? undefined : first.password),
+        clickhouseDatabase: opts.clickhouseDatabase ?? (hasDatabase(u) ? undefined : first.database),
+      }),
+    ),
+  ];
+}

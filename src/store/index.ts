@@ -18,6 +18,7 @@ import { createStoreAddon, STORE_DEFAULTS } from './store-addon.js';
 import { STORE_PRIORITIES, type StorePriority } from './chdb-process-backend.js';
 import type { OpenStoreReaderOptions } from './store-reader.js';
 import { positiveWholeNumber } from '../core/parse-options.js';
+import { FSYNC_MODES, type FsyncMode } from './wal.js';
 
 export { createStoreAddon, STORE_DEFAULTS, type StoreAddon, type StoreAddonOptions } from './store-addon.js';
 export { openStoreReader } from './store-reader.js';
@@ -43,7 +44,7 @@ function retentionDays(value: string): number {
 function addSourceOptions(cmd: Command): Command {
   return cmd
     .option('--data <dir>', "the proxy's data folder: its control API while it runs, else its chDB store", './data')
-    .option('--clickhouse <url>', 'read a ClickHouse server instead (http://user:password@host:8123/database)')
+    .option('--clickhouse <url>', "read a ClickHouse server instead (http://user:password@host:8123/database); a cluster's nodes as URL,URL,… (any one answers)")
     .option('--clickhouse-user <name>', 'ClickHouse user (overrides the URL)')
     .option('--clickhouse-password <password>', 'ClickHouse password (overrides the URL; or OCPP_MITM_CLICKHOUSE_PASSWORD)')
     .option('--clickhouse-database <name>', 'ClickHouse database (overrides the URL)');
@@ -62,7 +63,8 @@ export const storeFeature: Feature = {
 
   startOptions(cmd) {
     cmd
-      .option('--clickhouse <url>', 'record into this ClickHouse server (http://user:password@host:8123/database) instead of the embedded chDB in --data')
+      .option('--clickhouse <url>', 'record into this ClickHouse server (http://user:password@host:8123/database) instead of the embedded chDB in --data; with --clickhouse-cluster, the nodes as URL,URL,…')
+      .option('--clickhouse-cluster <name>', 'record into this cluster (defined in the servers\' remote_servers) through Distributed tables, sharded by station; default: none (one server)')
       .option('--clickhouse-user <name>', 'ClickHouse user (overrides the URL)')
       .option('--clickhouse-password <password>', 'ClickHouse password (overrides the URL; or set OCPP_MITM_CLICKHOUSE_PASSWORD)')
       .option('--clickhouse-database <name>', 'ClickHouse database, created when missing (overrides the URL)')
@@ -75,6 +77,13 @@ export const storeFeature: Feature = {
           .choices([...STORE_PRIORITIES])
           .default('idle'),
       )
+      .addOption(
+        new Option('--store-fsync <when>', 'flush the write-ahead log to the disk: never (survives a process crash), interval (every second; also a power loss, up to 1 s lost), always (every append)')
+          .choices([...FSYNC_MODES])
+          .default(STORE_DEFAULTS.fsync),
+      )
+      .addOption(new Option('--store-wal-max <MiB>', 'bound of the write-ahead log in <data>/wal; past it rows are counted as lost').argParser(positiveWholeNumber).default(STORE_DEFAULTS.walMaxMiB))
+      .addOption(new Option('--no-store-wal', 'record without the write-ahead log: rows not yet inserted are lost in a crash or a ClickHouse outage (for comparison; default: the log is on)'))
       .addOption(new Option('--no-store', 'record nothing'));
   },
 
@@ -87,11 +96,15 @@ export const storeFeature: Feature = {
         clickhouseUser: opts.clickhouseUser as string | undefined,
         clickhousePassword: opts.clickhousePassword as string | undefined,
         clickhouseDatabase: opts.clickhouseDatabase as string | undefined,
+        clickhouseCluster: opts.clickhouseCluster as string | undefined,
         payloads: opts.payloads as PayloadMode | undefined,
         batchRows: opts.storeBatchRows as number | undefined,
         flushMs: opts.storeFlushMs as number | undefined,
         retentionDays: opts.storeRetention as number | undefined,
         priority: opts.storePriority as StorePriority | undefined,
+        fsync: opts.storeFsync as FsyncMode | undefined,
+        walMaxBytes: typeof opts.storeWalMax === 'number' ? opts.storeWalMax * 1024 * 1024 : undefined,
+        wal: opts.storeWal !== false,
       }),
     ];
   },

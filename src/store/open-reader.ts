@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { callControl, ControlApiError } from '../control/api-client.js';
 import { readControlInfo, type ControlInfo } from '../control/control-client.js';
 import { openChdb, StoreLockedError } from './chdb-backend.js';
-import { parseClickhouseTarget } from './clickhouse-url.js';
+import { parseClickhouseTarget, parseClickhouseTargets } from './clickhouse-url.js';
+import { FailoverBackend } from './failover-backend.js';
 import { BackendReader } from './queries.js';
 import { toSearchParams } from './query-params.js';
 import { capsOf, migrate } from './schema.js';
@@ -42,6 +43,13 @@ export class ControlReader implements StoreReader {
 const queryOf = (q: KpiQuery | FrameQuery | SessionQuery): Record<string, string> => Object.fromEntries(toSearchParams(q));
 
 export async function openReader(opts: OpenStoreReaderOptions): Promise<StoreReader> {
+  if (opts.clickhouse && opts.clickhouse.includes(',')) {
+    // A cluster's nodes: any of them answers for the whole fleet through its Distributed tables.
+    const targets = parseClickhouseTargets({ ...opts, clickhouse: opts.clickhouse });
+    const nodes = await Promise.all(targets.map((t) => openServer(t)));
+    const backend = new FailoverBackend(nodes, { where: `ClickHouse at ${targets.map((t) => t.url).join(', ')}` });
+    return new BackendReader(backend, () => backend.close());
+  }
   if (opts.clickhouse) {
     const backend = await openServer(parseClickhouseTarget({ ...opts, clickhouse: opts.clickhouse }));
     // A store nobody wrote to yet still answers (empty). A read-only user may not create tables, and an unreachable

@@ -6,7 +6,16 @@
 import type { StoreBackend } from './backend.js';
 import { int, str } from './sql.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/**
+ * Columns every table ends with: which writer (one per proxy start) wrote the row and its sequence per table, so a
+ * replay of the write-ahead log inserts only what the store does not hold yet (schema version 2).
+ */
+export const WAL_COLUMNS: Array<[name: string, type: string]> = [
+  ['wal_writer', 'LC'],
+  ['wal_seq', 'UInt64'],
+];
 
 export interface ServerCaps {
   version: string;
@@ -24,7 +33,7 @@ export function capsOf(version: string): ServerCaps {
 /** µs column → DateTime, for partitioning and TTL. */
 const dateOf = (col: string): string => `toDateTime(intDiv(${col}, 1000000))`;
 
-interface TableDef {
+export interface TableDef {
   name: string;
   /** Column lines; `LC` marks a string column stored as LowCardinality where the server has it. */
   columns: Array<[name: string, type: string]>;
@@ -64,6 +73,7 @@ export const TABLES: TableDef[] = [
       ['close_initiator', LC], // '' for an open event
       ['close_code', 'UInt16'],
       ['close_reason', 'String'],
+      ...WAL_COLUMNS,
     ],
   },
   {
@@ -100,6 +110,7 @@ export const TABLES: TableDef[] = [
       ['call_action', LC],
       ['payload', 'String'], // per --payloads: full text, redacted text, or ''
       ['original', 'String'], // text as received when something changed it, retained like payload
+      ...WAL_COLUMNS,
     ],
   },
   {
@@ -118,6 +129,7 @@ export const TABLES: TableDef[] = [
       ['outcome', LC], // 'result' | 'error' | 'timeout'
       ['error_code', LC],
       ['latency_ms', 'Float64'], // -1 on timeout
+      ...WAL_COLUMNS,
     ],
   },
   {
@@ -135,6 +147,7 @@ export const TABLES: TableDef[] = [
       ['message_id', 'String'],
       ['value_ms', 'Float64'], // -1 when timed out / not measurable
       ['timed_out', 'UInt8'],
+      ...WAL_COLUMNS,
     ],
   },
 ];
@@ -146,14 +159,28 @@ function ttlClause(t: TableDef, retentionDays: number | undefined, caps: ServerC
   return retentionDays && caps.ttl ? ` TTL ${dateOf(t.timeColumn)} + INTERVAL ${int(retentionDays)} DAY` : '';
 }
 
-export function createTableSql(t: TableDef, caps: ServerCaps, retentionDays?: number): string {
-  const cols = t.columns
-    .map(([n, type]) => `  ${n} ${type === LC ? (caps.lowCardinality ? 'LowCardinality(String)' : 'String') : type}`)
-    .join(',\n');
+const columnType = (type: string, caps: ServerCaps): string => (type === LC ? (caps.lowCardinality ? 'LowCardinality(String)' : 'String') : type);
+
+/** `as`: another name and engine, for a cluster's local tables (cluster-schema.ts). */
+export function createTableSql(t: TableDef, caps: ServerCaps, retentionDays?: number, as?: { name: string; engine: string }): string {
+  const cols = t.columns.map(([n, type]) => `  ${n} ${columnType(type, caps)}`).join(',\n');
   return (
-    `CREATE TABLE IF NOT EXISTS ${t.name} (\n${cols}\n) ENGINE = MergeTree()` +
+    `CREATE TABLE IF NOT EXISTS ${as?.name ?? t.name} (\n${cols}\n) ENGINE = ${as?.engine ?? 'MergeTree()'}` +
     ` PARTITION BY toYYYYMM(${dateOf(t.timeColumn)}) ORDER BY ${t.orderBy}${ttlClause(t, retentionDays, caps)}`
   );
+}
+
+/** Version 2: the write-ahead log's columns, on tables a version-1 store created without them. */
+async function addWalColumns(backend: StoreBackend, caps: ServerCaps): Promise<void> {
+  const have = await backend.query<{ table: string; name: string }>(
+    `SELECT table, name FROM system.columns WHERE database = currentDatabase() AND name IN (${WAL_COLUMNS.map(([n]) => str(n)).join(', ')})`,
+  );
+  for (const t of TABLES) {
+    for (const [n, type] of WAL_COLUMNS) {
+      if (have.some((h) => h.table === t.name && h.name === n)) continue;
+      await backend.exec(`ALTER TABLE ${t.name} ADD COLUMN ${n} ${columnType(type, caps)}`);
+    }
+  }
 }
 
 /** Create or migrate the schema. Returns the version found before (0 for a new store). */
@@ -169,9 +196,11 @@ export async function migrate(backend: StoreBackend, caps: ServerCaps, retention
   }
   for (const t of TABLES) await backend.exec(createTableSql(t, caps, retentionDays));
   // Later versions add their ALTER TABLE steps here, each guarded by `found < N`.
+  if (found > 0 && found < 2) await addWalColumns(backend, caps);
   if (found < SCHEMA_VERSION) {
+    const what = found === 0 ? 'sessions, frames, calls, kpi_samples with wal_writer, wal_seq' : 'wal_writer, wal_seq on every table';
     await backend.exec(
-      `INSERT INTO schema_version (version, applied_at, description) VALUES (${SCHEMA_VERSION}, ${int(Date.now() * 1000)}, ${str('sessions, frames, calls, kpi_samples')})`,
+      `INSERT INTO schema_version (version, applied_at, description) VALUES (${SCHEMA_VERSION}, ${int(Date.now() * 1000)}, ${str(what)})`,
     );
   }
   if (retentionDays && caps.ttl && found > 0) {

@@ -7,6 +7,8 @@ import { describeTarget, type ClickhouseTarget } from './clickhouse-url.js';
 export interface ServerBackendOptions {
   /** Per-request timeout (ms): a server slower than this counts as unavailable and rows spool. */
   requestTimeoutMs?: number;
+  /** Settings sent with every INSERT (e.g. insert_distributed_sync on a cluster). */
+  insertSettings?: Record<string, string | number>;
 }
 
 export async function openServer(target: ClickhouseTarget, opts: ServerBackendOptions = {}): Promise<StoreBackend> {
@@ -18,11 +20,13 @@ class ServerBackend implements StoreBackend {
   readonly where: string;
   private readonly client: ClickHouseClient;
   private databaseReady = false;
+  private readonly insertSettings: Record<string, string | number> | undefined;
 
   constructor(
     private readonly target: ClickhouseTarget,
     opts: ServerBackendOptions,
   ) {
+    this.insertSettings = opts.insertSettings;
     this.where = describeTarget(target);
     this.client = this.makeClient(target.database, opts.requestTimeoutMs ?? 10_000);
   }
@@ -78,7 +82,11 @@ class ServerBackend implements StoreBackend {
       // A raw body: the rows are already encoded, so the client need not parse or re-encode them.
       await this.ensureDatabase();
       const names = columns ? ` (${columns.join(', ')})` : '';
-      const res = await this.client.exec({ query: `INSERT INTO ${table}${names} FORMAT ${format}`, values: Readable.from([lines]) });
+      const res = await this.client.exec({
+        query: `INSERT INTO ${table}${names} FORMAT ${format}`,
+        values: Readable.from([lines]),
+        clickhouse_settings: this.insertSettings as never,
+      });
       res.stream.destroy(); // nothing to read; frees the socket
     } catch (err) {
       throw this.wrap(err);

@@ -7,7 +7,9 @@ import type { Addon, AddonContext, RelayEvent } from '../core/addon.js';
 import { ControlError, typedRoutes, type ControlRequest } from '../core/control-routes.js';
 import { causeOf, isUnavailable, type StoreBackend } from './backend.js';
 import { openChdbProcess, type StorePriority } from './chdb-process-backend.js';
-import { parseClickhouseTarget, type ClickhouseOptions } from './clickhouse-url.js';
+import { parseClickhouseTarget, parseClickhouseTargets, type ClickhouseOptions } from './clickhouse-url.js';
+import { checkClusterName, migrateCluster } from './cluster-schema.js';
+import { FailoverBackend } from './failover-backend.js';
 import { BackendReader } from './queries.js';
 import { BadQueryError, fromSearchParams } from './query-params.js';
 import type { PayloadMode } from './redact.js';
@@ -17,11 +19,14 @@ import { TsvEncoder } from './tsv-encoder.js';
 import { openServer } from './server-backend.js';
 import { Spool } from './spool.js';
 import type { StoreReader } from './store-reader.js';
-import { chdbDir, spoolDir } from './store-paths.js';
+import { chdbDir, spoolDir, walDir } from './store-paths.js';
 import type { StoreRoutes } from './store-routes.js';
+import { Wal, type FsyncMode } from './wal.js';
 import { StoreWriter, type StoreStats } from './writer.js';
 
 export interface StoreAddonOptions extends ClickhouseOptions {
+  /** Record into this cluster (named in the servers' remote_servers) through Distributed tables; --clickhouse lists its nodes. */
+  clickhouseCluster?: string;
   /** Data folder (default: the relay's). */
   dataDir?: string;
   payloads?: PayloadMode;
@@ -37,6 +42,12 @@ export interface StoreAddonOptions extends ClickhouseOptions {
   startWaitMs?: number;
   /** CPU priority of the embedded chDB's helper process (default idle). */
   priority?: StorePriority;
+  /** When the write-ahead log is flushed to the disk (default never: the page cache survives a process crash). */
+  fsync?: FsyncMode;
+  /** Bound of the write-ahead log in bytes (default 1 GiB). */
+  walMaxBytes?: number;
+  /** false: no write-ahead log (rows not yet inserted are lost in a crash or an outage); for comparison. */
+  wal?: boolean;
 }
 
 export interface StoreAddon extends Addon {
@@ -47,7 +58,7 @@ export interface StoreAddon extends Addon {
   reader(): StoreReader;
 }
 
-export const STORE_DEFAULTS = { payloads: 'full' as PayloadMode, batchRows: 5000, flushMs: 1000, callTimeoutMs: 60_000 };
+export const STORE_DEFAULTS = { payloads: 'full' as PayloadMode, batchRows: 5000, flushMs: 1000, callTimeoutMs: 60_000, fsync: 'never' as FsyncMode, walMaxMiB: 1024 };
 
 export function createStoreAddon(opts: StoreAddonOptions = {}): StoreAddon {
   const payloads = opts.payloads ?? STORE_DEFAULTS.payloads;
@@ -96,7 +107,41 @@ export function createStoreAddon(opts: StoreAddonOptions = {}): StoreAddon {
       ctx = c;
       const dataDir = opts.dataDir ?? c.options.dataDir;
       mkdirSync(dataDir, { recursive: true });
-      backend = opts.clickhouse
+      let prepareSchema: (be: StoreBackend) => Promise<void> = async (be) => {
+        const caps = capsOf(await be.version());
+        if (opts.retentionDays && !caps.ttl && !warnedTtl) {
+          warnedTtl = true;
+          c.logger.warn(`store: ${be.where} runs ClickHouse ${caps.version}, which has no TTL: --store-retention is not applied`);
+        }
+        await migrate(be, caps, opts.retentionDays);
+      };
+      if (opts.clickhouseCluster) {
+        const cluster = checkClusterName(opts.clickhouseCluster);
+        if (!opts.clickhouse) throw new Error('--clickhouse-cluster needs --clickhouse URL[,URL…]: the nodes to record through');
+        const targets = parseClickhouseTargets({ ...opts, clickhouse: opts.clickhouse });
+        // insert_distributed_sync: an INSERT is acknowledged once every shard holds its rows, so the log is trimmed
+        // only for rows really stored (asynchronous Distributed inserts would be acknowledged from the node's queue).
+        const nodes = await Promise.all(
+          targets.map(async (t) => ({ backend: await openServer(t, { requestTimeoutMs: opts.requestTimeoutMs, insertSettings: { insert_distributed_sync: 1 } }), database: t.database })),
+        );
+        const failover = new FailoverBackend(
+          nodes.map((n) => n.backend),
+          {
+            where: `ClickHouse cluster ${cluster} at ${targets.map((t) => t.url).join(', ')}${targets[0]!.database === 'default' ? '' : `/${targets[0]!.database}`}`,
+            onSwitch: (from, to) => c.logger.warn(`store: ${from} unreachable; using ${to}`),
+          },
+        );
+        backend = failover;
+        prepareSchema = async () => {
+          await migrateCluster(nodes, cluster, opts.retentionDays);
+          // Through the Distributed table: fails while a shard has no live replica, so the store stays down (rows wait
+          // in the log) rather than flapping between up and down on every INSERT.
+          await failover.query('SELECT count() AS n FROM sessions WHERE at = 0');
+        };
+      } else if (opts.clickhouse?.includes(',')) {
+        throw new Error('--clickhouse: several URLs are the nodes of a cluster; name it with --clickhouse-cluster');
+      }
+      backend ??= opts.clickhouse
         ? await openServer(parseClickhouseTarget({ ...opts, clickhouse: opts.clickhouse }), { requestTimeoutMs: opts.requestTimeoutMs })
         : await openChdbProcess(chdbDir(dataDir), {
             priority: opts.priority,
@@ -110,20 +155,19 @@ export function createStoreAddon(opts: StoreAddonOptions = {}): StoreAddon {
       reader = new BackendReader(be);
       writer = new StoreWriter({
         backend: be,
+        wal: new Wal(walDir(dataDir), {
+          fsync: opts.fsync ?? STORE_DEFAULTS.fsync,
+          maxBytes: opts.walMaxBytes ?? STORE_DEFAULTS.walMaxMiB * 1024 * 1024,
+          disabled: opts.wal === false,
+        }),
         spool: new Spool(spoolDir(dataDir)),
         encoder: new TsvEncoder(TABLES),
         logger: c.logger,
         batchRows: Math.max(1, opts.batchRows ?? STORE_DEFAULTS.batchRows),
         flushMs: Math.max(10, opts.flushMs ?? STORE_DEFAULTS.flushMs),
-        prepare: async () => {
-          const caps = capsOf(await be.version());
-          if (opts.retentionDays && !caps.ttl && !warnedTtl) {
-            warnedTtl = true;
-            c.logger.warn(`store: ${be.where} runs ClickHouse ${caps.version}, which has no TTL: --store-retention is not applied`);
-          }
-          await migrate(be, caps, opts.retentionDays);
-        },
+        prepare: () => prepareSchema(be),
         onStateChange: (state, text) => c.publish({ type: 'notice', level: state === 'down' ? 'error' : 'info', source: 'store', text }),
+        onNotice: (level, text) => c.publish({ type: 'notice', level, source: 'store', text }),
       });
 
       const route = typedRoutes<StoreRoutes>(c.control);

@@ -3,7 +3,7 @@
  * helpers shared by the store tests.
  */
 import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -54,13 +54,28 @@ export class TestClickhouse {
   }
 
   static async launch(): Promise<TestClickhouse | undefined> {
+    const ch = await TestClickhouse.allocate();
+    await ch?.start();
+    return ch;
+  }
+
+  /** A folder and ports, not started yet (so a test can add files under etc/config.d first). */
+  static async allocate(): Promise<TestClickhouse | undefined> {
     const bin = clickhouseBin();
     if (!bin) return undefined;
     const dir = await mkdtemp(join(tmpdir(), 'ocpp-mitm-ch-'));
     const ports = [await freePort(), await freePort(), await freePort()];
-    const ch = new TestClickhouse(dir, ports[0]!, ports, bin);
-    await ch.start();
-    return ch;
+    return new TestClickhouse(dir, ports[0]!, ports, bin);
+  }
+
+  /** The native protocol's port (what other nodes of a cluster connect to). */
+  get tcpPort(): number {
+    return this.ports[1]!;
+  }
+
+  /** The server process's id, while it runs. */
+  pid(): number {
+    return Number(readFileSync(join(this.dir, 'clickhouse.pid'), 'utf8').trim());
   }
 
   async start(): Promise<void> {

@@ -12,6 +12,7 @@ import type { StoreBackend } from '../../src/store/backend.js';
 import { openChdb } from '../../src/store/chdb-backend.js';
 import { parseClickhouseTarget } from '../../src/store/clickhouse-url.js';
 import { openServer } from '../../src/store/server-backend.js';
+import { SCHEMA_VERSION } from '../../src/store/schema.js';
 import { createStoreAddon } from '../../src/store/store-addon.js';
 import { openStoreReader, type OpenStoreReaderOptions } from '../../src/store/store-reader.js';
 import { chdbDir } from '../../src/store/store-paths.js';
@@ -214,7 +215,7 @@ for (const b of backends) {
         assert.equal(calls.at(-1)!.error_code, 'InternalError');
         assert.ok(calls.every((c) => Number(c.latency_ms) >= 0));
         const versions = await be.query<{ version: number }>('SELECT max(version) AS version FROM schema_version');
-        assert.equal(Number(versions[0]!.version), 1);
+        assert.equal(Number(versions[0]!.version), SCHEMA_VERSION);
       } finally {
         await be.close();
         await rm(dataDir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 /**
- * A proxy killed (SIGKILL) with rows in its spool: the next start replays them. And a chDB folder held by another
+ * A proxy killed (SIGKILL) with rows in its write-ahead log: the next start replays them. And a chDB folder held by another
  * process is refused with a clear error.
  */
 import assert from 'node:assert/strict';
@@ -14,7 +14,8 @@ import { it } from 'node:test';
 import { startRelay } from '../../src/core/relay.js';
 import { createStoreAddon } from '../../src/store/store-addon.js';
 import { openStoreReader } from '../../src/store/store-reader.js';
-import { chdbDir, spoolDir } from '../../src/store/store-paths.js';
+import { chdbDir, walDir } from '../../src/store/store-paths.js';
+import { Wal } from '../../src/store/wal.js';
 import { connectStation, startCsms } from '../support/ocpp-peers.js';
 import { freePort, tempDir, waitFor } from './clickhouse-support.js';
 
@@ -31,18 +32,20 @@ async function firstLine(child: ChildProcess): Promise<string> {
   return line;
 }
 
-/** Rows of one table in the spool's files. */
-const spooledLines = (dir: string, table: string): number => {
+/** Rows of one table in the write-ahead log's files. */
+const loggedRows = (dir: string, table: string): number => {
   let n = 0;
   try {
-    for (const f of readdirSync(dir)) if (f.endsWith(`-${table}.tsv`)) n += readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).length;
+    for (const f of readdirSync(dir)) {
+      if (f.endsWith('.wal')) for (const r of Wal.parse(readFileSync(join(dir, f))).records) if (r.table === table) n += r.rows;
+    }
   } catch {
     /* not there yet */
   }
   return n;
 };
 
-it('replays rows spooled by a proxy that was killed', { timeout: 90_000 }, async () => {
+it('replays the write-ahead log of a proxy that was killed while ClickHouse was down', { timeout: 90_000 }, async () => {
   const dataDir = await tempDir();
   const csms = await startCsms({ protocols: ['ocpp1.6'] });
   const deadClickhouse = `http://127.0.0.1:${await freePort()}`;
@@ -51,8 +54,8 @@ it('replays rows spooled by a proxy that was killed', { timeout: 90_000 }, async
     const { url } = JSON.parse(await firstLine(child)) as { url: string };
     const station = await connectStation({ url: `${url}/ocpp/`, identity: 'CP-CRASH' });
     for (let i = 0; i < 25; i++) await station.call('Heartbeat', {});
-    // 50 frames and the session's open row, fsync'd in the spool.
-    await waitFor('50 frames and the session in the spool', () => spooledLines(spoolDir(dataDir), 'frames') === 50 && spooledLines(spoolDir(dataDir), 'sessions') === 1);
+    // 50 frames and the session's open row, in the log.
+    await waitFor('50 frames and the session in the log', () => loggedRows(walDir(dataDir), 'frames') === 50 && loggedRows(walDir(dataDir), 'sessions') === 1);
     child.kill('SIGKILL');
     await once(child, 'exit');
     await station.close().catch(() => undefined);
@@ -60,14 +63,14 @@ it('replays rows spooled by a proxy that was killed', { timeout: 90_000 }, async
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
 
-  // Next start, embedded chDB this time: the spool is replayed into it.
+  // Next start, embedded chDB this time: the log is replayed into it.
   const store = createStoreAddon({ flushMs: 20 });
   const relay = await startRelay({ upstream: csms.url, dataDir, addons: [store] });
-  await waitFor('the spool replayed', () => store.stats().spooled === 0 && store.stats().replayed >= 51);
+  await waitFor('the log replayed', () => store.stats().spooled === 0 && store.stats().replayed >= 51);
   assert.equal(store.stats().lost, 0);
   await relay.close();
   await csms.close();
-  assert.deepEqual(readdirSync(spoolDir(dataDir)).filter((f) => /\.(tsv|jsonl)$/.test(f)), [], 'spool files removed once replayed');
+  assert.deepEqual(readdirSync(walDir(dataDir)).filter((f) => f.endsWith('.wal')), [], 'log segments removed once replayed');
 
   const reader = await openStoreReader({ dataDir });
   try {

@@ -52,7 +52,7 @@ it('keeps relaying while ClickHouse is down and loses no row', { skip: server ? 
     await waitFor('rows in the spool', async () => (await stats()).spooled >= 100);
     const down = await stats();
     assert.equal(down.lost, 0);
-    assert.match(down.lastError, /^ClickHouse at http:\/\/127\.0\.0\.1:\d+\/outage unreachable: ECONNREFUSED — spooling to .*spool$/);
+    assert.match(down.lastError, /^ClickHouse at http:\/\/127\.0\.0\.1:\d+\/outage unreachable: ECONNREFUSED — spooling to .*wal$/);
     await waitFor('a down notice', () => notices.notices.some((n) => n.level === 'error'));
     assert.match(notices.notices.find((n) => n.level === 'error')!.text, /unreachable: ECONNREFUSED — spooling to/);
 

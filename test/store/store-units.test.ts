@@ -11,7 +11,7 @@ import { parseDuration, parseTimeMicros } from '../../src/store/duration.js';
 import { BadQueryError, fromSearchParams, toSearchParams } from '../../src/store/query-params.js';
 import { redactFrameText, retainPayload } from '../../src/store/redact.js';
 import { CallTracker, type Row } from '../../src/store/rows.js';
-import { capsOf, createTableSql, migrate, TABLES } from '../../src/store/schema.js';
+import { capsOf, createTableSql, migrate, SCHEMA_VERSION, TABLES } from '../../src/store/schema.js';
 import { Spool } from '../../src/store/spool.js';
 import { globToRegex, str } from '../../src/store/sql.js';
 import { tempDir } from './clickhouse-support.js';
@@ -151,10 +151,10 @@ describe('schema', () => {
     try {
       const caps = capsOf(await be.version());
       assert.equal(await migrate(be, caps, 7), 0);
-      assert.equal(await migrate(be, caps, 7), 1, 'the second start finds version 1 and changes nothing');
+      assert.equal(await migrate(be, caps, 7), SCHEMA_VERSION, 'the second start finds the current version and changes nothing');
       const t = await be.query<{ q: string }>("SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = 'frames'");
       assert.match(t[0]!.q, /TTL .*toIntervalDay\(7\)|TTL .*INTERVAL 7 DAY/);
-      assert.equal(await migrate(be, caps, 30), 1, 'a new retention on an existing store');
+      assert.equal(await migrate(be, caps, 30), SCHEMA_VERSION, 'a new retention on an existing store');
       const t30 = await be.query<{ q: string }>("SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = 'frames'");
       assert.match(t30[0]!.q, /TTL .*toIntervalDay\(30\)|TTL .*INTERVAL 30 DAY/);
       const v = await be.query<{ n: number }>('SELECT count() AS n FROM schema_version');
@@ -164,6 +164,26 @@ describe('schema', () => {
       const second = await openChdb(join(dir, 'clickhouse'));
       await second.close();
       assert.equal(Number((await be.query<{ n: number }>('SELECT count() AS n FROM schema_version'))[0]!.n), 1);
+    } finally {
+      await be.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+  it('adds the write-ahead columns to a version-1 store', async () => {
+    const dir = await tempDir();
+    const be = await openChdb(join(dir, 'clickhouse'));
+    try {
+      const caps = capsOf(await be.version());
+      await be.exec('CREATE TABLE schema_version (version UInt32, applied_at UInt64, description String) ENGINE = MergeTree() ORDER BY version');
+      await be.exec("INSERT INTO schema_version VALUES (1, 1, 'v1')");
+      for (const t of TABLES) await be.exec(createTableSql({ ...t, columns: t.columns.filter(([n]) => !n.startsWith('wal_')) }, caps));
+      await be.exec("INSERT INTO calls (called_at, session_id) VALUES (1, 'old')");
+      assert.equal(await migrate(be, caps), 1);
+      const cols = await be.query<{ table: string; name: string }>("SELECT table, name FROM system.columns WHERE database = currentDatabase() AND name LIKE 'wal%' ORDER BY table, name");
+      assert.equal(cols.length, TABLES.length * 2);
+      const old = await be.query<{ w: string; s: string | number }>("SELECT wal_writer AS w, wal_seq AS s FROM calls WHERE session_id = 'old'");
+      assert.deepEqual(old.map((r) => [r.w, Number(r.s)]), [['', 0]], 'old rows read with empty write-ahead columns');
+      assert.equal(await migrate(be, caps), SCHEMA_VERSION);
     } finally {
       await be.close();
       await rm(dir, { recursive: true, force: true });
