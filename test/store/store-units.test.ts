@@ -72,7 +72,10 @@ describe('durations and URLs', () => {
   });
   it('carries queries over the control API and refuses malformed ones', () => {
     const q = { station: 'CP-*', direction: 'to-csms' as const, sinceMicros: 5, invalidOnly: true, afterSeq: 9, limit: 3 };
-    assert.deepEqual(fromSearchParams(toSearchParams(q)), { ...q, action: undefined, untilMicros: undefined });
+    assert.deepEqual(fromSearchParams(toSearchParams(q)), { ...q, action: undefined, untilMicros: undefined, kind: undefined });
+    assert.equal(fromSearchParams(toSearchParams({ kind: 'SEND' })).kind, 'SEND');
+    assert.equal(fromSearchParams(new URLSearchParams('kind=callresulterror')).kind, 'CALLRESULTERROR');
+    assert.throws(() => fromSearchParams(new URLSearchParams('kind=PING')), /kind: expected one of CALL, CALLRESULT, CALLERROR, CALLRESULTERROR, SEND, MALFORMED/);
     assert.throws(() => fromSearchParams(new URLSearchParams('since=-1')), BadQueryError);
     assert.throws(() => fromSearchParams(new URLSearchParams('direction=up')), /direction/);
   });
