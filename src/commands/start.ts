@@ -31,6 +31,7 @@ export function addCoreStartOptions(cmd: Command): Command {
     .option('--data <dir>', 'folder where the proxy keeps its state (store, spool, control.json)', './data')
     .addOption(new Option('--validate <mode>', 'schema validation: observe flags and forwards, enforce answers CALLERROR').choices(['observe', 'enforce', 'off']).default('observe'))
     .option('--max-frame <bytes>', 'largest frame relayed; larger ones get a CALLERROR', toInt, RELAY_DEFAULTS.maxFrame)
+    .option('--max-depth <levels>', 'deepest nesting of arrays/objects in a frame; deeper ones are malformed (CALLERROR in enforce, flagged in observe)', toInt, RELAY_DEFAULTS.maxDepth)
     .option('--default-protocol <name>', 'subprotocol offered upstream for a station that offers none', RELAY_DEFAULTS.defaultProtocol)
     .option('--ping-interval <s>', 'WebSocket ping interval on both legs; 0 disables', toInt, RELAY_DEFAULTS.pingInterval)
     .option('--connect-timeout <ms>', 'how long the CSMS may take to accept a connection', toInt, RELAY_DEFAULTS.connectTimeout)
@@ -47,6 +48,7 @@ export function relayOptionsFrom(opts: StartOptions): RelayOptions {
     dataDir: String(opts.data ?? './data'),
     validate: (opts.validate as RelayOptions['validate']) ?? 'observe',
     maxFrame: Number(opts.maxFrame ?? RELAY_DEFAULTS.maxFrame),
+    maxDepth: Number(opts.maxDepth ?? RELAY_DEFAULTS.maxDepth),
     defaultProtocol: String(opts.defaultProtocol ?? RELAY_DEFAULTS.defaultProtocol),
     pingInterval: Number(opts.pingInterval ?? RELAY_DEFAULTS.pingInterval),
     connectTimeout: Number(opts.connectTimeout ?? RELAY_DEFAULTS.connectTimeout),

@@ -14,6 +14,7 @@ import { AddonRunner } from './addon-runner.js';
 import { ControlRoutes } from './control-routes.js';
 import { ObserverQueue } from './observer-queue.js';
 import type { RelayMessage } from './relay-message.js';
+import { DEFAULT_MAX_DEPTH } from './frame-codec.js';
 import { RelaySession } from './session.js';
 import { basicAuthUser, parseStationPath, upstreamUrlFor } from './station-path.js';
 import { connectUpstream } from './upstream-connect.js';
@@ -33,6 +34,7 @@ export const RELAY_DEFAULTS: Omit<RelayOptions, 'upstream'> = {
   dataDir: './data',
   validate: 'observe',
   maxFrame: 1024 * 1024,
+  maxDepth: DEFAULT_MAX_DEPTH,
   defaultProtocol: 'ocpp1.6',
   pingInterval: 30,
   connectTimeout: 10_000,
@@ -277,6 +279,7 @@ export class Relay {
           counters: this.counters,
           validate: this.options.validate,
           maxFrame: this.options.maxFrame,
+          maxDepth: this.options.maxDepth,
           pingIntervalMs: this.options.pingInterval * 1000,
           onClosed: (s) => {
             if (this.live.get(s.id) === s) this.live.delete(s.id);

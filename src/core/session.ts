@@ -33,6 +33,7 @@ export interface SessionDeps {
   counters: { framesIn: number; framesOut: number; framesDropped: number; framesMalformed: number };
   validate: 'observe' | 'enforce' | 'off';
   maxFrame: number;
+  maxDepth: number;
   pingIntervalMs: number;
   onClosed(session: RelaySession): void;
 }
@@ -164,7 +165,7 @@ export class RelaySession implements Session {
         messageId: sniffMessageId(text.slice(0, 100)),
       };
     } else {
-      const decoded = decodeFrame(text);
+      const decoded = decodeFrame(text, this.deps.maxDepth);
       frame = decoded.frame;
       malformed = decoded.malformed;
     }
@@ -272,7 +273,7 @@ export class RelaySession implements Session {
   inject(direction: Direction, frame: OcppFrame | string, opts: InjectOptions): void {
     const isText = typeof frame === 'string';
     const text = isText ? frame : encodeFrame(frame);
-    const parsed = isText ? decodeFrame(text) : { frame, malformed: undefined };
+    const parsed = isText ? decodeFrame(text, this.deps.maxDepth) : { frame, malformed: undefined };
     const msg = new RelayMessage(
       this.deps.nextSeq(),
       this,

@@ -37,7 +37,7 @@ export type MessageKind = 'CALL' | 'CALLRESULT' | 'CALLERROR';
 
 /** Why a frame is not valid OCPP-J (it never reached schema validation). */
 export interface MalformedInfo {
-  reason: 'not-json' | 'not-array' | 'bad-arity' | 'bad-message-id' | 'unknown-message-type' | 'bad-action' | 'binary' | 'too-large';
+  reason: 'not-json' | 'not-array' | 'bad-arity' | 'bad-message-id' | 'unknown-message-type' | 'bad-action' | 'binary' | 'too-large' | 'too-deep';
   detail: string;
   /** Message id if it could be read, else '-1' (OCPP-J: unreadable id). */
   messageId: string;
