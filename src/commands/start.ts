@@ -27,7 +27,7 @@ export interface RunningProxy {
 export function addCoreStartOptions(cmd: Command): Command {
   return cmd
     .option('--listen <host:port>', 'where stations connect', '0.0.0.0:9000')
-    .option('--upstream <url>', 'CSMS base URL (ws:// or wss://); the station identity is appended')
+    .option('--upstream <url>', '(required) CSMS base URL (ws:// or wss://); the station identity is appended')
     .option('--data <dir>', 'folder where the proxy keeps its state (store, spool, control.json)', './data')
     .addOption(new Option('--validate <mode>', 'schema validation: observe flags and forwards, enforce answers CALLERROR').choices(['observe', 'enforce', 'off']).default('observe'))
     .option('--max-frame <bytes>', 'largest frame relayed; larger ones get a CALLERROR', toInt, RELAY_DEFAULTS.maxFrame)
@@ -76,9 +76,10 @@ export async function launchProxy(features: readonly Feature[], opts: StartOptio
     if (!tls && f.listenerTls) tls = await f.listenerTls(opts, env);
   }
   const relay = await startRelay({ ...relayOptions, addons, logger: log, tls });
+  const listening = listenText(relayOptions.listen.host, relay.port, relay.url.startsWith('wss') ? 'wss' : 'ws');
   log.info(
-    { listen: relay.url, upstream: relayOptions.upstream, validate: relayOptions.validate, addons: addons.map((a) => a.name) },
-    `ocpp-mitm listening on ${relay.url}, relaying to ${relayOptions.upstream}`,
+    { listen: listening, upstream: relayOptions.upstream, validate: relayOptions.validate, addons: addons.map((a) => a.name) },
+    `ocpp-mitm listening on ${listening}, relaying to ${relayOptions.upstream}`,
   );
   const controlInfo = await readControlInfo(relayOptions.dataDir);
   return { relay, addons, controlInfo, logger: log, stop: () => relay.close() };
@@ -88,6 +89,17 @@ export function registerStartCommand(program: Command, features: readonly Featur
   const cmd = program.command('start').description('run the proxy: stations connect here, each is relayed to the CSMS');
   addCoreStartOptions(cmd);
   for (const f of features) f.startOptions?.(cmd);
+  cmd.addHelpText(
+    'after',
+    [
+      '',
+      'Examples:',
+      '  ocpp-mitm start --upstream ws://csms.example:9000/ocpp',
+      '      stations connect to ws://<this host>:9000/ocpp/<identity>',
+      '  ocpp-mitm start --listen 127.0.0.1:9021 --upstream wss://csms.example/ocpp --validate enforce --tui',
+      '  ocpp-mitm start --upstream ws://localhost:8180/steve/websocket/CentralSystemService --rules ./rules',
+    ].join('\n'),
+  );
   cmd.action(async (opts: StartOptions) => {
     const proxy = await launchProxy(features, opts);
     let stopping = false;
@@ -107,6 +119,12 @@ export function registerStartCommand(program: Command, features: readonly Featur
       await shutdown('quit');
     }
   });
+}
+
+/** Where stations connect, as bound: a wildcard address is said to be every interface, not loopback. */
+export function listenText(host: string, port: number, scheme: 'ws' | 'wss'): string {
+  if (host === '0.0.0.0' || host === '::') return `${scheme}://${host === '::' ? '[::]' : host}:${port} (every interface)`;
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 function toInt(value: string): number {
