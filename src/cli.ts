@@ -12,7 +12,8 @@ const program = new Command()
   .name('ocpp-mitm')
   .description('OCPP 1.6 / 2.0.1 man in the middle: relay, validate, measure, rewrite, translate, watch')
   .version(PACKAGE_VERSION)
-  .showHelpAfterError()
+  // The error, then one line: the whole help would scroll the error away.
+  .showHelpAfterError('(add --help for the options, their defaults and examples)')
   .enablePositionalOptions();
 
 const ctx = commandContext(FEATURES);

@@ -23,10 +23,11 @@ export interface RunningProxy extends LaunchedProxy {
 export function addCoreStartOptions(cmd: Command): Command {
   return cmd
     .option('--listen <host:port>', 'where stations connect', '0.0.0.0:9000')
-    .option('--upstream <url>', 'CSMS base URL (ws:// or wss://); the station identity is appended')
+    .option('--upstream <url>', '(required) CSMS base URL (ws:// or wss://); the station identity is appended')
     .option('--data <dir>', 'folder where the proxy keeps its state (store, spool, control.json)', './data')
     .addOption(new Option('--validate <mode>', 'schema validation: observe flags and forwards, enforce answers CALLERROR').choices(['observe', 'enforce', 'off']).default('observe'))
     .option('--max-frame <bytes>', 'largest frame relayed; larger ones get a CALLERROR', wholeNumber, RELAY_DEFAULTS.maxFrame)
+    .option('--max-depth <levels>', 'deepest nesting of arrays/objects in a frame; deeper ones are malformed (CALLERROR in enforce, flagged in observe)', wholeNumber, RELAY_DEFAULTS.maxDepth)
     .option('--default-protocol <name>', 'subprotocol offered upstream for a station that offers none', RELAY_DEFAULTS.defaultProtocol)
     .option('--ping-interval <s>', 'WebSocket ping interval on both legs; 0 disables', wholeNumber, RELAY_DEFAULTS.pingInterval)
     .option('--connect-timeout <ms>', 'how long the CSMS may take to accept a connection', wholeNumber, RELAY_DEFAULTS.connectTimeout)
@@ -43,6 +44,7 @@ export function relayOptionsFrom(opts: StartOptions): RelayOptions {
     dataDir: String(opts.data ?? './data'),
     validate: (opts.validate as RelayOptions['validate']) ?? 'observe',
     maxFrame: Number(opts.maxFrame ?? RELAY_DEFAULTS.maxFrame),
+    maxDepth: Number(opts.maxDepth ?? RELAY_DEFAULTS.maxDepth),
     defaultProtocol: String(opts.defaultProtocol ?? RELAY_DEFAULTS.defaultProtocol),
     pingInterval: Number(opts.pingInterval ?? RELAY_DEFAULTS.pingInterval),
     connectTimeout: Number(opts.connectTimeout ?? RELAY_DEFAULTS.connectTimeout),
@@ -70,9 +72,10 @@ export async function launchProxy(features: readonly Feature[], opts: StartOptio
     if (!tls && f.listenerTls) tls = await f.listenerTls(opts, env);
   }
   const relay = await startRelay({ ...relayOptions, addons, logger: log, tls });
+  const listening = listenText(relayOptions.listen.host, relay.port, relay.url.startsWith('wss') ? 'wss' : 'ws');
   log.info(
-    { listen: relay.url, upstream: relayOptions.upstream, validate: relayOptions.validate, addons: addons.map((a) => a.name) },
-    `ocpp-mitm listening on ${relay.url}, relaying to ${relayOptions.upstream}`,
+    { listen: listening, upstream: relayOptions.upstream, validate: relayOptions.validate, addons: addons.map((a) => a.name) },
+    `ocpp-mitm listening on ${listening}, relaying to ${relayOptions.upstream}`,
   );
   const control = addons.map((a) => a.controlEndpoint?.()).find((e) => e !== undefined);
   return { relay, url: relay.url, addons, control, logger: log, stop: () => relay.close() };
@@ -82,6 +85,17 @@ export function registerStartCommand(program: Command, features: readonly Featur
   const cmd = program.command('start').description('run the proxy: stations connect here, each is relayed to the CSMS');
   addCoreStartOptions(cmd);
   for (const f of features) f.startOptions?.(cmd);
+  cmd.addHelpText(
+    'after',
+    [
+      '',
+      'Examples:',
+      '  ocpp-mitm start --upstream ws://csms.example:9000/ocpp',
+      '      stations connect to ws://<this host>:9000/ocpp/<identity>',
+      '  ocpp-mitm start --listen 127.0.0.1:9021 --upstream wss://csms.example/ocpp --validate enforce --tui',
+      '  ocpp-mitm start --upstream ws://localhost:8180/steve/websocket/CentralSystemService --rules ./rules',
+    ].join('\n'),
+  );
   cmd.action(async (opts: StartOptions) => {
     const proxy = await launchProxy(features, opts);
     let stopping = false;
@@ -101,4 +115,10 @@ export function registerStartCommand(program: Command, features: readonly Featur
       await shutdown('quit');
     }
   });
+}
+
+/** Where stations connect, as bound: a wildcard address is said to be every interface, not loopback. */
+export function listenText(host: string, port: number, scheme: 'ws' | 'wss'): string {
+  if (host === '0.0.0.0' || host === '::') return `${scheme}://${host === '::' ? '[::]' : host}:${port} (every interface)`;
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }

@@ -167,6 +167,8 @@ export interface RelayOptions {
   validate: 'observe' | 'enforce' | 'off';
   /** Largest frame accepted, in bytes. */
   maxFrame: number;
+  /** Deepest nesting of arrays/objects in a frame; deeper ones are malformed (CALLERROR in enforce, flagged in observe). */
+  maxDepth: number;
   /** Protocol offered upstream for a station that offers none. */
   defaultProtocol: string;
   /** WebSocket ping interval on each leg (s); 0 disables. A peer silent for two intervals is dead. */

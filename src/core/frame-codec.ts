@@ -9,14 +9,44 @@ export type Decoded = { frame: OcppFrame; malformed?: undefined } | { frame?: un
 
 const MAX_ID_LENGTH = 36;
 
+/**
+ * Deepest nesting of arrays and objects a frame may have (the OCPP-J array counts as one level). OCPP's own
+ * payloads nest about a dozen levels; a hostile frame nested 100,000 deep parses, but then overflows the stack of
+ * every recursive reader after it (schema validation, JSON.stringify). It is refused before it is parsed.
+ */
+export const DEFAULT_MAX_DEPTH = 64;
+
+/** Whether `text` nests arrays/objects deeper than `max`, read in one pass without parsing (strings skipped). */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > max) return true;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return false;
+}
+
 /** Best effort to read the message id of a frame that failed to parse, so the error can carry it. */
 export function sniffMessageId(text: string): string {
   const m = /^\s*\[\s*\d+\s*,\s*"((?:[^"\\]|\\.){1,36})"/.exec(text);
   return m?.[1] ?? '-1';
 }
 
-/** `version` is the sender's: types 5 and 6 are OCPP-J only on a 2.1 connection, elsewhere an unknown type. */
-export function decodeFrame(text: string, version?: OcppVersion): Decoded {
+/**
+ * `version` is the sender's: types 5 and 6 are OCPP-J only on a 2.1 connection, elsewhere an unknown type.
+ * @param maxDepth deepest nesting accepted (--max-depth); deeper frames come back malformed as 'too-deep'.
+ */
+export function decodeFrame(text: string, version?: OcppVersion, maxDepth = DEFAULT_MAX_DEPTH): Decoded {
+  if (nestsDeeperThan(text, maxDepth)) {
+    return bad('too-deep', `nests arrays/objects deeper than ${maxDepth} levels (--max-depth)`, sniffMessageId(text), sniffMessageType(text));
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -66,6 +96,12 @@ export function decodeFrame(text: string, version?: OcppVersion): Decoded {
 const KNOWN = '2 (CALL), 3 (CALLRESULT), 4 (CALLERROR)';
 const KNOWN_21 = `${KNOWN}, 5 (CALLRESULTERROR), 6 (SEND)`;
 
+/** The message type number of a frame that was not parsed, when its text starts like OCPP-J. */
+function sniffMessageType(text: string): number | undefined {
+  const m = /^\s*\[\s*(\d)\s*,/.exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
 export function encodeFrame(frame: OcppFrame): string {
   switch (frame.type) {
     case 2:
@@ -93,6 +129,7 @@ export function errorForMalformed(info: MalformedInfo, version: OcppVersion | un
       break;
     case 'not-json':
     case 'too-large':
+    case 'too-deep':
       code = v16 ? 'FormationViolation' : 'FormatViolation';
       break;
     default:

@@ -14,6 +14,7 @@ import { AddonRunner } from './addon-runner.js';
 import { ControlRoutes } from './control-routes.js';
 import { ObserverQueue } from './observer-queue.js';
 import type { RelayMessage } from './relay-message.js';
+import { DEFAULT_MAX_DEPTH } from './frame-codec.js';
 import { RelaySession } from './session.js';
 import { basicAuthUser, parseStationPath, upstreamUrlFor } from './station-path.js';
 import { connectUpstream } from './upstream-connect.js';
@@ -33,6 +34,7 @@ export const RELAY_DEFAULTS: Omit<RelayOptions, 'upstream'> = {
   dataDir: './data',
   validate: 'observe',
   maxFrame: 1024 * 1024,
+  maxDepth: DEFAULT_MAX_DEPTH,
   defaultProtocol: 'ocpp1.6',
   pingInterval: 30,
   connectTimeout: 10_000,
@@ -193,6 +195,12 @@ export class Relay {
     abort: AbortSignal,
   ): Promise<void> {
     const offered = parseProtocols(req.headers['sec-websocket-protocol']);
+    const badProtocol = offered.find((p, i) => !TOKEN.test(p) || offered.indexOf(p) !== i);
+    if (badProtocol !== undefined) {
+      const reason = `Sec-WebSocket-Protocol offers ${JSON.stringify(badProtocol)}, ${TOKEN.test(badProtocol) ? 'twice' : 'which is not a token'} (RFC 6455 §4.1)`;
+      this.logger.warn({ station: identity, remote: req.socket.remoteAddress }, `refused station ${identity}: ${reason}`);
+      return refuse(socket, 400, reason);
+    }
     const authorization = req.headers.authorization;
     const tls = tlsFacts(req.socket);
     const remoteAddress = req.socket.remoteAddress ?? '';
@@ -277,6 +285,7 @@ export class Relay {
           counters: this.counters,
           validate: this.options.validate,
           maxFrame: this.options.maxFrame,
+          maxDepth: this.options.maxDepth,
           pingIntervalMs: this.options.pingInterval * 1000,
           onClosed: (s) => {
             if (this.live.get(s.id) === s) this.live.delete(s.id);
@@ -302,6 +311,9 @@ export async function startRelay(opts: StartRelayOptions): Promise<Relay> {
 function toEvent(e: QueuedEvent): RelayEvent {
   return e.type === 'message-out' ? { type: 'message', message: e.msg.toRecord() } : e;
 }
+
+/** An HTTP token (RFC 7230 §3.2.6): what a WebSocket subprotocol name must be. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 function parseProtocols(header: string | undefined): string[] {
   if (!header) return [];

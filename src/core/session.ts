@@ -35,6 +35,7 @@ export interface SessionDeps {
   counters: { framesIn: number; framesOut: number; framesDropped: number; framesMalformed: number };
   validate: 'observe' | 'enforce' | 'off';
   maxFrame: number;
+  maxDepth: number;
   pingIntervalMs: number;
   onClosed(session: RelaySession): void;
 }
@@ -171,7 +172,7 @@ export class RelaySession implements Session {
         messageId: sniffMessageId(text.slice(0, 100)),
       };
     } else {
-      const decoded = decodeFrame(text, direction === 'to-csms' ? this.stationVersion : this.csmsVersion);
+      const decoded = decodeFrame(text, direction === 'to-csms' ? this.stationVersion : this.csmsVersion, this.deps.maxDepth);
       frame = decoded.frame;
       malformed = decoded.malformed;
     }
@@ -291,7 +292,7 @@ export class RelaySession implements Session {
   inject(direction: Direction, frame: OcppFrame | string, opts: InjectOptions): void {
     const isText = typeof frame === 'string';
     const text = isText ? frame : encodeFrame(frame);
-    const parsed = isText ? decodeFrame(text, direction === 'to-csms' ? this.csmsVersion : this.stationVersion) : { frame, malformed: undefined };
+    const parsed = isText ? decodeFrame(text, direction === 'to-csms' ? this.csmsVersion : this.stationVersion, this.deps.maxDepth) : { frame, malformed: undefined };
     const msg = new RelayMessage(
       this.deps.nextSeq(),
       this,

@@ -55,7 +55,7 @@ export const speaksTypes5And6 = (version: OcppVersion | undefined): boolean => v
 
 /** Why a frame is not valid OCPP-J (it never reached schema validation). */
 export interface MalformedInfo {
-  reason: 'not-json' | 'not-array' | 'bad-arity' | 'bad-message-id' | 'unknown-message-type' | 'bad-action' | 'binary' | 'too-large';
+  reason: 'not-json' | 'not-array' | 'bad-arity' | 'bad-message-id' | 'unknown-message-type' | 'bad-action' | 'binary' | 'too-large' | 'too-deep';
   detail: string;
   /** Message id if it could be read, else '-1' (OCPP-J: unreadable id). */
   messageId: string;

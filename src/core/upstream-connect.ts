@@ -24,13 +24,18 @@ const PASSED_BACK = ['www-authenticate', 'retry-after'];
 export function connectUpstream(req: UpstreamRequest, abort: AbortSignal): Promise<UpstreamResult> {
   return new Promise((resolve) => {
     let settled = false;
+    let ws: WebSocket | undefined;
+    // Declared before anything can settle: a constructor that throws settles at once.
+    const onAbort = (): void => {
+      ws?.terminate();
+      settle({ ok: false, status: 499, reason: 'station left before the CSMS answered', headers: {} });
+    };
     const settle = (r: UpstreamResult): void => {
       if (settled) return;
       settled = true;
       abort.removeEventListener('abort', onAbort);
       resolve(r);
     };
-    let ws: WebSocket;
     try {
       ws = new WebSocket(req.url, req.protocols, {
         headers: req.headers,
@@ -40,25 +45,22 @@ export function connectUpstream(req: UpstreamRequest, abort: AbortSignal): Promi
         ...req.tls,
       });
     } catch (err) {
-      settle({ ok: false, status: 502, reason: `bad upstream URL ${req.url}: ${(err as Error).message}`, headers: {} });
+      settle({ ok: false, status: 502, reason: `cannot open the CSMS leg to ${req.url}: ${(err as Error).message}`, headers: {} });
       return;
     }
-    const onAbort = (): void => {
-      ws.terminate();
-      settle({ ok: false, status: 499, reason: 'station left before the CSMS answered', headers: {} });
-    };
+    const csms = ws;
     abort.addEventListener('abort', onAbort);
 
-    ws.once('open', () => settle({ ok: true, ws }));
-    ws.once('unexpected-response', (_request, res) => {
+    csms.once('open', () => settle({ ok: true, ws: csms }));
+    csms.once('unexpected-response', (_request, res) => {
       const status = res.statusCode ?? 502;
       const headers = pick(res.headers, PASSED_BACK);
       res.resume();
-      ws.terminate();
+      csms.terminate();
       settle({ ok: false, status, reason: `CSMS answered the handshake with HTTP ${status} ${res.statusMessage ?? ''}`.trim(), headers });
     });
-    ws.once('error', (err: NodeJS.ErrnoException) => {
-      ws.terminate();
+    csms.once('error', (err: NodeJS.ErrnoException) => {
+      csms.terminate();
       const timedOut = /timed out|timeout/i.test(err.message);
       // A CSMS that answered but whose TLS failed is not "unreachable": say which it was.
       const tlsFailed = err.code?.startsWith('ERR_TLS') || /certificate|ssl|tls/i.test(err.message);

@@ -47,8 +47,9 @@ export function stationAuthAddon(opts: StationAuthOptions): Addon {
   const log = opts.logger.child({ addon: 'tls-station' });
 
   const refuse = (ctx: ConnectContext, status: number, reason: string) => {
-    // Identity, address and reason: enough to find the station; never the header or the password.
-    log.warn({ identity: ctx.identity, remoteAddress: ctx.remoteAddress, securityProfile: opts.securityProfile, status, reason }, 'station refused');
+    // The relay logs the refusal itself (once, with identity, address, status and reason): this is the detail.
+    // Never the header or the password.
+    log.debug({ identity: ctx.identity, remoteAddress: ctx.remoteAddress, securityProfile: opts.securityProfile, status, reason }, 'station refused');
     ctx.reject(status, reason);
   };
 

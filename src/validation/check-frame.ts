@@ -18,6 +18,16 @@ const fail = (issue: ValidationIssue, errorCode?: string): ValidationResult => (
  * @param action for a CALLRESULT, the action of the CALL it answers (undefined when it answers none).
  */
 export function checkFrame(validator: OcppValidator, version: OcppVersion, frame: OcppFrame, action: string | undefined): ValidationResult {
+  try {
+    return verdictOn(validator, version, frame, action);
+  } catch (err) {
+    // A payload the validator cannot read (e.g. one that overflows its stack) is not valid: fail closed, so enforce refuses it.
+    const code = version === '1.6' ? 'FormationViolation' : 'FormatViolation';
+    return fail({ path: '', rule: 'unreadable', message: `the payload could not be checked: ${(err as Error).message}` }, code);
+  }
+}
+
+function verdictOn(validator: OcppValidator, version: OcppVersion, frame: OcppFrame, action: string | undefined): ValidationResult {
   switch (frame.type) {
     case 2:
       return validator.validate(version, 'request', frame.action, frame.payload);

@@ -2,12 +2,12 @@
  * End to end: real ocpp-rpc stations answer with known delays through the real relay with the KPI and store
  * addons (embedded chDB); the audit then reads the store and must give the verdicts those delays imply.
  *
- * Three OCPP 1.6 stations, each bound by a bindings file to its own profile (CityCharge's certificate, KPIs edited):
+ * Three OCPP 1.6 stations, each bound by a bindings file to its own profile (Voltline's certificate, KPIs edited):
  * - E2E-FAST answers at once, profile as certified (max 1.00 s, declared 8 s)  → within_certified;
  * - E2E-MID answers in 300 ms, certified max edited to 0.10 s, declared 8 s    → slower_than_certified;
  * - E2E-SLOW answers in 300 ms, declared max edited to 0.10 s                  → exceeds_declared_max (an error).
  * E2E-SLOW also gets a SetChargingProfile (Smart Charging is "Not Tested") and reports a connector 3 (it has 2).
- * One OCPP 2.0.1 station, E2E-HYC, bound by its BootNotification to the HYC 200 US family member's profile (2 EVSEs,
+ * One OCPP 2.0.1 station, E2E-MEMBER, bound by its BootNotification to the AX 200 US family member's profile (2 EVSEs,
  * ItemsPerMessageGetVariables edited to 2): it reports EVSE 3 and gets a GetVariables of 3 items.
  */
 import { after, before, test } from 'node:test';
@@ -29,10 +29,11 @@ import { auditExitCode } from '../../src/profiles/audit-engine.js';
 import type { AuditReport } from '../../src/profiles/audit-types.js';
 import type { CertifiedProfile } from '../../src/profiles/profile-types.js';
 import { connectStation, startCsms, type TestCsms } from '../support/ocpp-peers.js';
+import { fixturesDir } from '../support/reports.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const city = importReport(readFileSync(join(root, '../shared/certificates/citycharge-2.1-ocpp16.txt'), 'utf8'));
-const hyc200us = memberProfile(importReport(readFileSync(join(root, '../shared/certificates/alpitronic-hyc400-ocpp201-family.txt'), 'utf8')), 'Hypercharger HYC 200 US')!;
+const volt = importReport(readFileSync(fixturesDir + 'voltline-duo-ocpp16-markdown.txt', 'utf8'));
+const ax200us = memberProfile(importReport(readFileSync(fixturesDir + 'ampera-ax400-ocpp201-family.txt', 'utf8')), 'Ampera AX 200 US')!;
 const DELAY_MS = 300;
 const CALLS = 4;
 
@@ -45,7 +46,7 @@ const stations: RPCClient[] = [];
 let report: AuditReport;
 
 function writeProfile(name: string, rt: Partial<NonNullable<NonNullable<CertifiedProfile['kpis']>['response_time']>>): void {
-  const p: CertifiedProfile = { ...city, kpis: { ...city.kpis, response_time: { ...city.kpis!.response_time!, ...rt } } };
+  const p: CertifiedProfile = { ...volt, kpis: { ...volt.kpis, response_time: { ...volt.kpis!.response_time!, ...rt } } };
   writeFileSync(join(dir, `${name}.json`), JSON.stringify(p, null, 2));
 }
 
@@ -55,14 +56,14 @@ before(async () => {
   writeProfile('fast', {});
   writeProfile('mid', { maxS: 0.1 });
   writeProfile('slow', { declaredMaxS: 0.1 });
-  writeFileSync(join(dir, 'hyc200us.json'), JSON.stringify({ ...hyc200us, settings: { ...hyc200us.settings, ItemsPerMessageGetVariables: 2 } }));
+  writeFileSync(join(dir, 'ax200us.json'), JSON.stringify({ ...ax200us, settings: { ...ax200us.settings, ItemsPerMessageGetVariables: 2 } }));
   writeFileSync(
     join(dir, 'bindings.yaml'),
     [
       '- profile: fast.json', '  stations: [E2E-FAST]',
       '- profile: mid.json', '  stations: [E2E-MID]',
       '- profile: slow.json', '  match: {vendor: "slow*"}',
-      '- profile: hyc200us.json', '  match: {vendor: alpitronic, model: "HYC 200*", firmware: "hyc_v3.*"}',
+      '- profile: ax200us.json', '  match: {vendor: ampera, model: "AX 200*", firmware: "ax_v3.*"}',
     ].join('\n'),
   );
 
@@ -81,7 +82,7 @@ before(async () => {
       },
     });
     stations.push(st);
-    await st.call('BootNotification', { chargePointVendor: vendor, chargePointModel: 'CityCharge 2.1' });
+    await st.call('BootNotification', { chargePointVendor: vendor, chargePointModel: 'Voltline Duo' });
     const server = await csms.waitForClient(identity);
     for (let i = 0; i < CALLS; i++) await server.call('GetConfiguration', { key: ['HeartbeatInterval'] });
     if (identity === 'E2E-SLOW') {
@@ -95,9 +96,9 @@ before(async () => {
       });
     }
   }
-  const hyc = await connectStation({
+  const ax = await connectStation({
     url: `${relay.url}/ocpp`,
-    identity: 'E2E-HYC',
+    identity: 'E2E-MEMBER',
     protocols: ['ocpp2.0.1'],
     handlers: {
       GetVariables: (p) => ({
@@ -105,13 +106,13 @@ before(async () => {
       }),
     },
   });
-  stations.push(hyc);
-  await hyc.call('BootNotification', { reason: 'PowerUp', chargingStation: { vendorName: 'Alpitronic', model: 'HYC 200 US', firmwareVersion: 'hyc_v3.0.0' } });
-  const hycServer = await csms.waitForClient('E2E-HYC');
-  await hyc.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Available', evseId: 3, connectorId: 1 });
+  stations.push(ax);
+  await ax.call('BootNotification', { reason: 'PowerUp', chargingStation: { vendorName: 'Ampera', model: 'AX 200 US', firmwareVersion: 'ax_v3.0.0' } });
+  const axServer = await csms.waitForClient('E2E-MEMBER');
+  await ax.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Available', evseId: 3, connectorId: 1 });
   const item = (name: string) => ({ component: { name: 'OCPPCommCtrlr' }, variable: { name } });
-  for (let i = 0; i < CALLS - 1; i++) await hycServer.call('GetVariables', { getVariableData: [item('HeartbeatInterval')] });
-  await hycServer.call('GetVariables', { getVariableData: [item('HeartbeatInterval'), item('WebSocketPingInterval'), item('OfflineThreshold')] });
+  for (let i = 0; i < CALLS - 1; i++) await axServer.call('GetVariables', { getVariableData: [item('HeartbeatInterval')] });
+  await axServer.call('GetVariables', { getVariableData: [item('HeartbeatInterval'), item('WebSocketPingInterval'), item('OfflineThreshold')] });
 
   // KPI samples and frames reach the store off the relay path: wait for them.
   const deadline = Date.now() + 10_000;
@@ -142,7 +143,7 @@ test('each station is audited against the profile its binding picks', () => {
   assert.equal(stationOf('E2E-FAST').profile?.file, join(dir, 'fast.json'));
   assert.equal(stationOf('E2E-MID').profile?.file, join(dir, 'mid.json'));
   assert.equal(stationOf('E2E-SLOW').profile?.file, join(dir, 'slow.json'), 'bound by the vendor in its BootNotification');
-  assert.deepEqual(stationOf('E2E-SLOW').boot, { vendor: 'slow co', model: 'CityCharge 2.1', firmware: undefined });
+  assert.deepEqual(stationOf('E2E-SLOW').boot, { vendor: 'slow co', model: 'Voltline Duo', firmware: undefined });
 });
 
 test('response time verdicts follow the delays the stations answered with', () => {
@@ -175,8 +176,8 @@ test('findings from the recorded traffic', () => {
 });
 
 test('2.0.1: a family member\'s hardware and settings against real frames', () => {
-  const st = stationOf('E2E-HYC');
-  assert.equal(st.profile?.file, join(dir, 'hyc200us.json'), 'bound by vendor, model and firmware');
+  const st = stationOf('E2E-MEMBER');
+  assert.equal(st.profile?.file, join(dir, 'ax200us.json'), 'bound by vendor, model and firmware');
   assert.equal(st.kpis[0]!.verdict, 'within_certified');
   const by = (code: string) => st.findings.filter((f) => f.code === code);
   assert.deepEqual(st.findings.map((f) => `${f.level}:${f.code}`).sort(), ['error:evse_out_of_range', 'error:message_limit_exceeded', 'error:security_profile_not_certified']);
@@ -198,7 +199,7 @@ const audit = (...args: string[]): Promise<{ status: number; stdout: string; std
 const verdicts = (r: AuditReport) => r.stations.map((s) => [s.station, s.kpis[0]!.verdict]);
 const EXPECTED = [
   ['E2E-FAST', 'within_certified'],
-  ['E2E-HYC', 'within_certified'],
+  ['E2E-MEMBER', 'within_certified'],
   ['E2E-MID', 'slower_than_certified'],
   ['E2E-SLOW', 'exceeds_declared_max'],
 ];

@@ -1,6 +1,6 @@
 /**
  * The audit engine on rows built here: every KPI verdict and every finding type, with profiles imported from the
- * real certificates (CityCharge: OCPP 1.6, Core only, 2 connectors; Alpitronic HYC 400: OCPP 2.0.1, 4 EVSEs).
+ * report fixtures (Voltline: OCPP 1.6, Core only, 2 connectors; Ampera AX 400: OCPP 2.0.1, 4 EVSEs).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,10 +15,11 @@ import { kpiVerdict } from '../../src/profiles/audit-kpi.js';
 import { idRefs } from '../../src/profiles/audit-frames.js';
 import { payloadOf, type AuditFrame, type AuditKpiRow, type AuditSession, type Finding } from '../../src/profiles/audit-types.js';
 import type { CertifiedProfile } from '../../src/profiles/profile-types.js';
+import { fixturesDir } from '../support/reports.js';
 
-const certDir = fileURLToPath(new URL('../../../shared/certificates/', import.meta.url));
-const city = importReport(readFileSync(certDir + 'citycharge-2.1-ocpp16.txt', 'utf8'));
-const hyc = importReport(readFileSync(certDir + 'alpitronic-hyc400-ocpp201-family.txt', 'utf8'));
+const certDir = fixturesDir;
+const volt = importReport(readFileSync(certDir + 'voltline-duo-ocpp16-markdown.txt', 'utf8'));
+const ax = importReport(readFileSync(certDir + 'ampera-ax400-ocpp201-family.txt', 'utf8'));
 const T0 = Date.UTC(2026, 0, 1) * 1000;
 
 const kpiRow = (station: string, kpi: KpiName, ms: { min: number; avg: number; p95: number; max: number }, count = 10, timeouts = 0): AuditKpiRow => ({
@@ -39,15 +40,15 @@ const only = (p: CertifiedProfile) => createResolver([], [{ file: `${p.product}.
 const codes = (fs: Finding[]): string[] => fs.map((f) => `${f.level}:${f.code}`).sort();
 
 test('KPI verdicts: within, slower than certified, exceeds declared max, no data', () => {
-  // CityCharge response time: declared max 8 s, certified 0.05 / 1.00 / 0.09.
-  const v = (ms: { min: number; avg: number; p95: number; max: number }) => kpiVerdict('response_time', kpiRow('CP', 'response_time', ms), city).verdict;
+  // Voltline response time: declared max 8 s, certified 0.05 / 1.00 / 0.09.
+  const v = (ms: { min: number; avg: number; p95: number; max: number }) => kpiVerdict('response_time', kpiRow('CP', 'response_time', ms), volt).verdict;
   assert.equal(v({ min: 40, avg: 90, p95: 900, max: 1500 }), 'within_certified', 'p95 0.9 s ≤ 1.00 s, max 1.5 s ≤ 8 s');
   assert.equal(v({ min: 40, avg: 300, p95: 1200, max: 2000 }), 'slower_than_certified', 'p95 1.2 s > 1.00 s');
   assert.equal(v({ min: 40, avg: 300, p95: 900, max: 8500 }), 'exceeds_declared_max', 'max 8.5 s > 8 s');
   assert.equal(v({ min: 40, avg: 300, p95: 9000, max: 9500 }), 'exceeds_declared_max', 'the worse verdict wins');
-  assert.equal(kpiVerdict('response_time', undefined, city).verdict, 'no_data');
-  assert.equal(kpiVerdict('response_time', { ...kpiRow('CP', 'response_time', { min: 0, avg: 0, p95: 0, max: 0 }), count: 0 }, city).verdict, 'no_data');
-  const notMeasurable: CertifiedProfile = { ...city, kpis: { ...city.kpis, remote_stop_end: { declaredMaxS: null, minS: null, maxS: null, avgS: null } } };
+  assert.equal(kpiVerdict('response_time', undefined, volt).verdict, 'no_data');
+  assert.equal(kpiVerdict('response_time', { ...kpiRow('CP', 'response_time', { min: 0, avg: 0, p95: 0, max: 0 }), count: 0 }, volt).verdict, 'no_data');
+  const notMeasurable: CertifiedProfile = { ...volt, kpis: { ...volt.kpis, remote_stop_end: { declaredMaxS: null, minS: null, maxS: null, avgS: null } } };
   const nm = kpiVerdict('remote_stop_end', kpiRow('CP', 'remote_stop_end', { min: 1, avg: 1, p95: 1, max: 1 }), notMeasurable);
   assert.equal(nm.verdict, 'no_data');
   assert.match(nm.reason, /not measurable/);
@@ -55,7 +56,7 @@ test('KPI verdicts: within, slower than certified, exceeds declared max, no data
 
 test('KPI verdicts become findings; timeouts are a warning; the exit code gates on errors', () => {
   const report = runAudit({
-    resolve: only(city),
+    resolve: only(volt),
     kpis: [
       kpiRow('CP-1', 'response_time', { min: 40, avg: 300, p95: 900, max: 8500 }),
       kpiRow('CP-1', 'triggered_function', { min: 400, avg: 1500, p95: 2500, max: 2600 }, 5, 2),
@@ -88,7 +89,7 @@ test('a station no profile applies to: info, exit code 0', () => {
 test('1.6 traffic: uncertified actions, connector ids, heartbeat, GetConfiguration keys, version, security profile', () => {
   const S = 'CITY-1';
   const frames = [
-    frame(S, 'to-csms', 'CALL', 'BootNotification', 'b1', { chargePointVendor: 'CityCharge', chargePointModel: '2.1' }),
+    frame(S, 'to-csms', 'CALL', 'BootNotification', 'b1', { chargePointVendor: 'Voltline', chargePointModel: '2.1' }),
     frame(S, 'to-station', 'CALLRESULT', '', 'b1', { status: 'Accepted', currentTime: '2026-01-01T00:00:00Z', interval: 30 }),
     frame(S, 'to-station', 'CALL', 'SetChargingProfile', 'sc1', { connectorId: 1, csChargingProfiles: { chargingProfileId: 1, stackLevel: 0 } }),
     frame(S, 'to-station', 'CALL', 'SetChargingProfile', 'sc2', { connectorId: 1, csChargingProfiles: { chargingProfileId: 2, stackLevel: 0 } }),
@@ -106,13 +107,13 @@ test('1.6 traffic: uncertified actions, connector ids, heartbeat, GetConfigurati
     { ...frame(S, 'to-station', 'CALL', 'ReserveNow', 'rn1', { connectorId: 1, expiryDate: 'x', idTag: 'T', reservationId: 1 }), origin: 'rule' },
   ];
   const report = runAudit({
-    resolve: only(city),
+    resolve: only(volt),
     kpis: [],
     frames,
     sessions: [session(S, { securityProfile: 2, stationProtocol: 'ocpp2.0.1' })],
   });
   const st = report.stations[0]!;
-  assert.deepEqual(st.boot, { vendor: 'CityCharge', model: '2.1', firmware: undefined });
+  assert.deepEqual(st.boot, { vendor: 'Voltline', model: '2.1', firmware: undefined });
   const by = (code: string): Finding[] => st.findings.filter((f) => f.code === code);
 
   const uncertified = by('uncertified_action');
@@ -149,8 +150,8 @@ test('1.6 traffic: uncertified actions, connector ids, heartbeat, GetConfigurati
 });
 
 test('2.0.1 traffic: EVSE/connector ids, item and byte limits, ping interval, cipher suites', () => {
-  const S = 'HYC-1';
-  const profile: CertifiedProfile = { ...hyc, settings: { ...hyc.settings, 'Minimum WebSocketPingInterval supported': 10, BytesPerMessageGetVariables: 60000 } };
+  const S = 'AX-1';
+  const profile: CertifiedProfile = { ...ax, settings: { ...ax.settings, 'Minimum WebSocketPingInterval supported': 10, BytesPerMessageGetVariables: 60000 } };
   const getVars = (n: number) => ({ getVariableData: Array.from({ length: n }, (_, i) => ({ component: { name: 'C' }, variable: { name: `V${i}` } })) });
   const frames = [
     frame(S, 'to-csms', 'CALL', 'StatusNotification', 'sn5', { timestamp: 't', connectorStatus: 'Available', evseId: 5, connectorId: 1 }),
@@ -218,23 +219,23 @@ test('idRefs: where EVSE and connector ids sit in payloads', () => {
 test('stations with different profiles in one audit (bindings by boot facts)', () => {
   const resolve = createResolver(
     [
-      { loaded: { file: 'city.json', profile: city }, match: { vendor: 'CityCharge' }, source: 'b#1' },
-      { loaded: { file: 'hyc.json', profile: hyc }, stations: ['HYC-*'], source: 'b#2' },
+      { loaded: { file: 'volt.json', profile: volt }, match: { vendor: 'Voltline' }, source: 'b#1' },
+      { loaded: { file: 'ax.json', profile: ax }, stations: ['AX-*'], source: 'b#2' },
     ],
     [],
   );
   const report = runAudit({
     resolve,
-    kpis: [kpiRow('HYC-7', 'response_time', { min: 80, avg: 130, p95: 500, max: 900 })],
-    frames: [frame('CP-X', 'to-csms', 'CALL', 'BootNotification', 'b', { chargePointVendor: 'CityCharge', chargePointModel: '2.1' })],
+    kpis: [kpiRow('AX-7', 'response_time', { min: 80, avg: 130, p95: 500, max: 900 })],
+    frames: [frame('CP-X', 'to-csms', 'CALL', 'BootNotification', 'b', { chargePointVendor: 'Voltline', chargePointModel: '2.1' })],
     sessions: [session('OTHER')],
   });
   assert.deepEqual(report.stations.map((s) => [s.station, s.profile?.product ?? null, s.profile?.source ?? null]), [
-    ['CP-X', 'CityCharge 2.1', 'b#1'],
-    ['HYC-7', 'Hypercharger HYC 400 US', 'b#2'],
+    ['AX-7', 'Ampera AX 400 US', 'b#2'],
+    ['CP-X', 'Voltline Duo', 'b#1'],
     ['OTHER', null, null],
   ]);
-  assert.equal(report.stations[1]!.kpis[0]!.verdict, 'within_certified');
+  assert.equal(report.stations[0]!.kpis[0]!.verdict, 'within_certified');
   assert.equal(auditExitCode(report), 0);
 });
 

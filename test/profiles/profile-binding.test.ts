@@ -3,9 +3,9 @@
  * addon in the real relay, real ocpp-rpc stations in strict mode, real certificates imported into profiles.
  *
  * - CITY-01 (1.6) is bound by an identity glob of the bindings file as soon as it connects, before any BootNotification;
- * - C6-A (1.6) is unbound until its BootNotification names XCHARGE C6 (the C6 profile's own `binding`), and keeps
+ * - C6-A (1.6) is unbound until its BootNotification names SPARKBOX S6 (the S6 profile's own `binding`), and keeps
  *   that profile when it reconnects without booting again;
- * - HYC-7 (2.0.1) is bound by the vendor and model of its BootNotification (a bindings-file rule); its GetVariables
+ * - HX-7 (2.0.1) is bound by the vendor and model of its BootNotification (a bindings-file rule); its GetVariables
  *   answers take longer than the 0.97 s the lab measured, so the live verdict is slower_than_certified, over the
  *   control API and in the live view's KPI table (its ControlConnection polling the routes).
  */
@@ -29,14 +29,15 @@ import type { CertifiedProfile } from '../../src/profiles/profile-types.js';
 import { ControlConnection } from '../../tui/control-connection.js';
 import { ViewStore } from '../../tui/view-store.js';
 import { connectStation, startCsms, type TestCsms } from '../support/ocpp-peers.js';
+import { fixturesDir } from '../support/reports.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const cert = (name: string): CertifiedProfile => importReport(readFileSync(join(root, '../shared/certificates', name), 'utf8'));
-const city = cert('citycharge-2.1-ocpp16.txt');
-const c6 = cert('xcharge-c6-ocpp16-security.txt');
-const hyc = cert('alpitronic-hyc400-ocpp201-family.txt');
-/** Above HYC 400's certified maximum response time (0.97 s), far below its declared 30 s. */
-const HYC_DELAY_MS = 1100;
+const cert = (name: string): CertifiedProfile => importReport(readFileSync(fixturesDir + name, 'utf8'));
+const volt = cert('voltline-duo-ocpp16-markdown.txt');
+const c6 = cert('sparkbox-s6-ocpp16-security.txt');
+const ax = cert('ampera-ax400-ocpp201-family.txt');
+/** Above AX 400's certified maximum response time (0.97 s), far below its declared 30 s. */
+const AX_DELAY_MS = 1100;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 async function eventually<T>(what: string, get: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
@@ -72,12 +73,12 @@ const boundRow = async (station: string): Promise<BoundStation | undefined> => (
 before(async () => {
   mkdirSync(join(dir, 'profiles'));
   mkdirSync(join(dir, 'extra'));
-  writeFileSync(join(dir, 'profiles', 'city.json'), JSON.stringify(city));
-  writeFileSync(join(dir, 'profiles', 'c6.json'), JSON.stringify({ ...c6, binding: { match: { vendor: 'XCHARGE*', model: 'C6*' } } }));
-  writeFileSync(join(dir, 'extra', 'hyc400.json'), JSON.stringify(hyc));
+  writeFileSync(join(dir, 'profiles', 'volt.json'), JSON.stringify(volt));
+  writeFileSync(join(dir, 'profiles', 'c6.json'), JSON.stringify({ ...c6, binding: { match: { vendor: 'SPARKBOX*', model: 'S6*' } } }));
+  writeFileSync(join(dir, 'extra', 'ax400.json'), JSON.stringify(ax));
   writeFileSync(
     join(dir, 'bindings.yaml'),
-    ['- profile: profiles/city.json', '  stations: ["CITY-*"]', '- profile: extra/hyc400.json', '  match: {vendor: alpitronic, model: "HYC*"}'].join('\n'),
+    ['- profile: profiles/volt.json', '  stations: ["CITY-*"]', '- profile: extra/ax400.json', '  match: {vendor: ampera, model: "AX*"}'].join('\n'),
   );
   const addons = await startAddons({ profiles: join(dir, 'profiles'), bindings: join(dir, 'bindings.yaml') });
   assert.equal(addons.length, 1);
@@ -109,31 +110,31 @@ async function station(identity: string, version: '1.6' | '2.0.1', handlers: Par
 describe('profile binding on a running proxy', () => {
   test('GET /api/profiles lists every loaded profile, the bindings file\'s too, with its certified KPIs', async () => {
     const list = (await get('/api/profiles')) as ProfileView[];
-    assert.deepEqual(list.map((p) => p.name).sort(), ['c6', 'city', 'hyc400']);
-    const h = list.find((p) => p.name === 'hyc400')!;
-    assert.equal(h.product, 'Hypercharger HYC 400 US');
-    assert.equal(h.certificateNumber, 'F01.OCA.0201.0108.CS');
+    assert.deepEqual(list.map((p) => p.name).sort(), ['ax400', 'c6', 'volt']);
+    const h = list.find((p) => p.name === 'ax400')!;
+    assert.equal(h.product, 'Ampera AX 400 US');
+    assert.equal(h.certificateNumber, 'F01.OCA.0201.9108.CS');
     assert.deepEqual(h.kpis.response_time, { declaredMaxS: 30, minS: 0.08, maxS: 0.97, avgS: 0.13 });
-    assert.deepEqual(list.find((p) => p.name === 'c6')!.binding, { match: { vendor: 'XCHARGE*', model: 'C6*' } });
+    assert.deepEqual(list.find((p) => p.name === 'c6')!.binding, { match: { vendor: 'SPARKBOX*', model: 'S6*' } });
   });
 
   test('a station is bound by its identity glob when it connects, before any BootNotification', async () => {
     const st = await station('CITY-01', '1.6', { GetConfiguration: () => ({ configurationKey: [] }) });
     const row = await eventually('CITY-01 bound', () => boundRow('CITY-01'));
-    assert.equal(row.profile?.name, 'city');
-    assert.equal(row.profile?.product, 'CityCharge 2.1');
-    assert.equal(row.profile?.certificateNumber, 'OCA.0016.1127.CS');
+    assert.equal(row.profile?.name, 'volt');
+    assert.equal(row.profile?.product, 'Voltline Duo');
+    assert.equal(row.profile?.certificateNumber, 'OCA.0016.9127.CS');
     assert.equal(row.via, 'identity');
     assert.equal(row.source, `${join(dir, 'bindings.yaml')}#1`);
     assert.equal(row.boot, null, 'no BootNotification was sent');
     assert.equal(row.connected, true);
-    assert.deepEqual(row.kpis?.response_time, city.kpis!.response_time);
+    assert.deepEqual(row.kpis?.response_time, volt.kpis!.response_time);
     assert.deepEqual(Object.keys(row.kpis!).sort(), ['remote_start_authorization', 'remote_stop_end', 'response_time', 'triggered_function']);
     // A BootNotification of another vendor changes nothing: the identity rule comes first.
-    await st.call('BootNotification', { chargePointVendor: 'XCHARGE', chargePointModel: 'C6' });
+    await st.call('BootNotification', { chargePointVendor: 'SPARKBOX', chargePointModel: 'S6' });
     const again = await eventually('CITY-01 boot facts', async () => ((await boundRow('CITY-01'))?.boot ? boundRow('CITY-01') : undefined));
-    assert.equal(again.profile?.name, 'city');
-    assert.deepEqual(again.boot, { vendor: 'XCHARGE', model: 'C6', firmware: undefined });
+    assert.equal(again.profile?.name, 'volt');
+    assert.deepEqual(again.boot, { vendor: 'SPARKBOX', model: 'S6', firmware: undefined });
   });
 
   test('a station is bound by its 1.6 BootNotification, and keeps its profile when it reconnects without one', async () => {
@@ -141,15 +142,15 @@ describe('profile binding on a running proxy', () => {
     const before = await eventually('C6-A seen', () => boundRow('C6-A'));
     assert.equal(before.profile, null, 'nothing binds C6-A by its identity');
     assert.equal(before.kpis, null);
-    await st.call('BootNotification', { chargePointVendor: 'XCHARGE GROUP', chargePointModel: 'C6', firmwareVersion: 'V2.1.29_OCPP_C6' });
+    await st.call('BootNotification', { chargePointVendor: 'SPARKBOX GROUP', chargePointModel: 'S6', firmwareVersion: 'V2.1.29_OCPP_S6' });
     const row = await eventually('C6-A bound', async () => ((await boundRow('C6-A'))?.profile ? boundRow('C6-A') : undefined));
     assert.equal(row.profile?.name, 'c6');
-    assert.equal(row.profile?.product, 'C6');
+    assert.equal(row.profile?.product, 'S6');
     assert.equal(row.via, 'boot');
     assert.equal(row.source, 'profile binding');
-    assert.deepEqual(row.boot, { vendor: 'XCHARGE GROUP', model: 'C6', firmware: 'V2.1.29_OCPP_C6' });
+    assert.deepEqual(row.boot, { vendor: 'SPARKBOX GROUP', model: 'S6', firmware: 'V2.1.29_OCPP_S6' });
     assert.deepEqual(row.kpis?.remote_start_authorization, { declaredMaxS: 90, minS: 42.87, maxS: 42.87, avgS: 42.87 });
-    assert.ok(notices.includes('C6-A: certified profile c6 (C6) by boot [profile binding]'), notices.join('\n'));
+    assert.ok(notices.includes('C6-A: certified profile c6 (S6) by boot [profile binding]'), notices.join('\n'));
 
     await st.close({ force: true });
     await eventually('C6-A disconnected', async () => ((await boundRow('C6-A'))?.connected === false ? true : undefined));
@@ -160,45 +161,45 @@ describe('profile binding on a running proxy', () => {
   });
 
   test('a 2.0.1 station is bound by its BootNotification; over HTTP with a glob; live KPIs get the audit\'s verdicts', async () => {
-    const hycStation = await station('HYC-7', '2.0.1', {
+    const axStation = await station('HX-7', '2.0.1', {
       GetVariables: async (p) => {
-        await sleep(HYC_DELAY_MS);
+        await sleep(AX_DELAY_MS);
         return { getVariableResult: (p.getVariableData as Array<{ component: object; variable: object }>).map((d) => ({ ...d, attributeStatus: 'Accepted', attributeValue: '300' })) };
       },
     });
-    await hycStation.call('BootNotification', { reason: 'PowerUp', chargingStation: { vendorName: 'Alpitronic', model: 'HYC 400 US', firmwareVersion: 'hyc_v3.0.0' } });
+    await axStation.call('BootNotification', { reason: 'PowerUp', chargingStation: { vendorName: 'Ampera', model: 'AX 400 US', firmwareVersion: 'ax_v3.0.0' } });
     const { url, token } = control.info();
     const http = async (path: string): Promise<{ status: number; body: any }> => {
       const res = await fetch(new URL(path, url), { headers: { authorization: `Bearer ${token}` } });
       return { status: res.status, body: await res.json() };
     };
-    const rows = await eventually('HYC-7 bound, over HTTP', async () => {
-      const r = await http('/api/profiles/bound?station=HYC-*');
+    const rows = await eventually('HX-7 bound, over HTTP', async () => {
+      const r = await http('/api/profiles/bound?station=HX-*');
       return r.status === 200 && (r.body as BoundStation[])[0]?.profile ? (r.body as BoundStation[]) : undefined;
     });
-    assert.deepEqual(rows.map((r) => [r.station, r.profile?.name, r.via, r.source]), [['HYC-7', 'hyc400', 'boot', `${join(dir, 'bindings.yaml')}#2`]]);
-    assert.equal(rows[0]!.boot?.vendor, 'Alpitronic');
+    assert.deepEqual(rows.map((r) => [r.station, r.profile?.name, r.via, r.source]), [['HX-7', 'ax400', 'boot', `${join(dir, 'bindings.yaml')}#2`]]);
+    assert.equal(rows[0]!.boot?.vendor, 'Ampera');
 
-    // Field figures: CITY-01 answers at once, HYC-7 after HYC_DELAY_MS.
+    // Field figures: CITY-01 answers at once, HX-7 after AX_DELAY_MS.
     const item = { component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } };
-    await (await csms.waitForClient('HYC-7')).call('GetVariables', { getVariableData: [item] });
-    const cityServer = await csms.waitForClient('CITY-01');
-    for (let i = 0; i < 3; i++) await cityServer.call('GetConfiguration', {});
+    await (await csms.waitForClient('HX-7')).call('GetVariables', { getVariableData: [item] });
+    const voltServer = await csms.waitForClient('CITY-01');
+    for (let i = 0; i < 3; i++) await voltServer.call('GetConfiguration', {});
     const kpis = await eventually('response times measured', async () => {
       const r = (await http('/api/kpis?kpi=response_time')).body as KpiSummary[];
       const counted = (id: string) => r.find((k) => k.station === id)?.count ?? 0;
-      return counted('HYC-7') >= 1 && counted('CITY-01') >= 3 ? r : undefined;
+      return counted('HX-7') >= 1 && counted('CITY-01') >= 3 ? r : undefined;
     });
     const bound = (await http('/api/profiles/bound')).body as BoundStation[];
-    assert.deepEqual(bound.map((b) => [b.station, b.profile?.name ?? null]), [['C6-A', 'c6'], ['CITY-01', 'city'], ['HYC-7', 'hyc400']]);
+    assert.deepEqual(bound.map((b) => [b.station, b.profile?.name ?? null]), [['C6-A', 'c6'], ['CITY-01', 'volt'], ['HX-7', 'ax400']]);
     const verdict = (id: string) => {
       const k = kpis.find((x) => x.station === id)!;
       const b = bound.find((x) => x.station === id)!;
       return liveVerdict(id, 'response_time', { count: k.count, timeouts: k.timeouts, minMs: k.min, avgMs: k.avg, p95Ms: k.p95, maxMs: k.max }, b.kpis!.response_time);
     };
     assert.equal(verdict('CITY-01')?.verdict, 'within_certified', verdict('CITY-01')?.reason);
-    assert.equal(verdict('HYC-7')?.verdict, 'slower_than_certified', verdict('HYC-7')?.reason);
-    assert.match(verdict('HYC-7')!.reason, /> certified max 0\.97 s/);
+    assert.equal(verdict('HX-7')?.verdict, 'slower_than_certified', verdict('HX-7')?.reason);
+    assert.match(verdict('HX-7')!.reason, /> certified max 0\.97 s/);
 
     // The live view polls both routes and shows the same verdicts.
     const view = new ViewStore({ minNotifyMs: 0 });
@@ -207,14 +208,14 @@ describe('profile binding on a running proxy', () => {
     try {
       const table = await eventually('the view\'s KPI table', () => {
         const t = view.kpiTable();
-        return t.certified && t.rows.some((r) => r.identity === 'HYC-7' && r.verdict) ? t : undefined;
+        return t.certified && t.rows.some((r) => r.identity === 'HX-7' && r.verdict) ? t : undefined;
       });
       const row = (id: string, kpi: string) => table.rows.find((r) => r.identity === id && r.kpi === kpi);
-      assert.equal(row('HYC-7', 'response_time')?.verdict, 'slower_than_certified');
-      assert.equal(row('HYC-7', 'response_time')?.certified?.maxS, 0.97);
-      assert.equal(row('HYC-7', 'remote_stop_end')?.verdict, 'no_data');
+      assert.equal(row('HX-7', 'response_time')?.verdict, 'slower_than_certified');
+      assert.equal(row('HX-7', 'response_time')?.certified?.maxS, 0.97);
+      assert.equal(row('HX-7', 'remote_stop_end')?.verdict, 'no_data');
       assert.equal(row('CITY-01', 'response_time')?.verdict, 'within_certified');
-      assert.equal(table.groups.find((g) => g.identity === 'HYC-7')?.profile?.product, 'Hypercharger HYC 400 US');
+      assert.equal(table.groups.find((g) => g.identity === 'HX-7')?.profile?.product, 'Ampera AX 400 US');
     } finally {
       conn.stop();
     }

@@ -9,10 +9,11 @@ import { spawnSync } from 'node:child_process';
 import { importReport } from '../../src/profiles/report-import.js';
 import { importCommand } from '../../src/profiles/profile-commands.js';
 import { loadProfile, loadProfileDir, parseProfile, profileProblems, ProfileError } from '../../src/profiles/profile-load.js';
+import { fixturesDir } from '../support/reports.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const certDir = join(root, '../shared/certificates/');
-const CERTS = ['citycharge-2.1-ocpp16.txt', 'xcharge-c6-ocpp16-security.txt', 'alpitronic-hyc400-ocpp201-family.txt'];
+const certDir = fixturesDir;
+const CERTS = ['voltline-duo-ocpp16-markdown.txt', 'sparkbox-s6-ocpp16-security.txt', 'ampera-ax400-ocpp201-family.txt'];
 const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'test/profiles/run-cli.ts', ...args], { cwd: root, encoding: 'utf8' });
 
 test('every imported certificate is a valid profile, and survives a JSON round trip', () => {
@@ -62,14 +63,14 @@ test('loading files: bad JSON, bad profile, a folder', async () => {
 test('CLI: profile import --out writes a profile that profile check accepts; errors exit non-zero', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'profiles-cli-'));
   const out = join(dir, 'c6.json');
-  const imp = cli('profile', 'import', certDir + 'xcharge-c6-ocpp16-security.txt', '--out', out);
+  const imp = cli('profile', 'import', certDir + 'sparkbox-s6-ocpp16-security.txt', '--out', out);
   assert.equal(imp.status, 0, imp.stderr);
-  assert.equal(JSON.parse(readFileSync(out, 'utf8')).certificateNumber, 'OCA.0016.0970.CS');
+  assert.equal(JSON.parse(readFileSync(out, 'utf8')).certificateNumber, 'OCA.0016.9970.CS');
 
   writeFileSync(join(dir, 'bad.json'), JSON.stringify({ product: 'X', ocppVersion: '3.0' }));
   const check = cli('profile', 'check', out, join(dir, 'bad.json'));
   assert.equal(check.status, 1, 'one bad file fails the check');
-  assert.match(check.stdout, /c6\.json: ok \(C6, OCPP 1\.6\)/);
+  assert.match(check.stdout, /c6\.json: ok \(S6, OCPP 1\.6\)/);
   assert.match(check.stderr, /bad\.json: not a valid profile:\n {2}- \/ocppVersion: must be one of "1\.6", "2\.0\.1"/);
 
   writeFileSync(join(dir, 'letter.txt'), 'Hello\n');
@@ -78,8 +79,8 @@ test('CLI: profile import --out writes a profile that profile check accepts; err
   assert.match(notReport.stderr, /is not an OCA certification report: missing Certificate Number/);
 
   // The table form, in process.
-  const table = await importCommand(certDir + 'citycharge-2.1-ocpp16.txt', { format: 'table' });
-  assert.match(table.text, /certificate\s+OCA\.0016\.1127\.CS/);
+  const table = await importCommand(certDir + 'voltline-duo-ocpp16-markdown.txt', { format: 'table' });
+  assert.match(table.text, /certificate\s+OCA\.0016\.9127\.CS/);
   assert.match(table.text, /Smart Charging\s+Not Tested/);
   assert.match(table.text, /response_time\s+8\.00\s+0\.05\s+1\.00\s+0\.09/);
 });

@@ -1,16 +1,21 @@
-/** The three OCA certificates in ../shared/certificates, read field by field; expected values copied from the texts. */
+/**
+ * Real OCA certificates, read field by field; expected values copied from the texts. They are not part of the
+ * repository: the tests read OCA_CERTIFICATES (default ../shared/certificates) and are skipped, saying so, without it.
+ * The same checks over the project's own fixtures are in report-fixtures.test.ts.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { importReport } from '../../src/profiles/report-import.js';
 import { memberProfile } from '../../src/profiles/family-member.js';
 import { profileProblems } from '../../src/profiles/profile-load.js';
 
-const certDir = fileURLToPath(new URL('../../../shared/certificates/', import.meta.url));
-const read = (name: string): string => readFileSync(certDir + name, 'utf8');
+import { realReport as read, skipWithoutCertificates } from '../support/reports.js';
 
-test('CityCharge 2.1 (OCPP 1.6, markdown-ish with ** and <b>)', () => {
+const CITY = 'citycharge-2.1-ocpp16.txt';
+const C6 = 'xcharge-c6-ocpp16-security.txt';
+const HYC = 'alpitronic-hyc400-ocpp201-family.txt';
+
+test('CityCharge 2.1 (OCPP 1.6, markdown-ish with ** and <b>)', { skip: skipWithoutCertificates(CITY) }, () => {
   const p = importReport(read('citycharge-2.1-ocpp16.txt'));
   assert.equal(p.certificateNumber, 'OCA.0016.1127.CS');
   assert.equal(p.holder, 'CityCharge');
@@ -63,7 +68,7 @@ test('CityCharge 2.1 (OCPP 1.6, markdown-ish with ** and <b>)', () => {
   assert.equal(p.family, undefined);
 });
 
-test('XCHARGE C6 (OCPP 1.6 + security extension, tab-separated)', () => {
+test('XCHARGE C6 (OCPP 1.6 + security extension, tab-separated)', { skip: skipWithoutCertificates(C6) }, () => {
   const p = importReport(read('xcharge-c6-ocpp16-security.txt'));
   assert.equal(p.certificateNumber, 'OCA.0016.0970.CS');
   assert.equal(p.holder, 'XCHARGE GROUP');
@@ -105,7 +110,7 @@ test('XCHARGE C6 (OCPP 1.6 + security extension, tab-separated)', () => {
   });
 });
 
-test('Alpitronic HYC 400 US (OCPP 2.0.1 product family, declarations repeat every table)', () => {
+test('Alpitronic HYC 400 US (OCPP 2.0.1 product family, declarations repeat every table)', { skip: skipWithoutCertificates(HYC) }, () => {
   const p = importReport(read('alpitronic-hyc400-ocpp201-family.txt'));
   assert.equal(p.certificateNumber, 'F01.OCA.0201.0108.CS');
   assert.equal(p.certificateUpdate, '2026-01-28');
@@ -169,7 +174,7 @@ test('Alpitronic HYC 400 US (OCPP 2.0.1 product family, declarations repeat ever
   assert.equal(eu200!.settings?.ItemsPerMessageGetReport, 204);
 });
 
-test('a family member as a profile of its own: its hardware, the representative\'s KPIs and certificate', () => {
+test('a family member as a profile of its own: its hardware, the representative\'s KPIs and certificate', { skip: skipWithoutCertificates(HYC) }, () => {
   const p = importReport(read('alpitronic-hyc400-ocpp201-family.txt'));
   const m = memberProfile(p, 'F21FDD4E-A79F5657');
   assert.ok(m);

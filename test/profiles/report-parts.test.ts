@@ -8,23 +8,24 @@ import { sectionKeyOf, splitParts, splitSections } from '../../src/profiles/repo
 import { detectMode, readTables, splitCells } from '../../src/profiles/report-tables.js';
 import { isoDate, kpiFigures, kpiOfName, labelValue, secondsOf, settingValue } from '../../src/profiles/report-fields.js';
 import { importReport, ImportError } from '../../src/profiles/report-import.js';
+import { fixturesDir } from '../support/reports.js';
 
-const certDir = fileURLToPath(new URL('../../../shared/certificates/', import.meta.url));
+const certDir = fixturesDir;
 const read = (name: string): string => readFileSync(certDir + name, 'utf8');
 
 test('normalisation strips emphasis, tags, headings and page furniture', () => {
   const lines = normalizeReport(
     [
       '## Abstract of the Test Report',
-      '**Certificate Holder:** CityCharge  ',
-      '<b>Test laboratory:</b>\t<b>DEKRA Certification B.V</b>',
+      '**Certificate Holder:** Voltline  ',
+      '<b>Test laboratory:</b>\t<b>Northlab Certification B.V</b>',
       'Authenticity of this certificate can be verified at www.openchargealliance.org',
       'OCPP 2.0.1 - © Open Charge Alliance 2023        3/37     Part 5',
       'Page 4 of 12',
       '--\t----------',
     ].join('\r\n'),
   );
-  assert.deepEqual(lines, ['Abstract of the Test Report', 'Certificate Holder: CityCharge', 'Test laboratory:\tDEKRA Certification B.V']);
+  assert.deepEqual(lines, ['Abstract of the Test Report', 'Certificate Holder: Voltline', 'Test laboratory:\tNorthlab Certification B.V']);
 });
 
 test('section splitter: titles, cover, and a family report cut into its parts', () => {
@@ -32,7 +33,7 @@ test('section splitter: titles, cover, and a family report cut into its parts', 
   assert.equal(sectionKeyOf('Performance Measurement Result'), 'performance');
   assert.equal(sectionKeyOf('Test Result Summary for the Tested Functionalities'), 'results');
   assert.equal(sectionKeyOf('Core\tPass'), undefined, 'a table row is never a title');
-  const parts = splitParts(splitSections(normalizeReport(read('alpitronic-hyc400-ocpp201-family.txt'))));
+  const parts = splitParts(splitSections(normalizeReport(read('ampera-ax400-ocpp201-family.txt'))));
   assert.ok(parts.familyOverview);
   assert.equal(parts.declarations.length, 3, 'three vendor declarations');
   assert.equal(parts.main[0]!.key, 'cover');
@@ -68,9 +69,9 @@ test('table reader: space-aligned columns keep empty cells in place', () => {
 
 test('field extractors', () => {
   assert.equal(labelValue(['Certification Date: October 15, 2025'], ['certification date']), 'October 15, 2025');
-  assert.equal(labelValue(['OCPP Software Version\tV2.1.29_OCPP_C6'], ['OCPP Software Version']), 'V2.1.29_OCPP_C6');
+  assert.equal(labelValue(['OCPP Software Version\tV2.1.29_OCPP_S6'], ['OCPP Software Version']), 'V2.1.29_OCPP_S6');
   assert.equal(labelValue(['Product Type: Charging Station'], ['Product Designation']), undefined);
-  assert.equal(labelValue(['Certificate Number:', '', 'OCA.0016.1127.CS', 'Product Type: CS'], ['Certificate Number']), 'OCA.0016.1127.CS');
+  assert.equal(labelValue(['Certificate Number:', '', 'OCA.0016.9127.CS', 'Product Type: CS'], ['Certificate Number']), 'OCA.0016.9127.CS');
   assert.equal(labelValue(['Certificate Number:', 'Product Type: CS'], ['Certificate Number']), undefined, 'the next label is no value');
   assert.equal(isoDate('June 27, 2025'), '2025-06-27');
   assert.equal(isoDate('27 June 2025'), '2025-06-27');
@@ -91,7 +92,7 @@ test('field extractors', () => {
 });
 
 test('"not measurable" KPI figures become null, not zero', () => {
-  const text = read('citycharge-2.1-ocpp16.txt')
+  const text = read('voltline-duo-ocpp16-markdown.txt')
     .replace('Transaction authorization time by RemoteStartTransaction\t3.04\t3.04\t3.04\tseconds', 'Transaction authorization time by RemoteStartTransaction\tnot measurable\tnot measurable\tnot measurable\tseconds')
     .replace(/Transaction authorization end time by RemoteStopTransaction\t8\tseconds/, 'Transaction authorization end time by RemoteStopTransaction\tNot measurable\tseconds');
   const p = importReport(text);
@@ -104,14 +105,14 @@ test('"not measurable" KPI figures become null, not zero', () => {
 });
 
 test('Windows line ends and form-feed page breaks read the same', () => {
-  const text = read('xcharge-c6-ocpp16-security.txt');
+  const text = read('sparkbox-s6-ocpp16-security.txt');
   const p1 = importReport(text);
   const p2 = importReport(text.replace(/\n\nHardware Feature Set/, '\n\n\fHardware Feature Set').replace(/\n/g, '\r\n'));
   assert.deepEqual(p2, p1);
 });
 
 test('a space-aligned publication of a report reads the same as the tab-separated one', () => {
-  const tabbed = read('xcharge-c6-ocpp16-security.txt');
+  const tabbed = read('sparkbox-s6-ocpp16-security.txt');
   const p1 = importReport(tabbed);
   const p2 = importReport(toSpaceAligned(tabbed));
   assert.deepEqual(p2.profiles, p1.profiles);
@@ -136,7 +137,7 @@ test('a text that is not a certification report names everything missing', () =>
 });
 
 test('a report cut short names the parts it lost', () => {
-  const full = read('alpitronic-hyc400-ocpp201-family.txt');
+  const full = read('ampera-ax400-ocpp201-family.txt');
   const cut = full.slice(0, full.indexOf('Performance Measurement Result'));
   assert.throws(() => importReport(cut, 'cut.txt'), (err: unknown) => {
     assert.ok(err instanceof ImportError);
@@ -144,7 +145,7 @@ test('a report cut short names the parts it lost', () => {
     assert.match(err.message, /cut\.txt is incomplete/);
     return true;
   });
-  const headless = read('citycharge-2.1-ocpp16.txt').replace(/\*\*Certificate Number:\*\*.*\n/, '').replace(/Test Result Summary for the Certified Functionalities[\s\S]*?## Hardware/, '## Hardware');
+  const headless = read('voltline-duo-ocpp16-markdown.txt').replace(/\*\*Certificate Number:\*\*.*\n/, '').replace(/Test Result Summary for the Certified Functionalities[\s\S]*?## Hardware/, '## Hardware');
   assert.throws(() => importReport(headless), (err: unknown) => {
     assert.ok(err instanceof ImportError);
     assert.deepEqual(err.missing, ['Certificate Number', 'Test Result Summary (certification profile results)']);
