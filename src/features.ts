@@ -12,6 +12,7 @@ import { kpiFeature } from './kpi/index.js';
 import { storeFeature } from './store/index.js';
 import { tuiFeature } from './control/index.js';
 import { profilesFeature } from './profiles/index.js';
+import { captureFeature } from './capture/index.js';
 
 export const FEATURES: readonly Feature[] = [
   tlsFeature,
@@ -22,4 +23,5 @@ export const FEATURES: readonly Feature[] = [
   storeFeature,
   tuiFeature,
   profilesFeature,
+  captureFeature,
 ];

@@ -66,6 +66,7 @@ export function toKpiRow(r: RawKpiRow): KpiSummaryRow {
 
 export function framesSql(q: FrameQuery): string {
   const conds = [...stationCond('identity', q.station)];
+  if (q.session) conds.push(`session_id = ${str(q.session)}`);
   if (q.action) conds.push(`(action = ${str(q.action)} OR call_action = ${str(q.action)})`);
   if (q.direction) conds.push(`direction = ${str(q.direction)}`);
   if (q.sinceMicros !== undefined) conds.push(`received_at >= ${int(q.sinceMicros)}`);

@@ -23,6 +23,8 @@ export interface KpiSummaryRow {
 export interface FrameQuery {
   /** Identity glob (`*`, `?`, `[...]`). */
   station?: string;
+  /** One session, by its id (export, replay). */
+  session?: string;
   action?: string;
   direction?: Direction;
   /** µs since the epoch, inclusive. */
