@@ -13,6 +13,7 @@ import { storeFeature } from './store/index.js';
 import { tuiFeature } from './control/index.js';
 import { profilesFeature } from './profiles/index.js';
 import { captureFeature } from './capture/index.js';
+import { replayFeature } from './replay/index.js';
 
 export const FEATURES: readonly Feature[] = [
   tlsFeature,
@@ -24,4 +25,5 @@ export const FEATURES: readonly Feature[] = [
   tuiFeature,
   profilesFeature,
   captureFeature,
+  replayFeature,
 ];
