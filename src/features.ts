@@ -14,6 +14,7 @@ import { tuiFeature } from './control/index.js';
 import { profilesFeature } from './profiles/index.js';
 import { captureFeature } from './capture/index.js';
 import { replayFeature } from './replay/index.js';
+import { mirrorFeature } from './mirror/index.js';
 
 export const FEATURES: readonly Feature[] = [
   tlsFeature,
@@ -22,6 +23,7 @@ export const FEATURES: readonly Feature[] = [
   translateFeature,
   kpiFeature,
   storeFeature,
+  mirrorFeature,
   tuiFeature,
   profilesFeature,
   captureFeature,

@@ -7,7 +7,7 @@ import { BackendReader } from './queries.js';
 import { toSearchParams } from './query-params.js';
 import { capsOf, migrate } from './schema.js';
 import { openServer } from './server-backend.js';
-import type { FrameQuery, FrameRow, KpiQuery, KpiSummaryRow, OpenStoreReaderOptions, SessionQuery, SessionRow, StoreReader } from './store-reader.js';
+import type { FrameQuery, FrameRow, KpiQuery, KpiSummaryRow, MirrorSummaryRow, OpenStoreReaderOptions, SessionQuery, SessionRow, StoreReader } from './store-reader.js';
 import { chdbDir } from './store-paths.js';
 
 /** Reads through a running proxy: it owns the chDB folder, so it answers for it. */
@@ -34,6 +34,9 @@ export class ControlReader implements StoreReader {
   }
   sessions(q: SessionQuery): Promise<SessionRow[]> {
     return this.get('/api/sessions-history', q);
+  }
+  mirrorSummary(q: KpiQuery): Promise<MirrorSummaryRow[]> {
+    return this.get('/api/mirror-summary', q);
   }
   async close(): Promise<void> {}
 }

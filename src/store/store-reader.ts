@@ -85,6 +85,14 @@ export interface SessionRow {
   closeReason: string;
 }
 
+/** Shadow-CSMS answers (`start --mirror`) compared with the primary's, per mirror and action. */
+export interface MirrorSummaryRow {
+  mirror: string;
+  action: string;
+  compared: number;
+  differing: number;
+}
+
 export interface SessionQuery {
   station?: string;
   sinceMicros?: number;
@@ -99,6 +107,7 @@ export interface StoreReader {
   kpiSummary(q: KpiQuery): Promise<KpiSummaryRow[]>;
   frames(q: FrameQuery): Promise<FrameRow[]>;
   sessions(q: SessionQuery): Promise<SessionRow[]>;
+  mirrorSummary(q: KpiQuery): Promise<MirrorSummaryRow[]>;
   close(): Promise<void>;
 }
 
