@@ -1,10 +1,12 @@
 /**
- * Every feature built into ocpp-mitm, in pipeline order: station and CSMS-leg security first (it may refuse a
- * station), then validation (of frames as received), rules, translation; observers (KPIs, store, control API,
- * certified profiles) last.
+ * Every feature built into ocpp-mitm, in pipeline order: passthrough first (it takes matching stations over before
+ * anything parses them), station and CSMS-leg security (it may refuse a station), then validation (of frames as
+ * received), rules, translation; observers (KPIs, store, mirror, control API, certified profiles) last. Capture
+ * and replay only add commands.
  */
 import type { Feature } from './core/feature.js';
 import { tlsFeature } from './tls/index.js';
+import { passthroughFeature } from './passthrough/index.js';
 import { validationFeature } from './validation/index.js';
 import { rulesFeature } from './rules/index.js';
 import { translateFeature } from './translate/index.js';
@@ -17,6 +19,7 @@ import { replayFeature } from './replay/index.js';
 import { mirrorFeature } from './mirror/index.js';
 
 export const FEATURES: readonly Feature[] = [
+  passthroughFeature,
   tlsFeature,
   validationFeature,
   rulesFeature,

@@ -54,6 +54,8 @@ export class Relay {
   private readonly live = new Map<string, RelaySession>();
   /** Sockets between the station's knock and the end of its handshake. */
   private readonly handshaking = new Set<Duplex>();
+  /** Sockets an addon's `upgrade` hook took over (blind pass-through). */
+  private readonly claimed = new Set<Duplex>();
   private readonly counters = { framesIn: 0, framesOut: 0, framesDropped: 0, framesMalformed: 0, sessionsTotal: 0 };
   private seq = 0;
   private closing = false;
@@ -73,7 +75,12 @@ export class Relay {
       res.end('ocpp-mitm: connect with a WebSocket (OCPP-J)\n');
     });
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (this.runner.claim('upgrade', [req, socket, head])) return;
+      if (this.runner.claim('upgrade', [req, socket, head])) {
+        // The addon owns it now; at shutdown it still ends, or the listener would never finish closing.
+        this.claimed.add(socket);
+        socket.once('close', () => this.claimed.delete(socket));
+        return;
+      }
       void this.onUpgrade(req, socket, head);
     });
     this.server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) => {
@@ -157,6 +164,7 @@ export class Relay {
     const allClosed = Promise.all(sessions.map((s) => s.closed()));
     await Promise.race([allClosed, sleep(2000)]);
     this.wss.clients.forEach((ws) => ws.terminate());
+    for (const socket of this.claimed) socket.destroy();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections?.();
