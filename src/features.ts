@@ -6,6 +6,7 @@
  */
 import type { Feature } from './core/feature.js';
 import { tlsFeature } from './tls/index.js';
+import { keylogFeature } from './keylog/index.js';
 import { passthroughFeature } from './passthrough/index.js';
 import { validationFeature } from './validation/index.js';
 import { rulesFeature } from './rules/index.js';
@@ -21,6 +22,7 @@ import { mirrorFeature } from './mirror/index.js';
 export const FEATURES: readonly Feature[] = [
   passthroughFeature,
   tlsFeature,
+  keylogFeature,
   validationFeature,
   rulesFeature,
   translateFeature,

@@ -83,6 +83,9 @@ export class Relay {
       }
       void this.onUpgrade(req, socket, head);
     });
+    if (opts.tls && this.runner.addons.some((a) => a.tlsKeylog)) {
+      this.server.on('keylog', (line: Buffer, socket: TLSSocket) => this.runner.keylog(line, socket));
+    }
     this.server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) => {
       // Node verifies client certificates after the handshake and then destroys the socket: err alone would
       // only say "socket hang up", the reason is in authorizationError.
