@@ -71,7 +71,7 @@ describe('durations and URLs', () => {
     assert.equal(redactUrl('http://u:secret@h:8123/db?password=x'), 'http://h:8123/db?password=***');
   });
   it('carries queries over the control API and refuses malformed ones', () => {
-    const q = { station: 'CP-*', direction: 'to-csms' as const, sinceMicros: 5, invalidOnly: true, afterSeq: 9, limit: 3 };
+    const q = { station: 'CP-*', session: 'S-1', direction: 'to-csms' as const, sinceMicros: 5, invalidOnly: true, afterSeq: 9, limit: 3 };
     assert.deepEqual(fromSearchParams(toSearchParams(q)), { ...q, action: undefined, untilMicros: undefined });
     assert.throws(() => fromSearchParams(new URLSearchParams('since=-1')), BadQueryError);
     assert.throws(() => fromSearchParams(new URLSearchParams('direction=up')), /direction/);
