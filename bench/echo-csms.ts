@@ -1,6 +1,7 @@
 /**
  * The relay benchmark's CSMS, in a process of its own: answers every CALL at once with an empty CALLRESULT.
- *   node dist/bench/echo-csms.js        (prints the port it listens on, then serves until SIGTERM)
+ *   node dist/bench/echo-csms.js [delayMs]   (prints the port it listens on, then serves until SIGTERM)
+ * With delayMs, every answer waits that long: a slow CSMS (the mirror benchmark's slow shadow).
  * A CSMS is never in the stations' process in real life; running it apart means the direct path, like the
  * proxied one, crosses processes, and the difference between the two is what the proxy adds.
  */
@@ -8,11 +9,14 @@ import { once } from 'node:events';
 import { WebSocketServer } from 'ws';
 
 const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false, handleProtocols: (p) => [...p][0] ?? false });
+const delayMs = Number(process.argv[2] ?? 0);
 wss.on('connection', (ws) => {
   ws.on('message', (data) => {
     const text = data.toString();
     const start = text.indexOf('"') + 1;
-    ws.send(`[3,"${text.slice(start, text.indexOf('"', start))}",{}]`);
+    const answer = `[3,"${text.slice(start, text.indexOf('"', start))}",{}]`;
+    if (delayMs > 0) setTimeout(() => ws.send(answer), delayMs);
+    else ws.send(answer);
   });
 });
 await once(wss, 'listening');

@@ -6,6 +6,8 @@
  *   e.g. --proxy pipe,core,full                       the floor, the core with validation, everything
  *        --proxy nostore=full:--no-store,full,server=full:--clickhouse=${CLICKHOUSE}    what the store adds
  *        ... --clickhouse-priority idle      the server at SCHED_IDLE, standing in for one on another machine
+ *        --proxy 'plain=full,slow=full:--mirror ${SLOW_CSMS},down=full:--mirror ${DEAD_CSMS}'   a shadow CSMS costs
+ *            the primary path nothing: ${SLOW_CSMS} answers after 500 ms, ${DEAD_CSMS} refuses every connection
  *
  * Each proxy runs as its own process (built from dist/), so its CPU and RSS are its own; the CSMS
  * (bench/echo-csms.ts) is a lean ws server in another process answering every CALL at once, so the CSMS is never
@@ -64,8 +66,8 @@ const frameFor = (id: string): string =>
 
 // ---- the CSMS: answers every CALL immediately, in its own process (bench/echo-csms.ts) ----------------
 
-async function startCsms(): Promise<{ port: number; close(): Promise<void> }> {
-  const proc = spawn(process.execPath, ['dist/bench/echo-csms.js'], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startCsms(delayMs = 0): Promise<{ port: number; close(): Promise<void> }> {
+  const proc = spawn(process.execPath, ['dist/bench/echo-csms.js', String(delayMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const [line] = (await once(proc.stdout!, 'data')) as [Buffer];
   return {
     port: Number(line.toString().trim()),
@@ -301,6 +303,14 @@ async function main(): Promise<void> {
   }
   if (clickhouse) specs = specs.map((s) => ({ ...s, extra: s.extra.map((a) => a.replaceAll('${CLICKHOUSE}', `${clickhouse.url}/bench_${s.name.replace(/\W/g, '_')}`)) }));
   else if (specs.some((s) => s.extra.some((a) => a.includes('${CLICKHOUSE}')))) throw new Error('${CLICKHOUSE}: clickhouse-server is not installed (scripts/clickhouse-server.sh install)');
+  const uses = (name: string): boolean => specs.some((s) => s.extra.some((a) => a.includes(`\${${name}}`)));
+  // Shadow CSMSs for --mirror: one that answers after 500 ms, and an address where nothing listens.
+  const slow = uses('SLOW_CSMS') ? await startCsms(500) : undefined;
+  const dead = uses('DEAD_CSMS') ? `ws://127.0.0.1:${await freePort()}/` : undefined;
+  specs = specs.map((s) => ({
+    ...s,
+    extra: s.extra.map((a) => a.replaceAll('${SLOW_CSMS}', slow ? `ws://127.0.0.1:${slow.port}/` : '').replaceAll('${DEAD_CSMS}', dead ?? '')),
+  }));
   const csms = await startCsms();
   const proxies: Proxy[] = [];
   for (const spec of specs) proxies.push(await startProxy(spec, csms.port));
@@ -401,6 +411,7 @@ async function main(): Promise<void> {
     await once(p.proc, 'exit');
   }
   await csms.close();
+  await slow?.close();
   await clickhouse?.destroy();
   console.table(results);
   await mkdir('bench/results', { recursive: true });

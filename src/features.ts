@@ -1,10 +1,13 @@
 /**
- * Every feature built into ocpp-mitm, in pipeline order: station and CSMS-leg security first (it may refuse a
- * station), then validation (of frames as received), rules, translation; observers (KPIs, store, control API,
- * certified profiles) last; the demo, which adds only a command, at the end.
+ * Every feature built into ocpp-mitm, in pipeline order: passthrough first (it takes matching stations over before
+ * anything parses them), station and CSMS-leg security (it may refuse a station), then validation (of frames as
+ * received), rules, translation; observers (KPIs, store, mirror, control API, certified profiles) last. Capture,
+ * replay and the demo only add commands.
  */
 import type { Feature } from './core/feature.js';
 import { tlsFeature } from './tls/index.js';
+import { keylogFeature } from './keylog/index.js';
+import { passthroughFeature } from './passthrough/index.js';
 import { validationFeature } from './validation/index.js';
 import { rulesFeature } from './rules/index.js';
 import { translateFeature } from './translate/index.js';
@@ -12,16 +15,24 @@ import { kpiFeature } from './kpi/index.js';
 import { storeFeature } from './store/index.js';
 import { controlFeature } from './control/index.js';
 import { profilesFeature } from './profiles/index.js';
+import { captureFeature } from './capture/index.js';
+import { replayFeature } from './replay/index.js';
+import { mirrorFeature } from './mirror/index.js';
 import { demoFeature } from './demo/index.js';
 
 export const FEATURES: readonly Feature[] = [
+  passthroughFeature,
   tlsFeature,
+  keylogFeature,
   validationFeature,
   rulesFeature,
   translateFeature,
   kpiFeature,
   storeFeature,
+  mirrorFeature,
   controlFeature,
   profilesFeature,
+  captureFeature,
+  replayFeature,
   demoFeature,
 ];

@@ -6,13 +6,14 @@
  * its own adds its map here once.
  */
 import type { KpiRoutes } from '../kpi/kpi-routes.js';
+import type { MirrorRoutes } from '../mirror/mirror-routes.js';
 import type { ProfileRoutes } from '../profiles/profile-binding-addon.js';
 import type { RulesRoutes } from '../rules/rules-routes.js';
 import type { StoreRoutes } from '../store/store-routes.js';
 import type { ValidationRoutes } from '../validation/validation-routes.js';
 import type { OperatorRoutes } from './operator-routes.js';
 
-export type ControlContract = OperatorRoutes & RulesRoutes & KpiRoutes & ValidationRoutes & StoreRoutes & ProfileRoutes;
+export type ControlContract = OperatorRoutes & RulesRoutes & KpiRoutes & ValidationRoutes & StoreRoutes & ProfileRoutes & MirrorRoutes;
 
 export type ControlRoute = keyof ControlContract & string;
 

@@ -2,6 +2,7 @@
  * Runs the addons' hooks in order, each isolated: an addon that throws is logged (once a minute per addon
  * and hook, so a broken addon cannot flood the log) and the frame goes on as if that addon had not been there.
  */
+import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import type { Addon, RelayEvent, Session } from './addon.js';
 import type { RelayMessage } from './relay-message.js';
@@ -70,6 +71,18 @@ export class AddonRunner {
       }
     }
     return false;
+  }
+
+  /** Hand the listener's TLS key-log lines to every addon that asked for them. */
+  keylog(line: Buffer, socket: TLSSocket): void {
+    for (const addon of this.addons) {
+      if (!addon.tlsKeylog) continue;
+      try {
+        addon.tlsKeylog(line, socket);
+      } catch (err) {
+        this.failed(addon, 'tlsKeylog', err);
+      }
+    }
   }
 
   async runAsync(hook: 'connecting' | 'start', arg: unknown, stop?: () => boolean): Promise<void> {

@@ -11,6 +11,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import type { ControlRoutes } from './control-routes.js';
 import type { MessageRecord, RelayMessage } from './relay-message.js';
@@ -33,6 +34,11 @@ export interface Addon {
    * owns it: answer, pipe or destroy it); the relay does nothing more with it. For blind pass-through.
    */
   upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /**
+   * TLS key material of the station listener (wss://), one NSS key-log line (SSLKEYLOGFILE format, newline
+   * included) at a time, as Node's `keylog` event gives it. For decrypting captures: keep what it gets secret.
+   */
+  tlsKeylog?(line: Buffer, socket: TLSSocket): void;
   /** A station knocks: change the upstream URL, protocols, headers or TLS options, or refuse it. */
   connecting?(ctx: ConnectContext): void | Promise<void>;
   sessionOpen?(session: Session): void;

@@ -56,6 +56,8 @@ export class Relay {
   private readonly live = new Map<string, RelaySession>();
   /** Sockets between the station's knock and the end of its handshake. */
   private readonly handshaking = new Set<Duplex>();
+  /** Sockets an addon's `upgrade` hook took over (blind pass-through). */
+  private readonly claimed = new Set<Duplex>();
   private readonly counters = { framesIn: 0, framesOut: 0, framesDropped: 0, framesMalformed: 0, sessionsTotal: 0 };
   private seq = 0;
   private closing = false;
@@ -75,9 +77,17 @@ export class Relay {
       res.end('ocpp-mitm: connect with a WebSocket (OCPP-J)\n');
     });
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (this.runner.claim('upgrade', [req, socket, head])) return;
+      if (this.runner.claim('upgrade', [req, socket, head])) {
+        // The addon owns it now; at shutdown it still ends, or the listener would never finish closing.
+        this.claimed.add(socket);
+        socket.once('close', () => this.claimed.delete(socket));
+        return;
+      }
       void this.onUpgrade(req, socket, head);
     });
+    if (opts.tls && this.runner.addons.some((a) => a.tlsKeylog)) {
+      this.server.on('keylog', (line: Buffer, socket: TLSSocket) => this.runner.keylog(line, socket));
+    }
     this.server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) => {
       // Node verifies client certificates after the handshake and then destroys the socket: err alone would
       // only say "socket hang up", the reason is in authorizationError.
@@ -159,6 +169,7 @@ export class Relay {
     const allClosed = Promise.all(sessions.map((s) => s.closed()));
     await Promise.race([allClosed, sleep(2000)]);
     this.wss.clients.forEach((ws) => ws.terminate());
+    for (const socket of this.claimed) socket.destroy();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections?.();

@@ -114,8 +114,9 @@ export const storeFeature: Feature = {
       .option('--station <glob>', 'stations whose identity matches (e.g. CP-*)')
       .option('--since <duration|date>', 'samples since then (e.g. 15m, 2h, 7d, or an ISO date)')
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+      .option('--mirror', 'instead of KPIs: shadow-CSMS answers (start --mirror) compared and differing, per action')
       .action(async (o: Record<string, unknown>) => {
-        await runReport({ ...sourceOf(o), station: o.station as string | undefined, since: o.since as string | undefined, format: o.format as ReportOptions['format'] });
+        await runReport({ ...sourceOf(o), station: o.station as string | undefined, since: o.since as string | undefined, format: o.format as ReportOptions['format'], mirror: o.mirror === true });
       });
 
     addSourceOptions(program.command('frames').description('recorded frames, newest last; --follow keeps printing new ones'))

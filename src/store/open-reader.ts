@@ -9,7 +9,7 @@ import { BackendReader } from './queries.js';
 import { toSearchParams } from './query-params.js';
 import { capsOf, migrate } from './schema.js';
 import { openServer } from './server-backend.js';
-import type { FrameQuery, FrameRow, KpiQuery, KpiSummaryRow, OpenStoreReaderOptions, SessionQuery, SessionRow, StoreReader } from './store-types.js';
+import type { FrameQuery, FrameRow, KpiQuery, KpiSummaryRow, MirrorSummaryRow, OpenStoreReaderOptions, SessionQuery, SessionRow, StoreReader } from './store-types.js';
 import { chdbDir } from './store-paths.js';
 
 /** Reads through a running proxy: it owns the chDB folder, so it answers for it. */
@@ -36,6 +36,9 @@ export class ControlReader implements StoreReader {
   }
   sessions(q: SessionQuery): Promise<SessionRow[]> {
     return this.read(() => callControl(this.info, 'GET /api/sessions-history', { query: queryOf(q) }));
+  }
+  mirrorSummary(q: KpiQuery): Promise<MirrorSummaryRow[]> {
+    return this.read(() => callControl(this.info, 'GET /api/mirror-summary', { query: queryOf(q) }));
   }
   async close(): Promise<void> {}
 }

@@ -3,7 +3,7 @@ import type { KpiName } from '../core/addon.js';
 import type { Direction } from '../core/types.js';
 import type { StoreBackend } from './backend.js';
 import { globToRegex, int, str, where } from './sql.js';
-import type { FrameQuery, FrameRow, KpiQuery, KpiSummaryRow, SessionQuery, SessionRow, StoreReader } from './store-types.js';
+import type { FrameQuery, FrameRow, KpiQuery, KpiSummaryRow, MirrorSummaryRow, SessionQuery, SessionRow, StoreReader } from './store-types.js';
 
 export const DEFAULT_FRAME_LIMIT = 100;
 export const MAX_FRAME_LIMIT = 100_000;
@@ -66,6 +66,7 @@ export function toKpiRow(r: RawKpiRow): KpiSummaryRow {
 
 export function framesSql(q: FrameQuery): string {
   const conds = [...stationCond('identity', q.station)];
+  if (q.session) conds.push(`session_id = ${str(q.session)}`);
   if (q.action) conds.push(`(action = ${str(q.action)} OR call_action = ${str(q.action)})`);
   if (q.direction) conds.push(`direction = ${str(q.direction)}`);
   if (q.sinceMicros !== undefined) conds.push(`received_at >= ${int(q.sinceMicros)}`);
@@ -193,6 +194,20 @@ export function toSessionRow(r: RawSessionRow): SessionRow {
   };
 }
 
+/**
+ * Shadow answers are frames the proxy made (`made_by` 'mirror:URL'); an answer that differs from the primary's
+ * carries issues whose rule starts with 'mirror-'.
+ */
+export function mirrorSummarySql(q: KpiQuery): string {
+  const conds = [...stationCond('identity', q.station), "origin = 'proxy'", "made_by LIKE 'mirror:%'"];
+  if (q.sinceMicros !== undefined) conds.push(`received_at >= ${int(q.sinceMicros)}`);
+  return `SELECT substring(made_by, 8) AS mirror, call_action AS action, count() AS compared,
+      countIf(position(issues, '"rule":"mirror-') > 0) AS differing
+    FROM frames ${where(conds)}
+    GROUP BY made_by, call_action
+    ORDER BY mirror, action`;
+}
+
 /** A StoreReader straight on a back end (the proxy's own routes, or a reader that opened the store itself). */
 export class BackendReader implements StoreReader {
   constructor(
@@ -210,6 +225,11 @@ export class BackendReader implements StoreReader {
 
   async sessions(q: SessionQuery): Promise<SessionRow[]> {
     return (await this.backend.query<RawSessionRow>(sessionsSql(q))).map(toSessionRow);
+  }
+
+  async mirrorSummary(q: KpiQuery): Promise<MirrorSummaryRow[]> {
+    const rows = await this.backend.query<{ mirror: string; action: string; compared: number | string; differing: number | string }>(mirrorSummarySql(q));
+    return rows.map((r) => ({ mirror: r.mirror, action: r.action, compared: Number(r.compared), differing: Number(r.differing) }));
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,7 @@ type AnyQuery = KpiQuery & SessionQuery & FrameQuery;
 export function toSearchParams(q: AnyQuery): URLSearchParams {
   const p = new URLSearchParams();
   if (q.station) p.set('station', q.station);
+  if (q.session) p.set('session', q.session);
   if (q.action) p.set('action', q.action);
   if (q.direction) p.set('direction', q.direction);
   if (q.sinceMicros !== undefined) p.set('since', String(Math.trunc(q.sinceMicros)));
@@ -53,6 +54,7 @@ export function fromSearchParams(p: URLSearchParams): AnyQuery {
   }
   return {
     station: textParam(p, 'station'),
+    session: textParam(p, 'session'),
     action: textParam(p, 'action'),
     direction: direction as Direction | undefined,
     sinceMicros: intParam(p, 'since'),

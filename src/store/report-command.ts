@@ -2,7 +2,7 @@
 import { KPI_NAMES } from '../core/addon.js';
 import { parseTimeMicros } from './duration.js';
 import { csv, ms, textTable } from './format.js';
-import { openStoreReader, type KpiSummaryRow, type OpenStoreReaderOptions } from './store-reader.js';
+import { openStoreReader, type KpiSummaryRow, type MirrorSummaryRow, type OpenStoreReaderOptions } from './store-reader.js';
 
 export type ReportFormat = 'table' | 'json' | 'csv';
 
@@ -10,6 +10,8 @@ export interface ReportOptions extends OpenStoreReaderOptions {
   station?: string;
   since?: string;
   format?: ReportFormat;
+  /** Shadow-CSMS differences per action (`start --mirror`) instead of the KPIs. */
+  mirror?: boolean;
 }
 
 const COLUMNS = ['station', 'kpi', 'count', 'timeouts', 'min_ms', 'avg_ms', 'p50_ms', 'p95_ms', 'p99_ms', 'max_ms'] as const;
@@ -26,6 +28,15 @@ export function formatReport(rows: KpiSummaryRow[], format: ReportFormat): strin
   );
 }
 
+const MIRROR_COLUMNS = ['mirror', 'action', 'compared', 'differing'] as const;
+
+export function formatMirrorReport(rows: MirrorSummaryRow[], format: ReportFormat): string {
+  if (format === 'json') return JSON.stringify(rows, null, 2) + '\n';
+  if (format === 'csv') return csv([...MIRROR_COLUMNS], rows.map((r) => MIRROR_COLUMNS.map((c) => r[c])));
+  if (rows.length === 0) return 'no shadow answers recorded (start --mirror URL records them)\n';
+  return textTable([...MIRROR_COLUMNS], rows.map((r) => [r.mirror, r.action, String(r.compared), String(r.differing)]), new Set([2, 3]));
+}
+
 /** Runs the command; output goes to `write` (stdout by default). */
 export async function runReport(opts: ReportOptions, write: (s: string) => void = (s) => void process.stdout.write(s)): Promise<void> {
   const format = opts.format ?? 'table';
@@ -33,7 +44,8 @@ export async function runReport(opts: ReportOptions, write: (s: string) => void 
   const sinceMicros = opts.since ? parseTimeMicros(opts.since) : undefined;
   const reader = await openStoreReader(opts);
   try {
-    write(formatReport(await reader.kpiSummary({ station: opts.station, sinceMicros }), format));
+    const q = { station: opts.station, sinceMicros };
+    write(opts.mirror ? formatMirrorReport(await reader.mirrorSummary(q), format) : formatReport(await reader.kpiSummary(q), format));
   } finally {
     await reader.close();
   }

@@ -18,6 +18,8 @@ export interface KpiSummaryRow {
 export interface FrameQuery {
   /** Identity glob (`*`, `?`, `[...]`). */
   station?: string;
+  /** One session, by its id (export, replay). */
+  session?: string;
   action?: string;
   direction?: Direction;
   /** µs since the epoch, inclusive. */
@@ -80,6 +82,14 @@ export interface SessionRow {
   closeReason: string;
 }
 
+/** Shadow-CSMS answers (`start --mirror`) compared with the primary's, per mirror and action. */
+export interface MirrorSummaryRow {
+  mirror: string;
+  action: string;
+  compared: number;
+  differing: number;
+}
+
 export interface SessionQuery {
   station?: string;
   sinceMicros?: number;
@@ -94,6 +104,7 @@ export interface StoreReader {
   kpiSummary(q: KpiQuery): Promise<KpiSummaryRow[]>;
   frames(q: FrameQuery): Promise<FrameRow[]>;
   sessions(q: SessionQuery): Promise<SessionRow[]>;
+  mirrorSummary(q: KpiQuery): Promise<MirrorSummaryRow[]>;
   close(): Promise<void>;
 }
 

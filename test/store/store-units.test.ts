@@ -71,7 +71,7 @@ describe('durations and URLs', () => {
     assert.equal(redactUrl('http://u:secret@h:8123/db?password=x'), 'http://h:8123/db?password=***');
   });
   it('carries queries over the control API and refuses malformed ones', () => {
-    const q = { station: 'CP-*', direction: 'to-csms' as const, sinceMicros: 5, invalidOnly: true, afterSeq: 9, limit: 3 };
+    const q = { station: 'CP-*', session: 'S-1', direction: 'to-csms' as const, sinceMicros: 5, invalidOnly: true, afterSeq: 9, limit: 3 };
     assert.deepEqual(fromSearchParams(toSearchParams(q)), { ...q, action: undefined, untilMicros: undefined, kind: undefined });
     assert.equal(fromSearchParams(toSearchParams({ kind: 'SEND' })).kind, 'SEND');
     assert.equal(fromSearchParams(new URLSearchParams('kind=callresulterror')).kind, 'CALLRESULTERROR');

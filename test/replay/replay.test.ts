@@ -1,0 +1,147 @@
+/**
+ * `ocpp-mitm replay` on sessions recorded through the real relay: as the station against a CSMS that answers
+ * Authorize differently (exactly that difference, exit 1, the new transactionId carried forward), against the same
+ * CSMS (no difference, exit 0), and as the CSMS for a live ocpp-rpc station.
+ */
+import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, it } from 'node:test';
+import { openWritableStore } from '../../src/capture/index.js';
+import { readReplays, runReplay, storeReport, type ReplayReport } from '../../src/replay/index.js';
+import { runCli } from '../support/cli-process.js';
+import { connectStation, startCsms, type TestCsms } from '../support/ocpp-peers.js';
+import { tempDir } from '../store/clickhouse-support.js';
+import { drive16, recordSessions } from '../capture/record-sessions.js';
+
+let root: string;
+let data: string;
+const csmsList: TestCsms[] = [];
+
+before(async () => {
+  root = await tempDir('ocpp-mitm-replay-');
+  data = join(root, 'data');
+  await recordSessions(data);
+});
+
+after(async () => {
+  for (const c of csmsList) await c.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+async function replayCli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  const run = runCli(['replay', '--data', data, ...args]);
+  const { code } = await run.exited;
+  return { code, out: run.stdout(), err: run.stderr() };
+}
+
+it('as station: a CSMS answering Authorize differently shows exactly that difference and exits 1', { timeout: 120_000 }, async () => {
+  const csms = await startCsms({
+    protocols: ['ocpp1.6'],
+    handlers: {
+      Authorize: () => ({ idTagInfo: { status: 'Invalid' } }),
+      StartTransaction: () => ({ transactionId: 2002, idTagInfo: { status: 'Accepted' } }),
+    },
+  });
+  csmsList.push(csms);
+  const r = await replayCli(['--as', 'station', '--station', 'CP-16', '--target', csms.url, '--speed', 'max', '--json']);
+  assert.equal(r.code, 1, r.err);
+  const report = JSON.parse(r.out) as ReplayReport;
+  assert.equal(report.station, 'CP-16');
+  assert.deepEqual(report.exchanges.map((e) => e.action), ['BootNotification', 'Authorize', 'StartTransaction', 'MeterValues', 'StopTransaction']);
+  assert.equal(report.differing, 1);
+  const differing = report.exchanges.filter((e) => e.differences.length);
+  assert.deepEqual(differing.map((e) => [e.action, e.differences]), [
+    ['Authorize', [{ path: '/idTagInfo/status', what: 'changed', recorded: 'Accepted', live: 'Invalid' }]],
+  ]);
+  for (const e of report.exchanges) assert.equal(typeof e.liveMs, 'number', `${e.action} was answered`);
+  // New message ids, and the CSMS's transactionId carried into the later CALLs.
+  const got = csms.received.filter((c) => c.identity === 'CP-16');
+  assert.deepEqual(got.map((c) => c.method), ['BootNotification', 'Authorize', 'StartTransaction', 'MeterValues', 'StopTransaction']);
+  assert.equal(got[3]!.params.transactionId, 2002);
+  assert.equal(got[4]!.params.transactionId, 2002);
+
+  const text = await replayCli(['--as', 'station', '--station', 'CP-16', '--target', csms.url, '--speed', 'max', '--no-record']);
+  assert.equal(text.code, 1);
+  assert.match(text.out, /replay of CP-16 session \S+ as station against ws:\/\/127\.0\.0\.1:\d+\/ocpp\/CP-16: 5 exchange\(s\), 1 differ/);
+  assert.match(text.out, /Authorize\s+CALLRESULT\s+[\d.]+\s+[\d.]+\s+\/idTagInfo\/status: Accepted → Invalid/);
+});
+
+it('as station: the same CSMS gives no difference and exit 0 (1.6 and 2.0.1)', { timeout: 120_000 }, async () => {
+  const csms = await startCsms();
+  csmsList.push(csms);
+  for (const station of ['CP-16', 'CP-201']) {
+    const r = await replayCli(['--as', 'station', '--station', station, '--target', csms.url, '--speed', '50', '--json']);
+    assert.equal(r.code, 0, r.out + r.err);
+    const report = JSON.parse(r.out) as ReplayReport;
+    assert.equal(report.differing, 0, JSON.stringify(report.exchanges));
+    assert.equal(report.exchanges.length, 5);
+  }
+  assert.deepEqual(
+    csms.received.filter((c) => c.identity === 'CP-201').map((c) => c.params.transactionInfo?.transactionId).filter(Boolean),
+    ['TX-201', 'TX-201', 'TX-201'],
+    'ids the 2.0.1 station chose stay as recorded',
+  );
+});
+
+it('as csms: a live station is played the recorded CSMS side, and the report is recorded into the store', { timeout: 120_000 }, async () => {
+  const run = async (remoteStart: 'Accepted' | 'Rejected'): Promise<{ report: ReplayReport; finished: boolean }> => {
+    let finished = false;
+    let remoteStarted!: () => void;
+    const gotRemoteStart = new Promise<void>((r) => (remoteStarted = r));
+    let driving: Promise<void> | undefined;
+    const report = await runReplay({
+      dataDir: data,
+      as: 'csms',
+      station: 'CP-16',
+      listen: { host: '127.0.0.1', port: 0 },
+      speed: 'max',
+      timeoutMs: 10_000,
+      onListening: (port) => {
+        driving = (async () => {
+          const station = await connectStation({
+            url: `ws://127.0.0.1:${port}/ocpp`,
+            identity: 'BENCH-1',
+            protocols: ['ocpp1.6'],
+            handlers: {
+              RemoteStartTransaction: () => {
+                remoteStarted();
+                return { status: remoteStart };
+              },
+            },
+          });
+          await drive16(station, () => gotRemoteStart);
+          finished = true; // every CALL of the transaction was answered (strict ocpp-rpc)
+          await station.close();
+        })();
+      },
+    });
+    await driving;
+    return { report, finished };
+  };
+
+  const same = await run('Accepted');
+  assert.equal(same.report.as, 'csms');
+  assert.deepEqual(same.report.exchanges.map((e) => [e.action, e.differences]), [['RemoteStartTransaction', []]]);
+  assert.deepEqual(same.report.otherCalls.live, ['BootNotification', 'Authorize', 'StartTransaction', 'MeterValues', 'StopTransaction']);
+  assert.ok(same.finished, 'the station got an answer to every CALL');
+
+  const rejected = await run('Rejected');
+  assert.equal(rejected.report.differing, 1);
+  assert.deepEqual(rejected.report.exchanges[0]!.differences, [{ path: '/status', what: 'changed', recorded: 'Accepted', live: 'Rejected' }]);
+
+  assert.equal(await storeReport({ dataDir: data, as: 'csms' }, rejected.report), undefined);
+  const backend = await openWritableStore({ dataDir: data });
+  try {
+    const rows = await readReplays(backend, rejected.report.session);
+    const mine = rows.filter((r) => r.replay_id === rejected.report.replayId);
+    assert.equal(mine.length, 1);
+    assert.equal(Number(mine[0]!.differs), 1);
+    assert.match(mine[0]!.differences, /"live":"Rejected"/);
+    // The CLI runs above recorded theirs too (the --json one of the first test, with its Authorize difference).
+    assert.ok(rows.some((r) => r.action === 'Authorize' && Number(r.differs) === 1));
+  } finally {
+    await backend.close();
+  }
+});
+
