@@ -1,9 +1,11 @@
 /**
- * Every feature built into ocpp-mitm, in pipeline order: station and CSMS-leg security first (it may refuse a
- * station), then validation (of frames as received), rules, translation; observers (KPIs, store, control API,
- * certified profiles) last.
+ * Every feature built into ocpp-mitm, in pipeline order: the fleet's health and drain first (a draining proxy
+ * refuses a station before anything else spends work on it), then station and CSMS-leg security (it may refuse a
+ * station), validation (of frames as received), rules, translation; observers (KPIs, store, control API, certified
+ * profiles) last.
  */
 import type { Feature } from './core/feature.js';
+import { fleetFeature } from './fleet/index.js';
 import { tlsFeature } from './tls/index.js';
 import { validationFeature } from './validation/index.js';
 import { rulesFeature } from './rules/index.js';
@@ -14,6 +16,7 @@ import { tuiFeature } from './control/index.js';
 import { profilesFeature } from './profiles/index.js';
 
 export const FEATURES: readonly Feature[] = [
+  fleetFeature,
   tlsFeature,
   validationFeature,
   rulesFeature,
