@@ -14,7 +14,7 @@
  * Writes that fail while Redis is away stay dirty in memory and are retried every second.
  */
 import { Redis } from 'ioredis';
-import { LAZY_MS, type StationStateStore } from './state-store.js';
+import type { StationStateStore } from './state-store.js';
 import { emptyState, type StationState } from './station-state.js';
 
 const CLAIM = `
@@ -159,13 +159,14 @@ export class RedisStateStore implements StationStateStore {
     return h.state;
   }
 
-  changed(identity: string, urgent = true): void {
+  /**
+   * Every change is written at the end of this event-loop turn, even those the file store lets wait (seqNo of a
+   * MeterValues): the station may reconnect to another instance any moment, and that one must read the latest.
+   * Coalesced per station and turn; one EVALSHA each, off the relay path.
+   */
+  changed(identity: string): void {
     if (!this.held.has(identity)) return;
     this.dirty.add(identity);
-    if (!urgent) {
-      this.timer ??= setTimeout(() => this.schedule(), LAZY_MS).unref();
-      return;
-    }
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
