@@ -14,6 +14,8 @@ import type { RuleView, StatsView, ViewStore } from './view-store.js';
 export interface ControlTarget {
   url: string;
   token: string;
+  /** Fleet view: the name this proxy goes by (its stations are shown with it). */
+  name?: string;
 }
 
 interface Poll {
@@ -34,19 +36,22 @@ export class ControlConnection {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly polls: Poll[];
   private inFlight = new Set<string>();
+  private lastError = '';
 
   constructor(
     private readonly target: ControlTarget,
     private readonly store: ViewStore,
-    private readonly opts: { backlog?: number; pollMs?: number } = {},
+    /** primary false: a fleet's other proxies, whose rules, KPI engine, profiles and store panels are not shown. */
+    private readonly opts: { backlog?: number; pollMs?: number; primary?: boolean } = {},
   ) {
     const fast = opts.pollMs ?? 1000;
-    this.polls = [
-      { path: '/api/stats', everyMs: fast, apply: (b) => (store.stats = b as StatsView), absent: () => undefined, next: 0 },
+    const name = target.name;
+    const polls: Poll[] = [
+      { path: '/api/stats', everyMs: fast, apply: (b) => store.setStats(b as StatsView, name), absent: () => undefined, next: 0 },
       {
         path: '/api/sessions',
         everyMs: fast,
-        apply: (b) => store.setSessions(b as Array<SessionInfo & { counters?: SessionCounters }>),
+        apply: (b) => store.setSessions(b as Array<SessionInfo & { counters?: SessionCounters }>, name),
         absent: () => undefined,
         next: 0,
       },
@@ -67,6 +72,7 @@ export class ControlConnection {
         next: 0,
       },
     ];
+    this.polls = opts.primary === false ? polls.slice(0, 2) : polls;
   }
 
   start(): void {
@@ -106,11 +112,11 @@ export class ControlConnection {
         return;
       }
       if (event.type === 'hello') {
-        this.store.connection = 'live';
-        this.store.connectionError = '';
-        this.store.changed();
-      } else if (event.type === 'missed') this.store.noteMissed(event.count);
-      else this.store.ingest(event as RelayEvent);
+        this.lastError = '';
+        this.store.setConnection('live', '', this.target.name);
+      }
+      else if (event.type === 'missed') this.store.noteMissed(event.count);
+      else this.store.ingest(event as RelayEvent, this.target.name);
     });
     ws.on('unexpected-response', (_req, res) => {
       this.down(res.statusCode === 401 ? 'token refused (401)' : `stream refused: HTTP ${res.statusCode}`);
@@ -118,16 +124,15 @@ export class ControlConnection {
     });
     ws.on('error', (err) => this.down(err.message));
     ws.on('close', () => {
-      this.down(this.store.connectionError || 'stream closed');
+      this.down(this.lastError || 'stream closed');
       if (!this.stopped) this.reconnectTimer = setTimeout(() => this.connectStream(), 1000);
     });
   }
 
   private down(reason: string): void {
     if (this.stopped) return;
-    this.store.connection = 'down';
-    this.store.connectionError = reason;
-    this.store.changed();
+    this.lastError = reason;
+    this.store.setConnection('down', reason, this.target.name);
   }
 
   private tick(): void {
