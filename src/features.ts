@@ -1,10 +1,12 @@
 /**
- * Every feature built into ocpp-mitm, in pipeline order: passthrough first (it takes matching stations over before
+ * Every feature built into ocpp-mitm, in pipeline order: the fleet's health and drain first (a draining proxy
+ * refuses a station before anything else spends work on it), passthrough (it takes matching stations over before
  * anything parses them), station and CSMS-leg security (it may refuse a station), then validation (of frames as
  * received), rules, translation; observers (KPIs, store, mirror, control API, certified profiles) last. Capture,
  * replay and the demo only add commands.
  */
 import type { Feature } from './core/feature.js';
+import { fleetFeature } from './fleet/index.js';
 import { tlsFeature } from './tls/index.js';
 import { keylogFeature } from './keylog/index.js';
 import { passthroughFeature } from './passthrough/index.js';
@@ -21,6 +23,7 @@ import { mirrorFeature } from './mirror/index.js';
 import { demoFeature } from './demo/index.js';
 
 export const FEATURES: readonly Feature[] = [
+  fleetFeature,
   passthroughFeature,
   tlsFeature,
   keylogFeature,

@@ -6,12 +6,13 @@
  */
 import WebSocket from 'ws';
 import type { RelayEvent } from '../src/core/addon.js';
-import { callControl, ControlApiError, type ControlTarget } from '../src/control/api-client.js';
+import { callControl, ControlApiError, type ControlTarget as BaseTarget } from '../src/control/api-client.js';
 import type { ControlRoute, ResponseOf } from '../src/control/contract.js';
 import type { StreamEvent } from '../src/control/wire-format.js';
 import type { ViewStore } from './view-store.js';
 
-export type { ControlTarget };
+/** A proxy to follow; in a fleet view its `name` is shown beside its stations. */
+export type ControlTarget = BaseTarget & { name?: string };
 
 /** The GET routes the view polls: none takes a path parameter or needs a query. */
 type PolledRoute = 'GET /api/stats' | 'GET /api/sessions' | 'GET /api/rules' | 'GET /api/kpis' | 'GET /api/profiles/bound' | 'GET /api/store/stats';
@@ -39,21 +40,27 @@ export class ControlConnection {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly polls: Poll[];
   private inFlight = new Set<string>();
+  private lastError = '';
 
   constructor(
     private readonly target: ControlTarget,
     private readonly store: ViewStore,
-    private readonly opts: { backlog?: number; pollMs?: number } = {},
+    /** primary false: a fleet's other proxies, whose rules, KPI engine, profiles and store panels are not shown. */
+    private readonly opts: { backlog?: number; pollMs?: number; primary?: boolean } = {},
   ) {
     const fast = opts.pollMs ?? 1000;
-    this.polls = [
-      poll('GET /api/stats', fast, (b) => (store.stats = b)),
-      poll('GET /api/sessions', fast, (b) => store.setSessions(b)),
+    const name = target.name;
+    const polls: Poll[] = [
+      poll('GET /api/stats', fast, (b) => store.setStats(b, name)),
+      poll('GET /api/sessions', fast, (b) => store.setSessions(b, name)),
       poll('GET /api/rules', fast * 2, (b) => (store.rules = b.rules), () => (store.rules = undefined)),
-      poll('GET /api/kpis', fast * 2, (b) => (store.kpiApi = b), () => (store.kpiApi = undefined)),
+      poll('GET /api/kpis', fast * 2, (b) => store.setKpis(b, name), () => (store.kpiApi = undefined)),
       poll('GET /api/profiles/bound', fast * 2, (b) => (store.profilesBound = b), () => (store.profilesBound = undefined)),
       poll('GET /api/store/stats', fast * 2, (b) => (store.storeStats = b), () => (store.storeStats = undefined)),
     ];
+    // A fleet's other proxies add their stations, counts and KPIs; rules, profiles and store come from the first.
+    const fleetWide = new Set<PolledRoute>(['GET /api/stats', 'GET /api/sessions', 'GET /api/kpis']);
+    this.polls = opts.primary === false ? polls.filter((p) => fleetWide.has(p.route)) : polls;
   }
 
   start(): void {
@@ -93,11 +100,11 @@ export class ControlConnection {
         return;
       }
       if (event.type === 'hello') {
-        this.store.connection = 'live';
-        this.store.connectionError = '';
-        this.store.changed();
-      } else if (event.type === 'missed') this.store.noteMissed(event.count);
-      else this.store.ingest(event as RelayEvent);
+        this.lastError = '';
+        this.store.setConnection('live', '', this.target.name);
+      }
+      else if (event.type === 'missed') this.store.noteMissed(event.count);
+      else this.store.ingest(event as RelayEvent, this.target.name);
     });
     ws.on('unexpected-response', (_req, res) => {
       this.down(res.statusCode === 401 ? 'token refused (401)' : `stream refused: HTTP ${res.statusCode}`);
@@ -105,16 +112,15 @@ export class ControlConnection {
     });
     ws.on('error', (err) => this.down(err.message));
     ws.on('close', () => {
-      this.down(this.store.connectionError || 'stream closed');
+      this.down(this.lastError || 'stream closed');
       if (!this.stopped) this.reconnectTimer = setTimeout(() => this.connectStream(), 1000);
     });
   }
 
   private down(reason: string): void {
     if (this.stopped) return;
-    this.store.connection = 'down';
-    this.store.connectionError = reason;
-    this.store.changed();
+    this.lastError = reason;
+    this.store.setConnection('down', reason, this.target.name);
   }
 
   private tick(): void {

@@ -42,6 +42,49 @@ export function figuresFromApi(api: readonly KpiSummary[]): KpiFigure[] {
     .sort((a, b) => a.identity.localeCompare(b.identity) || a.kpi.localeCompare(b.kpi));
 }
 
+/**
+ * A fleet's KPI rows: one per station and KPI across the proxies a station was on (it may have moved). Counts and
+ * timeouts add up, min and max are the extremes, avg is weighted by count; a percentile cannot be merged exactly,
+ * so p50/p95/p99 are the highest of the proxies' (an upper bound: a verdict on it errs toward "slower").
+ */
+export function mergeKpiRows(perProxy: ReadonlyArray<readonly KpiSummary[]>): KpiSummary[] {
+  const byKey = new Map<string, KpiSummary>();
+  const hi = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b));
+  const lo = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.min(a, b));
+  for (const rows of perProxy) {
+    for (const r of rows) {
+      const key = `${r.station}\u0000${r.kpi}`;
+      const m = byKey.get(key);
+      if (!m) {
+        byKey.set(key, { ...r, sends: { ...r.sends } });
+        continue;
+      }
+      const count = m.count + r.count;
+      const newer = (r.lastAt ?? 0) > (m.lastAt ?? 0);
+      byKey.set(key, {
+        ...m,
+        version: newer ? r.version : m.version,
+        count,
+        timeouts: m.timeouts + r.timeouts,
+        rejected: m.rejected + r.rejected,
+        excluded: m.excluded + r.excluded,
+        cancelled: m.cancelled + r.cancelled,
+        min: lo(m.min, r.min),
+        max: hi(m.max, r.max),
+        avg: count === 0 ? null : ((m.avg ?? 0) * m.count + (r.avg ?? 0) * r.count) / count,
+        p50: hi(m.p50, r.p50),
+        p95: hi(m.p95, r.p95),
+        p99: hi(m.p99, r.p99),
+        last: newer ? r.last : m.last,
+        lastAt: newer ? r.lastAt : m.lastAt,
+        percentileOf: m.percentileOf + r.percentileOf,
+        sends: { fromStation: m.sends.fromStation + r.sends.fromStation, toStation: m.sends.toStation + r.sends.toStation },
+      });
+    }
+  }
+  return [...byKey.values()];
+}
+
 /** A station's bound profile as GET /api/profiles/bound gives it; null: the proxy binds profiles, none applies. */
 export interface StationProfile {
   name: string;

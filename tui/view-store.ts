@@ -11,7 +11,7 @@ import { MATCH_ALL, parseFilter, type EventFilter } from '../src/control/event-f
 import { RingBuffer } from '../src/control/ring-buffer.js';
 import type { SessionCounters } from '../src/control/traffic-counters.js';
 import type { ResponseOf, SessionView, StatsView } from '../src/control/contract.js';
-import { kpiTable, type KpiTable } from './kpi-view.js';
+import { kpiTable, mergeKpiRows, type KpiTable } from './kpi-view.js';
 
 export type { KpiTable };
 
@@ -27,6 +27,8 @@ export interface StationRow {
   counters: SessionCounters | undefined;
   open: boolean;
   close?: CloseInfo;
+  /** Fleet view: the proxy this session is on (its name from --connect / the fleet file). */
+  instance?: string;
 }
 
 export interface Viewport {
@@ -65,6 +67,10 @@ export class ViewStore {
   storeStats: ResponseOf<'GET /api/store/stats'> | undefined;
   connection: Connection = 'connecting';
   connectionError = '';
+  /** Fleet view: each proxy's last stats and connection, by instance name (empty for a single proxy). */
+  private readonly statsByInstance = new Map<string, StatsView>();
+  private readonly connectionByInstance = new Map<string, { state: Connection; error: string }>();
+  private readonly kpisByInstance = new Map<string, ResponseOf<'GET /api/kpis'>>();
   missed = 0;
   lastNotice: Extract<RelayEvent, { type: 'notice' }> | undefined;
   lastNoticeAt = 0;
@@ -133,17 +139,18 @@ export class ViewStore {
 
   // ---- ingest -------------------------------------------------------------------------------------
 
-  ingest(event: RelayEvent): void {
+  /** An event from the stream; `instance` names the proxy it came from in a fleet view. */
+  ingest(event: RelayEvent, instance?: string): void {
     switch (event.type) {
       case 'message':
         this.addRecord(event.message);
         break;
       case 'session-open':
-        this.stations.set(event.session.id, { info: event.session, counters: undefined, open: true });
+        this.stations.set(event.session.id, { info: event.session, counters: undefined, open: true, instance });
         break;
       case 'session-close': {
         const row = this.stations.get(event.session.id);
-        this.stations.set(event.session.id, { info: event.session, counters: row?.counters, open: false, close: event.close });
+        this.stations.set(event.session.id, { info: event.session, counters: row?.counters, open: false, close: event.close, instance: instance ?? row?.instance });
         this.pruneClosed();
         break;
       }
@@ -160,16 +167,66 @@ export class ViewStore {
     this.changed();
   }
 
-  /** Replace the open sessions with what GET /api/sessions answered (keeps recently closed ones). */
-  setSessions(list: Array<SessionView | (SessionInfo & { counters?: SessionCounters })>): void {
+  /**
+   * Replace the open sessions with what GET /api/sessions answered (keeps recently closed ones). In a fleet view,
+   * `instance` says which proxy answered: only its sessions are replaced.
+   */
+  setSessions(list: Array<SessionView | (SessionInfo & { counters?: SessionCounters })>, instance?: string): void {
     const open = new Set(list.map((s) => s.id));
-    for (const [id, row] of this.stations) if (row.open && !open.has(id)) row.open = false;
+    for (const [id, row] of this.stations) if (row.open && row.instance === instance && !open.has(id)) row.open = false;
     for (const s of list) {
       const { counters, ...info } = s;
-      this.stations.set(s.id, { info, counters, open: true, close: undefined });
+      this.stations.set(s.id, { info, counters, open: true, close: undefined, instance });
     }
     this.pruneClosed();
     this.changed();
+  }
+
+  /** GET /api/stats of one proxy; in a fleet view the counts of every proxy are summed. */
+  setStats(stats: StatsView, instance?: string): void {
+    if (instance === undefined) {
+      this.stats = stats;
+      return;
+    }
+    this.statsByInstance.set(instance, stats);
+    const merged: Record<string, unknown> = {};
+    for (const one of this.statsByInstance.values()) {
+      for (const [k, v] of Object.entries(one)) {
+        if (typeof v === 'number') merged[k] = ((merged[k] as number | undefined) ?? 0) + v;
+        else merged[k] ??= v; // listen, upstream: the first proxy's
+      }
+    }
+    this.stats = merged as Partial<StatsView>;
+  }
+
+  /** GET /api/kpis of one proxy; in a fleet view each station's rows are merged across the proxies it was on. */
+  setKpis(rows: ResponseOf<'GET /api/kpis'>, instance?: string): void {
+    if (instance === undefined) {
+      this.kpiApi = rows;
+      return;
+    }
+    this.kpisByInstance.set(instance, rows);
+    this.kpiApi = mergeKpiRows([...this.kpisByInstance.values()]);
+  }
+
+  /** The control stream's state; in a fleet view, live only when every proxy is, and an error names its proxy. */
+  setConnection(state: Connection, error: string, instance?: string): void {
+    if (instance === undefined) {
+      this.connection = state;
+      this.connectionError = error;
+    } else {
+      this.connectionByInstance.set(instance, { state, error });
+      const all = [...this.connectionByInstance.entries()];
+      const down = all.filter(([, c]) => c.state === 'down');
+      this.connection = down.length > 0 ? 'down' : all.every(([, c]) => c.state === 'live') ? 'live' : 'connecting';
+      this.connectionError = down.map(([name, c]) => `${name}: ${c.error}`).join('; ');
+    }
+    this.changed();
+  }
+
+  /** Fleet view: the proxies, by name, with the open stations each holds. */
+  instances(): Array<{ name: string; open: number }> {
+    return [...this.connectionByInstance.keys()].map((name) => ({ name, open: [...this.stations.values()].filter((r) => r.open && r.instance === name).length }));
   }
 
   private pruneClosed(): void {

@@ -1,6 +1,7 @@
 /**
  * `ocpp-mitm start`: assemble every feature's addons in pipeline order, start the relay, and shut down
- * cleanly on SIGTERM / SIGINT (close both legs of every session with 1001, flush what is recorded, exit 0).
+ * cleanly: SIGTERM drains first when an addon offers it (see src/fleet), SIGINT or a second SIGTERM closes both legs of
+ * every session with 1001 at once; either way what is recorded is flushed and the exit code is 0.
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -99,15 +100,28 @@ export function registerStartCommand(program: Command, features: readonly Featur
   cmd.action(async (opts: StartOptions) => {
     const proxy = await launchProxy(features, opts);
     let stopping = false;
+    let draining: AbortController | undefined;
     const shutdown = async (signal: string): Promise<void> => {
       if (stopping) return;
       stopping = true;
+      draining?.abort();
       proxy.logger.info(`${signal}: closing every session with 1001 and flushing what is recorded`);
       await proxy.stop();
       proxy.logger.flush?.();
       process.exit(0);
     };
-    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+    // SIGTERM drains when an addon knows how (health, spread closes); a second SIGTERM, or SIGINT, stops at once.
+    const drain = async (): Promise<void> => {
+      const drainers = proxy.addons.filter((a) => a.drain);
+      if (draining || drainers.length === 0) return shutdown('SIGTERM');
+      const ac = (draining = new AbortController());
+      proxy.logger.info('SIGTERM: draining (a second SIGTERM or SIGINT stops at once)');
+      await Promise.all(
+        drainers.map((a) => a.drain!(ac.signal).catch((err: Error) => proxy.logger.error({ err }, `${a.name}: drain failed: ${err.message}`))),
+      );
+      await shutdown('drained');
+    };
+    process.on('SIGTERM', () => void drain());
     process.on('SIGINT', () => void shutdown('SIGINT'));
     if (opts.tui && runTui) {
       if (!proxy.control) throw new Error('--tui needs the control API, which is not running');

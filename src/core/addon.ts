@@ -25,6 +25,11 @@ export interface Addon {
   /** Called once at shutdown, after every session closed: flush what you hold. */
   stop?(): void | Promise<void>;
   /**
+   * Graceful shutdown (SIGTERM), before `stop`: let stations leave without a storm (e.g. close them spread over a
+   * window). Resolves when done; `abort` fires when the operator wants to stop at once (second signal).
+   */
+  drain?(abort: AbortSignal): Promise<void>;
+  /**
    * A plain HTTP request (not a WebSocket upgrade) on the listen port. Return true when this addon answered it;
    * the first addon that does wins. Unanswered requests get 426 (connect with a WebSocket).
    */

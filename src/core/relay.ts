@@ -181,6 +181,9 @@ export class Relay {
   // ---- handshake ----------------------------------------------------------------------------------
 
   private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    // Node's HTTP server drops its error listener from an upgraded socket: a station (or a balancer) that resets
+    // while its handshake waits, or right after a refusal, must not crash the process with ECONNRESET.
+    socket.on('error', (err: NodeJS.ErrnoException) => this.logger.debug({ code: err.code }, `station socket error during the handshake: ${err.message}`));
     if (this.closing) return refuse(socket, 503, 'proxy shutting down');
     const parsed = parseStationPath(req.url);
     if ('error' in parsed) return refuse(socket, 404, parsed.error);

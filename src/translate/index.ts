@@ -3,10 +3,12 @@
  * map), `--upstream-protocol` (translate every station that does not speak it), `--translate-overflow`.
  * See docs/translation.md.
  */
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Option } from 'commander';
 import type { Feature } from '../core/feature.js';
-import { translateAddon } from './translate-addon.js';
+import { RedisStateStore } from './redis-state-store.js';
+import { translateAddon, type StateStoreHooks } from './translate-addon.js';
 import { loadTranslateConfig, TranslateRules, type OverflowPolicy, type TranslateConfigFile, type UpstreamProtocol } from './translate-config.js';
 
 export const translateFeature: Feature = {
@@ -21,6 +23,10 @@ export const translateFeature: Feature = {
       new Option('--translate-overflow <policy>', 'a value too long for its field in the other version: truncate it and record a notice, or reject the message')
         .choices(['truncate', 'reject']),
     );
+    cmd.option(
+      '--state <url>',
+      'keep translation state in Redis (redis://[:password@]host:6379/db), shared by a fleet of proxies; default: one file per station in --data',
+    );
   },
 
   async addons(opts, env) {
@@ -30,7 +36,13 @@ export const translateFeature: Feature = {
     const config: TranslateConfigFile = file ? await loadTranslateConfig(file) : {};
     const rules = new TranslateRules({ file: config, upstreamProtocol, overflow: opts.translateOverflow as OverflowPolicy | undefined });
     env.logger.info({ file, upstreamProtocol, overflow: rules.configFor('').overflow }, 'OCPP translation on');
-    return [translateAddon({ rules, stateDir: join(env.relay.dataDir, 'translation') })];
+    const stateUrl = opts.state as string | undefined;
+    if (stateUrl && !/^rediss?:\/\//.test(stateUrl)) throw new Error('--state must be a redis:// or rediss:// URL');
+    const stateStore = stateUrl
+      ? (hooks: StateStoreHooks) =>
+          new RedisStateStore({ url: stateUrl, owner: `${hostname()}:${process.pid}`, onError: hooks.error, onRecover: hooks.info, onLost: hooks.lost })
+      : undefined;
+    return [translateAddon({ rules, stateDir: join(env.relay.dataDir, 'translation'), stateStore })];
   },
 };
 

@@ -10,9 +10,29 @@ import { join } from 'node:path';
 import { emptyState, type StationState } from './station-state.js';
 
 /** Longest a non-urgent change waits before it is written. */
-const LAZY_MS = 1000;
+export const LAZY_MS = 1000;
 
-export class StateStore {
+/** Where translation state lives: files per station (default) or Redis shared by a fleet (redis-state-store.ts). */
+export interface StationStateStore {
+  /**
+   * Before a translated station's session opens: make its state current in this process and own it (Redis: read
+   * it and claim it). Rejects, naming the cause, when the state cannot be read: the station must then be refused.
+   */
+  claim(identity: string): Promise<void>;
+  /** The station's state, once per session as it opens (claimed before). Mutated in place by the translators. */
+  get(identity: string): StationState;
+  /** The state changed: write it soon (at the end of this turn, or within LAZY_MS when not urgent). */
+  changed(identity: string, urgent?: boolean): void;
+  /** A session of this station closed here (its last change was marked before). */
+  release(identity: string): void;
+  /** Wait until every change so far is written (or given up on, with a log). */
+  flush(): Promise<void>;
+  /** Connect (shared stores): rejects naming the cause; the store keeps trying in the background. */
+  open?(): Promise<void>;
+  close?(): Promise<void>;
+}
+
+export class StateStore implements StationStateStore {
   private readonly states = new Map<string, StationState>();
   private readonly dirty = new Set<string>();
   private writing: Promise<void> = Promise.resolve();
@@ -27,6 +47,12 @@ export class StateStore {
   private fileOf(identity: string): string {
     return join(this.dir!, `${encodeURIComponent(identity)}.json`);
   }
+
+  /** Files are read lazily by `get`, which never fails (an unreadable file starts afresh and is logged). */
+  async claim(): Promise<void> {}
+
+  /** Kept in memory: the next session of the station reads it from here. */
+  release(): void {}
 
   /** The state of a station, read from disk the first time (a missing or unreadable file starts afresh). */
   get(identity: string): StationState {

@@ -10,7 +10,8 @@
  * - OCPP 2.1 on one side (ocpp21-step.ts): frames from it are checked to have an older form (2.1-only CALLs
  *   answered NotImplemented, SEND and CALLRESULTERROR dropped and recorded); frames toward it must be valid 2.1.
  *   2.0.1 ↔ 2.1 needs no table; 1.6 ↔ 2.1 runs the 1.6 ↔ 2.0.1 tables and the 2.1 step.
- * - state: per-station durable state (StateStore), per-session pending map (session.state).
+ * - state: per-station durable state (files, or Redis shared by a fleet), per-session pending map (session.state).
+ *   With Redis, the state is read and claimed at the handshake: a station whose state cannot be read is refused 503.
  */
 import { randomUUID } from 'node:crypto';
 import type { Addon, AddonContext, ConnectContext, Session } from '../core/addon.js';
@@ -19,7 +20,7 @@ import { opposite, versionOfProtocol, type OcppFrame, type OcppVersion } from '.
 import { sharedValidator, type OcppValidator } from '../validation/validator.js';
 import { errorCodeFor } from './convert-values.js';
 import { baseVersion, fromNewer, towardNewer } from './ocpp21-step.js';
-import { StateStore } from './state-store.js';
+import { StateStore, type StationStateStore } from './state-store.js';
 import { csms201Calls } from './station-16/csms-calls.js';
 import { station16Calls } from './station-16/station-calls.js';
 import { csms16Calls } from './station-201/csms-calls.js';
@@ -76,11 +77,41 @@ export interface TranslateAddonOptions {
   stateDir: string | undefined;
   /** For the 2.1 step (default: the process-wide validator). */
   validator?: OcppValidator;
+  /** Another state store (Redis for a fleet) instead of the files in stateDir; built once the addon has a logger. */
+  stateStore?: (hooks: StateStoreHooks) => StationStateStore;
+}
+
+/** What the addon tells a state store to report to. */
+export interface StateStoreHooks {
+  error(text: string): void;
+  info(text: string): void;
+  /** Another instance owns the station now: close its sessions here. */
+  lost(identity: string): void;
 }
 
 export function translateAddon(opts: TranslateAddonOptions): Addon {
   let ctx: AddonContext | undefined;
-  const store = new StateStore(opts.stateDir, (err) => ctx?.logger.error({ err }, `translation state: ${err.message}`));
+  const hooks: StateStoreHooks = {
+    error: (text) => {
+      ctx?.logger.error(text);
+      ctx?.publish({ type: 'notice', level: 'error', source: ADDON_NAME, text });
+    },
+    info: (text) => {
+      ctx?.logger.info(text);
+      ctx?.publish({ type: 'notice', level: 'info', source: ADDON_NAME, text });
+    },
+    lost: (identity) => {
+      for (const s of ctx?.sessions() ?? []) {
+        if (s.identity !== identity || !sessions.has(s)) continue;
+        hooks.error(`${identity}: its translation state was claimed by another instance: closing its session here (1001)`);
+        sessions.delete(s); // translating on would write a state that is no longer ours
+        s.close(1001, 'station reconnected to another instance', ADDON_NAME);
+      }
+    },
+  };
+  const store: StationStateStore = opts.stateStore
+    ? opts.stateStore(hooks)
+    : new StateStore(opts.stateDir, (err) => ctx?.logger.error({ err }, `translation state: ${err.message}`));
   const sessions = new WeakMap<Session, SessionTranslation>();
   let validator: OcppValidator | undefined;
   const v21 = (): OcppValidator => (validator ??= opts.validator ?? sharedValidator());
@@ -253,15 +284,18 @@ export function translateAddon(opts: TranslateAddonOptions): Addon {
   return {
     name: ADDON_NAME,
 
-    start(c) {
+    async start(c) {
       ctx = c;
+      // Say at start when shared state is not there; stations are refused (503) until it is.
+      await store.open?.().catch((err: Error) => c.logger.warn(`${err.message}: translated stations are refused (503) until it answers`));
     },
 
     async stop() {
       await store.flush();
+      await store.close?.();
     },
 
-    connecting(c: ConnectContext) {
+    async connecting(c: ConnectContext) {
       const target = opts.rules.upstreamFor(c.identity);
       if (!target) return;
       const offered = c.offeredProtocols.filter((p) => versionOfProtocol(p) !== undefined);
@@ -269,6 +303,14 @@ export function translateAddon(opts: TranslateAddonOptions): Addon {
       if (offered.length === 0 || offered.some((p) => versionOfProtocol(p) === versionOfProtocol(target))) return;
       c.upstreamProtocols = [target];
       c.stationProtocol = offered[0];
+      try {
+        await store.claim(c.identity);
+      } catch (err) {
+        // Translating with lost state would hand out wrong transaction ids: refuse, the balancer retries later.
+        // The log names Redis; the station is told no more than it needs.
+        ctx?.logger.error({ station: c.identity }, `refusing ${c.identity} (503): ${(err as Error).message}`);
+        c.reject(503, 'translation state unavailable: try again later');
+      }
     },
 
     sessionOpen(session) {
@@ -309,7 +351,9 @@ export function translateAddon(opts: TranslateAddonOptions): Addon {
     },
 
     sessionClose(session) {
+      if (!session.state.has(ADDON_NAME)) return;
       if (sessions.delete(session)) store.changed(session.identity);
+      store.release(session.identity);
     },
   };
 }

@@ -6,12 +6,15 @@ import type { StationRow } from '../view-store.js';
 import { PaneTitle } from './pane-title.js';
 
 const COLS = { ver: 10, tls: 13, state: 11, msgs: 13, lat: 8, err: 5 };
+/** Fleet view: the column naming the proxy a station is on. */
+const PROXY_COL = 14;
 
 export function StationsPane({ width, rows }: { width: number; rows: number }) {
   const store = useViewStore();
   const list = store.stationList();
   const focused = store.focus === 'stations';
-  const idWidth = Math.min(28, Math.max(8, width - Object.values(COLS).reduce((a, b) => a + b + 1, 0) - 1));
+  const fleet = list.some((r) => r.instance !== undefined);
+  const idWidth = Math.min(28, Math.max(8, width - Object.values(COLS).reduce((a, b) => a + b + 1, 0) - 1 - (fleet ? PROXY_COL + 1 : 0)));
   const cursor = Math.min(store.stationCursor, Math.max(0, list.length - 1));
   const top = Math.max(0, Math.min(cursor - rows + 1, list.length - rows));
   const visible = list.slice(Math.max(0, top), Math.max(0, top) + rows);
@@ -20,11 +23,11 @@ export function StationsPane({ width, rows }: { width: number; rows: number }) {
     <Box flexDirection="column" width={width}>
       <PaneTitle title={`Stations ${open} open`} focused={focused} width={width} right={list.length > rows ? `${cursor + 1}/${list.length}` : undefined} />
       <Text dimColor wrap="truncate-end">
-        {cell('identity', idWidth)} {cell('version', COLS.ver)} {cell('tls/profile', COLS.tls)} {cell('state', COLS.state)} {cell('↑ / ↓', COLS.msgs, 'right')} {cell('latency', COLS.lat, 'right')} {cell('err', COLS.err, 'right')}
+        {cell('identity', idWidth)} {fleet ? `${cell('proxy', PROXY_COL)} ` : ''}{cell('version', COLS.ver)} {cell('tls/profile', COLS.tls)} {cell('state', COLS.state)} {cell('↑ / ↓', COLS.msgs, 'right')} {cell('latency', COLS.lat, 'right')} {cell('err', COLS.err, 'right')}
       </Text>
       {visible.length === 0 && <Text dimColor>  no station connected yet</Text>}
       {visible.map((row, i) => (
-        <StationLine key={row.info.id} row={row} idWidth={idWidth} selected={focused && top + i === cursor} />
+        <StationLine key={row.info.id} row={row} idWidth={idWidth} fleet={fleet} selected={focused && top + i === cursor} />
       ))}
       {Array.from({ length: Math.max(0, rows - Math.max(1, visible.length)) }, (_, i) => (
         <Text key={`pad${i}`}> </Text>
@@ -33,7 +36,7 @@ export function StationsPane({ width, rows }: { width: number; rows: number }) {
   );
 }
 
-function StationLine({ row, idWidth, selected }: { row: StationRow; idWidth: number; selected: boolean }) {
+function StationLine({ row, idWidth, fleet, selected }: { row: StationRow; idWidth: number; fleet: boolean; selected: boolean }) {
   const { info, counters: c } = row;
   const version =
     info.stationVersion && info.csmsVersion && info.stationVersion !== info.csmsVersion
@@ -47,6 +50,7 @@ function StationLine({ row, idWidth, selected }: { row: StationRow; idWidth: num
       <Text bold={row.open} dimColor={!row.open}>
         {cell(info.identity, idWidth)}
       </Text>{' '}
+      {fleet ? `${cell(row.instance ?? '', PROXY_COL)} ` : ''}
       {cell(version, COLS.ver)} {cell(tls, COLS.tls)} <Text color={row.open ? 'green' : 'gray'}>{cell(state, COLS.state)}</Text>{' '}
       {cell(c ? `${c.toCsms}/${c.toStation}` : '', COLS.msgs, 'right')} {cell(ms(c?.lastLatencyMs), COLS.lat, 'right')}{' '}
       <Text color={errors > 0 ? 'red' : undefined}>{cell(String(errors), COLS.err, 'right')}</Text>
