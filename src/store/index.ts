@@ -105,8 +105,15 @@ export const storeFeature: Feature = {
       .option('--station <glob>', 'stations whose identity matches (e.g. CP-*)')
       .option('--since <duration|date>', 'samples since then (e.g. 15m, 2h, 7d, or an ISO date)')
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+      .option('--html <file>', 'write a self-contained HTML report (distributions, KPIs over time, fleet table) to this file instead (default: none)')
       .action(async (o: Record<string, unknown>) => {
-        await runReport({ ...sourceOf(o), station: o.station as string | undefined, since: o.since as string | undefined, format: o.format as ReportOptions['format'] });
+        await runReport({
+          ...sourceOf(o),
+          station: o.station as string | undefined,
+          since: o.since as string | undefined,
+          format: o.format as ReportOptions['format'],
+          html: o.html as string | undefined,
+        });
       });
 
     addSourceOptions(program.command('frames').description('recorded frames, newest last; --follow keeps printing new ones'))

@@ -7,7 +7,7 @@ import { BackendReader } from './queries.js';
 import { toSearchParams } from './query-params.js';
 import { capsOf, migrate } from './schema.js';
 import { openServer } from './server-backend.js';
-import type { FrameQuery, FrameRow, KpiQuery, KpiSummaryRow, OpenStoreReaderOptions, SessionQuery, SessionRow, StoreReader } from './store-reader.js';
+import type { FrameQuery, FrameRow, KpiQuery, KpiSampleQuery, KpiSampleRow, KpiSummaryRow, OpenStoreReaderOptions, SessionQuery, SessionRow, StoreReader } from './store-reader.js';
 import { chdbDir } from './store-paths.js';
 
 /** Reads through a running proxy: it owns the chDB folder, so it answers for it. */
@@ -28,6 +28,9 @@ export class ControlReader implements StoreReader {
 
   kpiSummary(q: KpiQuery): Promise<KpiSummaryRow[]> {
     return this.get('/api/report', q);
+  }
+  kpiSamples(q: KpiSampleQuery): Promise<KpiSampleRow[]> {
+    return this.get('/api/kpi-samples', q);
   }
   frames(q: FrameQuery): Promise<FrameRow[]> {
     return this.get('/api/frames', q);

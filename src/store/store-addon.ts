@@ -127,6 +127,7 @@ export function createStoreAddon(opts: StoreAddonOptions = {}): StoreAddon {
 
       c.control.route('GET', '/api/store/stats', () => needWriter().stats());
       c.control.route('GET', '/api/report', readRoute((r, q) => r.kpiSummary(q)));
+      c.control.route('GET', '/api/kpi-samples', readRoute((r, q) => r.kpiSamples(q)));
       c.control.route('GET', '/api/frames', readRoute((r, q) => r.frames(q)));
       c.control.route('GET', '/api/sessions-history', readRoute((r, q) => r.sessions(q)));
 
