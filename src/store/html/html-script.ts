@@ -75,6 +75,7 @@ export const REPORT_SCRIPT = String.raw`
         if (c.from !== '' && c.at >= +t0 - 1 && c.at <= +t1 + 1) fw.push({ at: new Date(c.at), station: s.station, label: s.station + ': ' + c.from + ' \u2192 ' + c.firmware });
       });
     });
+    var mid = new Date((+t0 + +t1) / 2);
     var plot = Plot.plot({
       width: 1100, height: 260, marginTop: 30,
       x: { type: 'time', label: 'time' },
@@ -84,7 +85,9 @@ export const REPORT_SCRIPT = String.raw`
         Plot.line(pts, { x: 'at', y: 'v', z: 'station', stroke: 'station', strokeWidth: 1.3 }),
         Plot.dot(pts, { x: 'at', y: 'v', stroke: 'station', symbol: 'station', r: 2.5 }),
         Plot.ruleX(fw, { x: 'at', stroke: '#1a1a1a', strokeDasharray: '4,3', strokeWidth: 1.5 }),
-        Plot.text(fw, { x: 'at', text: 'label', frameAnchor: 'top', dy: -18, fontSize: 10, textAnchor: 'start', dx: 3 })
+        // Labels of markers in the right half go left of their line, so they stay on the page.
+        Plot.text(fw.filter(function (f) { return f.at < mid; }), { x: 'at', text: 'label', frameAnchor: 'top', dy: -18, fontSize: 10, textAnchor: 'start', dx: 3 }),
+        Plot.text(fw.filter(function (f) { return f.at >= mid; }), { x: 'at', text: 'label', frameAnchor: 'top', dy: -18, fontSize: 10, textAnchor: 'end', dx: -3 })
       ]
     });
     plot.setAttribute && plot.setAttribute('aria-label', kpi + ' over time');
