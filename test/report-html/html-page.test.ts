@@ -40,7 +40,7 @@ test('station names, messages and frame texts cannot break out of the markup or 
 
 test('firmware changes: 1.6 and 2.0.1 BootNotifications, repeats folded, answers and bad text ignored', () => {
   const boot = (identity: string, at: number, payload: unknown, kind = 'CALL') => ({
-    identity, kind, action: 'BootNotification', direction: 'to-csms', receivedAt: at * 1000, text: JSON.stringify([2, 'x', 'BootNotification', payload]),
+    identity, kind, action: 'BootNotification', direction: 'to-csms' as const, receivedAt: at * 1000, text: JSON.stringify([2, 'x', 'BootNotification', payload]),
   });
   const frames = [
     boot('A', 3, { chargePointVendor: 'v', chargePointModel: 'm', firmwareVersion: '2.0' }),
