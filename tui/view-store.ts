@@ -10,6 +10,7 @@ import type { CloseInfo, SessionInfo } from '../src/core/types.js';
 import { MATCH_ALL, parseFilter, type EventFilter } from '../src/control/event-filter.js';
 import { RingBuffer } from '../src/control/ring-buffer.js';
 import type { SessionCounters } from '../src/control/traffic-counters.js';
+import { KpiHistory, LatencyHistory } from './kpi-history.js';
 import { KpiBoard, kpiTable, type KpiFigure, type KpiTable } from './kpi-view.js';
 
 export type { KpiFigure, KpiTable };
@@ -66,6 +67,10 @@ export class ViewStore {
   private lastNotify = 0;
   /** KPI samples from the stream, summed per station and KPI. */
   readonly kpis = new KpiBoard();
+  /** The last KPI values per station and KPI, for the KPI screen's histograms. */
+  readonly kpiHistory = new KpiHistory();
+  /** The slowest answer per session in each slot of the last minutes, for the stations' latency sparkline. */
+  readonly latency = new LatencyHistory();
 
   /** Bumped on every change: the snapshot `useSyncExternalStore` compares. */
   version = 0;
@@ -107,6 +112,8 @@ export class ViewStore {
   detailScroll = 0;
   helpScroll = 0;
   detailZoom = false;
+  /** The station table shows a latency sparkline instead of the last latency. */
+  latencySparkline = false;
   showHelp = false;
   viewport: Viewport = { trafficRows: 10, stationRows: 4, detailRows: 8 };
 
@@ -165,6 +172,7 @@ export class ViewStore {
       }
       case 'kpi':
         this.kpis.add(event.sample);
+        this.kpiHistory.add(event.sample);
         break;
       case 'notice':
         this.lastNotice = event;
@@ -194,13 +202,22 @@ export class ViewStore {
   private pruneClosed(): void {
     // Keep a few closed sessions visible (the user wants to see who dropped), not all of history.
     const closed = [...this.stations.values()].filter((r) => !r.open);
-    for (const r of closed.slice(0, Math.max(0, closed.length - 8))) this.stations.delete(r.info.id);
+    for (const r of closed.slice(0, Math.max(0, closed.length - 8))) {
+      this.stations.delete(r.info.id);
+      this.latency.forget(r.info.id);
+    }
   }
 
   private addRecord(r: MessageRecord): void {
     this.records.push(r);
+    if (r.latencyMs !== undefined) this.latency.add(r.sessionId, r.receivedAt / 1000, r.latencyMs);
     if (this.filter.matchRecord(r)) this.filteredRing.push(r);
     if (this.follow && !this.paused) this.selectEnd();
+  }
+
+  toggleLatencySparkline(): void {
+    this.latencySparkline = !this.latencySparkline;
+    this.changed(true);
   }
 
   kpiFigures(): KpiFigure[] {
