@@ -48,6 +48,8 @@ export function runCommand(name: CommandName, env: CommandEnv): void {
       return store.gotoPartner();
     case 'clear':
       return store.clearTraffic();
+    case 'latency-sparkline':
+      return store.toggleLatencySparkline();
     case 'screen-live':
       return store.setScreen('live');
     case 'screen-kpis':

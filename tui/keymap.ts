@@ -26,7 +26,8 @@ export type CommandName =
   | 'screen-live'
   | 'screen-kpis'
   | 'screen-rules'
-  | 'toggle-rule';
+  | 'toggle-rule'
+  | 'latency-sparkline';
 
 /** Where a binding applies: everywhere, or only on one screen. */
 export type KeyContext = 'global' | Screen;
@@ -59,6 +60,7 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['p'], command: 'pause', description: 'pause the traffic (frames keep arriving)', context: 'live' },
   { keys: ['o'], command: 'partner', description: "jump to the CALL's answer, or the answer's CALL", context: 'live' },
   { keys: ['c'], command: 'clear', description: 'clear the traffic buffer', context: 'live' },
+  { keys: ['s'], command: 'latency-sparkline', description: 'stations: latency sparkline of the last minutes, or the last latency', context: 'live' },
   { keys: ['space', 'enter', 'e'], command: 'toggle-rule', description: 'enable or disable the rule', context: 'rules' },
 ];
 

@@ -12,6 +12,7 @@ import { RingBuffer } from '../src/control/ring-buffer.js';
 import type { SessionCounters } from '../src/control/traffic-counters.js';
 import type { ResponseOf, SessionView, StatsView } from '../src/control/contract.js';
 import { kpiTable, mergeKpiRows, type KpiTable } from './kpi-view.js';
+import { KpiHistory, LatencyHistory } from './kpi-history.js';
 
 export type { KpiTable };
 
@@ -49,6 +50,10 @@ export class ViewStore {
   private readonly minNotifyMs: number;
   private notifyTimer: NodeJS.Timeout | undefined;
   private lastNotify = 0;
+  /** The last KPI values per station and KPI, for the KPI screen's histograms (samples shown, not summed up). */
+  readonly kpiHistory = new KpiHistory();
+  /** The slowest answer per session in each slot of the last minutes, for the stations' latency sparkline. */
+  readonly latency = new LatencyHistory();
 
   /** Bumped on every change: the snapshot `useSyncExternalStore` compares. */
   version = 0;
@@ -97,6 +102,8 @@ export class ViewStore {
   detailScroll = 0;
   helpScroll = 0;
   detailZoom = false;
+  /** The station table shows a latency sparkline instead of the last latency. */
+  latencySparkline = false;
   showHelp = false;
   viewport: Viewport = { trafficRows: 10, stationRows: 4, detailRows: 8 };
 
@@ -154,6 +161,9 @@ export class ViewStore {
         this.pruneClosed();
         break;
       }
+      case 'kpi':
+        this.kpiHistory.add(event.sample);
+        break;
       case 'notice':
         this.lastNotice = event;
         this.lastNoticeAt = Date.now();
@@ -232,13 +242,22 @@ export class ViewStore {
   private pruneClosed(): void {
     // Keep a few closed sessions visible (the user wants to see who dropped), not all of history.
     const closed = [...this.stations.values()].filter((r) => !r.open);
-    for (const r of closed.slice(0, Math.max(0, closed.length - 8))) this.stations.delete(r.info.id);
+    for (const r of closed.slice(0, Math.max(0, closed.length - 8))) {
+      this.stations.delete(r.info.id);
+      this.latency.forget(r.info.id);
+    }
   }
 
   private addRecord(r: MessageRecord): void {
     this.records.push(r);
+    if (r.latencyMs !== undefined) this.latency.add(r.sessionId, r.receivedAt / 1000, r.latencyMs);
     if (this.filter.matchRecord(r)) this.filteredRing.push(r);
     if (this.follow && !this.paused) this.selectEnd();
+  }
+
+  toggleLatencySparkline(): void {
+    this.latencySparkline = !this.latencySparkline;
+    this.changed(true);
   }
 
   /** The KPI screen's rows: the KPI engine's figures per station, beside the bound profile's certified figures. */

@@ -1,10 +1,14 @@
 /** `ocpp-mitm audit`: the store's KPIs, frames and sessions against each station's certified profile. */
+import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
+import { describeSource } from '../store/html/field-report.js';
+import { renderHtmlReport } from '../store/html/html-page.js';
 import { parseTimeMicros } from '../store/duration.js';
-import { openStoreReader, type FrameRow, type OpenStoreReaderOptions, type StoreReader } from '../store/store-reader.js';
+import { openStoreReader, type FrameRow, type KpiSampleRow, type SessionRow, type OpenStoreReaderOptions, type StoreReader } from '../store/store-reader.js';
 import { createResolver, loadBindings, type BindingRule } from './bindings.js';
 import { auditExitCode, runAudit } from './audit-engine.js';
 import { formatAuditTable } from './audit-format.js';
+import { auditHtmlModel } from './audit-html.js';
 import type { AuditReport } from './audit-types.js';
 import { loadProfile, loadProfileDir, type LoadedProfile } from './profile-load.js';
 import { oneOf } from './profile-commands.js';
@@ -52,6 +56,19 @@ export async function loadProfilesFor(opts: Pick<AuditOptions, 'profile' | 'prof
 }
 
 export async function auditFromStore(opts: AuditOptions, reader?: StoreReader): Promise<AuditReport> {
+  return (await auditWithRows(opts, reader)).report;
+}
+
+export interface AuditWithRows {
+  report: AuditReport;
+  frames: FrameRow[];
+  sessions: SessionRow[];
+  /** Only read when asked for (the HTML report draws them). */
+  samples: KpiSampleRow[];
+}
+
+/** The audit and the rows it was made from, which the HTML report shows as evidence. */
+export async function auditWithRows(opts: AuditOptions, reader?: StoreReader, withSamples = false): Promise<AuditWithRows> {
   const { rules, profiles } = await loadProfilesFor(opts);
   const r = reader ?? (await openStoreReader(opts.source ?? {}));
   try {
@@ -59,10 +76,18 @@ export async function auditFromStore(opts: AuditOptions, reader?: StoreReader): 
     const kpis = await r.kpiSummary(q);
     const frames = await allFrames(r, opts.station, opts.sinceMicros);
     const sessions = await r.sessions(q);
-    return runAudit({ resolve: createResolver(rules, profiles), kpis, frames, sessions });
+    const samples = withSamples ? await r.kpiSamples(q) : [];
+    return { report: runAudit({ resolve: createResolver(rules, profiles), kpis, frames, sessions }), frames, sessions, samples };
   } finally {
     if (!reader) await r.close();
   }
+}
+
+/** `audit --html FILE`: the audit as one self-contained HTML page. */
+export async function writeAuditHtml(file: string, opts: AuditOptions, reader?: StoreReader): Promise<AuditReport> {
+  const rows = await auditWithRows(opts, reader, true);
+  await writeFile(file, renderHtmlReport(auditHtmlModel({ ...rows, source: describeSource(opts.source ?? {}) })));
+  return rows.report;
 }
 
 export function registerAuditCommand(program: Command): void {
@@ -80,9 +105,11 @@ export function registerAuditCommand(program: Command): void {
     .option('--station <glob>', 'only stations whose identity matches (e.g. HYC-*)')
     .option('--since <duration|date>', 'only data since then (e.g. 15m, 2h, 7d, or an ISO date)', parseSince)
     .option('--format <format>', 'table or json', oneOf('table', 'json'), 'table')
+    .option('--html <file>', 'also write the audit as a self-contained HTML report (plots, fleet table, findings with their frames) (default: none)')
     .action(async (o: Record<string, string | number | undefined>) => {
       const str = (k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
-      const report = await auditFromStore({
+      const html = str('html');
+      const auditOpts: AuditOptions = {
         profile: str('profile'),
         profiles: str('profiles'),
         bindings: str('bindings'),
@@ -95,7 +122,9 @@ export function registerAuditCommand(program: Command): void {
           clickhousePassword: str('clickhousePassword'),
           clickhouseDatabase: str('clickhouseDatabase'),
         },
-      });
+      };
+      const report = html ? await writeAuditHtml(html, auditOpts) : await auditFromStore(auditOpts);
+      if (html) process.stderr.write(`wrote ${html}\n`);
       process.stdout.write(`${o.format === 'json' ? JSON.stringify(report, null, 2) : formatAuditTable(report)}\n`);
       process.exitCode = auditExitCode(report);
     });

@@ -115,8 +115,16 @@ export const storeFeature: Feature = {
       .option('--since <duration|date>', 'samples since then (e.g. 15m, 2h, 7d, or an ISO date)')
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
       .option('--mirror', 'instead of KPIs: shadow-CSMS answers (start --mirror) compared and differing, per action')
+      .option('--html <file>', 'write a self-contained HTML report (distributions, KPIs over time, fleet table) to this file instead (default: none)')
       .action(async (o: Record<string, unknown>) => {
-        await runReport({ ...sourceOf(o), station: o.station as string | undefined, since: o.since as string | undefined, format: o.format as ReportOptions['format'], mirror: o.mirror === true });
+        await runReport({
+          ...sourceOf(o),
+          station: o.station as string | undefined,
+          since: o.since as string | undefined,
+          format: o.format as ReportOptions['format'],
+          mirror: o.mirror === true,
+          html: o.html as string | undefined,
+        });
       });
 
     addSourceOptions(program.command('frames').description('recorded frames, newest last; --follow keeps printing new ones'))

@@ -9,7 +9,7 @@ import { BackendReader } from './queries.js';
 import { toSearchParams } from './query-params.js';
 import { capsOf, migrate } from './schema.js';
 import { openServer } from './server-backend.js';
-import type { FrameQuery, FrameRow, KpiQuery, KpiSummaryRow, MirrorSummaryRow, OpenStoreReaderOptions, SessionQuery, SessionRow, StoreReader } from './store-types.js';
+import type { FrameQuery, FrameRow, KpiQuery, KpiSampleQuery, KpiSampleRow, KpiSummaryRow, MirrorSummaryRow, OpenStoreReaderOptions, SessionQuery, SessionRow, StoreReader } from './store-types.js';
 import { chdbDir } from './store-paths.js';
 
 /** Reads through a running proxy: it owns the chDB folder, so it answers for it. */
@@ -31,6 +31,9 @@ export class ControlReader implements StoreReader {
   kpiSummary(q: KpiQuery): Promise<KpiSummaryRow[]> {
     return this.read(() => callControl(this.info, 'GET /api/report', { query: queryOf(q) }));
   }
+  kpiSamples(q: KpiSampleQuery): Promise<KpiSampleRow[]> {
+    return this.read(() => callControl(this.info, 'GET /api/kpi-samples', { query: queryOf(q) }));
+  }
   frames(q: FrameQuery): Promise<FrameRow[]> {
     return this.read(() => callControl(this.info, 'GET /api/frames', { query: queryOf(q) }));
   }
@@ -43,7 +46,7 @@ export class ControlReader implements StoreReader {
   async close(): Promise<void> {}
 }
 
-const queryOf = (q: KpiQuery | FrameQuery | SessionQuery): Record<string, string> => Object.fromEntries(toSearchParams(q));
+const queryOf = (q: KpiQuery | KpiSampleQuery | FrameQuery | SessionQuery): Record<string, string> => Object.fromEntries(toSearchParams(q));
 
 export async function openReader(opts: OpenStoreReaderOptions): Promise<StoreReader> {
   if (opts.clickhouse && opts.clickhouse.includes(',')) {

@@ -3,10 +3,11 @@ import type { KpiName } from '../core/addon.js';
 import type { Direction } from '../core/types.js';
 import type { StoreBackend } from './backend.js';
 import { globToRegex, int, str, where } from './sql.js';
-import type { FrameQuery, FrameRow, KpiQuery, KpiSummaryRow, MirrorSummaryRow, SessionQuery, SessionRow, StoreReader } from './store-types.js';
+import type { FrameQuery, FrameRow, KpiQuery, KpiSampleQuery, KpiSampleRow, KpiSummaryRow, MirrorSummaryRow, SessionQuery, SessionRow, StoreReader } from './store-types.js';
 
 export const DEFAULT_FRAME_LIMIT = 100;
 export const MAX_FRAME_LIMIT = 100_000;
+export const MAX_KPI_SAMPLES = 200_000;
 
 const stationCond = (col: string, glob: string | undefined): string[] =>
   glob && glob !== '*' ? [`match(${col}, ${str(globToRegex(glob))})`] : [];
@@ -62,6 +63,30 @@ export function toKpiRow(r: RawKpiRow): KpiSummaryRow {
     p99_ms: v(r.p99_ms),
     max_ms: v(r.max_ms),
   };
+}
+
+export function kpiSamplesSql(q: KpiSampleQuery): string {
+  const conds = [...stationCond('identity', q.station)];
+  if (q.sinceMicros !== undefined) conds.push(`at >= ${int(q.sinceMicros)}`);
+  const limit = Math.min(Math.max(1, Math.trunc(q.limit ?? MAX_KPI_SAMPLES)), MAX_KPI_SAMPLES);
+  // The newest `limit`, returned oldest first. Aliases differ from column names (ClickHouse would substitute them).
+  return `SELECT * FROM (
+      SELECT identity AS s_station, kpi AS s_kpi, at AS s_at, if(timed_out = 0 AND value_ms >= 0, value_ms, -1) AS s_value, message_id AS s_message_id
+      FROM kpi_samples ${where(conds)} ORDER BY at DESC LIMIT ${int(limit)}
+    ) ORDER BY s_at ASC`;
+}
+
+interface RawKpiSample {
+  s_station: string;
+  s_kpi: string;
+  s_at: number | string;
+  s_value: number | string;
+  s_message_id: string;
+}
+
+export function toKpiSampleRow(r: RawKpiSample): KpiSampleRow {
+  const v = Number(r.s_value);
+  return { station: r.s_station, kpi: r.s_kpi as KpiName, at: Number(r.s_at), valueMs: v >= 0 ? round3(v) : null, messageId: r.s_message_id };
 }
 
 export function framesSql(q: FrameQuery): string {
@@ -217,6 +242,10 @@ export class BackendReader implements StoreReader {
 
   async kpiSummary(q: KpiQuery): Promise<KpiSummaryRow[]> {
     return (await this.backend.query<RawKpiRow>(kpiSummarySql(q))).map(toKpiRow);
+  }
+
+  async kpiSamples(q: KpiSampleQuery): Promise<KpiSampleRow[]> {
+    return (await this.backend.query<RawKpiSample>(kpiSamplesSql(q))).map(toKpiSampleRow);
   }
 
   async frames(q: FrameQuery): Promise<FrameRow[]> {

@@ -1,7 +1,10 @@
 /** `ocpp-mitm report`: the KPIs per station (count, timeouts, min, avg, p50, p95, p99, max in ms). */
 import { KPI_NAMES } from '../core/addon.js';
 import { parseTimeMicros } from './duration.js';
+import { writeFile } from 'node:fs/promises';
 import { csv, ms, textTable } from './format.js';
+import { describeSource, fieldHtmlReport } from './html/field-report.js';
+import { renderHtmlReport } from './html/html-page.js';
 import { openStoreReader, type KpiSummaryRow, type MirrorSummaryRow, type OpenStoreReaderOptions } from './store-reader.js';
 
 export type ReportFormat = 'table' | 'json' | 'csv';
@@ -12,6 +15,8 @@ export interface ReportOptions extends OpenStoreReaderOptions {
   format?: ReportFormat;
   /** Shadow-CSMS differences per action (`start --mirror`) instead of the KPIs. */
   mirror?: boolean;
+  /** Also write the self-contained HTML report to this file. */
+  html?: string;
 }
 
 const COLUMNS = ['station', 'kpi', 'count', 'timeouts', 'min_ms', 'avg_ms', 'p50_ms', 'p95_ms', 'p99_ms', 'max_ms'] as const;
@@ -45,6 +50,11 @@ export async function runReport(opts: ReportOptions, write: (s: string) => void 
   const reader = await openStoreReader(opts);
   try {
     const q = { station: opts.station, sinceMicros };
+    if (opts.html) {
+      await writeFile(opts.html, renderHtmlReport(await fieldHtmlReport(reader, q, describeSource(opts))));
+      write(`wrote ${opts.html}\n`);
+      return;
+    }
     write(opts.mirror ? formatMirrorReport(await reader.mirrorSummary(q), format) : formatReport(await reader.kpiSummary(q), format));
   } finally {
     await reader.close();

@@ -176,6 +176,7 @@ export function createStoreAddon(opts: StoreAddonOptions = {}): StoreAddon {
       route('GET /api/frames', readRoute((r, q) => r.frames(q)));
       route('GET /api/sessions-history', readRoute((r, q) => r.sessions(q)));
       route('GET /api/mirror-summary', readRoute((r, q) => r.mirrorSummary(q)));
+      route('GET /api/kpi-samples', readRoute((r, q) => r.kpiSamples(q)));
 
       // A server that does not answer must not hold the relay's start: rows queue, then spool, until it does.
       const started = writer.start();

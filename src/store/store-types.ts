@@ -15,6 +15,23 @@ export interface KpiSummaryRow {
   max_ms: number | null;
 }
 
+/** One KPI measurement, for distributions and time series (the HTML report). */
+export interface KpiSampleRow {
+  station: string;
+  kpi: KpiName;
+  /** µs since the epoch: start of the measurement. */
+  at: number;
+  /** null when it timed out or was not measurable. */
+  valueMs: number | null;
+  /** The message id of the CALL that started the measurement. */
+  messageId: string;
+}
+
+export interface KpiSampleQuery extends KpiQuery {
+  /** At most this many samples, the newest (default and maximum 200 000). */
+  limit?: number;
+}
+
 export interface FrameQuery {
   /** Identity glob (`*`, `?`, `[...]`). */
   station?: string;
@@ -102,6 +119,7 @@ export interface KpiQuery {
 
 export interface StoreReader {
   kpiSummary(q: KpiQuery): Promise<KpiSummaryRow[]>;
+  kpiSamples(q: KpiSampleQuery): Promise<KpiSampleRow[]>;
   frames(q: FrameQuery): Promise<FrameRow[]>;
   sessions(q: SessionQuery): Promise<SessionRow[]>;
   mirrorSummary(q: KpiQuery): Promise<MirrorSummaryRow[]>;

@@ -134,7 +134,9 @@ describe('KPI screen beside certified profiles', () => {
     const keys = (w: number, c: boolean) => kpiColumns(w, c).map((col) => col.key).join(' ');
     assert.equal(keys(80, true), 'kpi n p95 max cmin cavg cmax decl verdict');
     assert.equal(keys(95, true), 'kpi n avg p95 max to cmin cavg cmax decl verdict');
-    assert.equal(keys(80, false), 'kpi n min avg p95 max to');
+    assert.equal(keys(80, false), 'kpi n min avg p95 max to dist', 'the histogram column when room allows');
+    assert.equal(keys(130, true), 'kpi n min avg p95 max to cmin cavg cmax decl verdict dist');
+    assert.equal(keys(120, true), 'kpi n min avg p95 max to cmin cavg cmax decl verdict', 'no histogram while the KPI names would drop below 20 columns');
     for (const w of [80, 100, 120, 200]) {
       const width = kpiColumns(w, true).reduce((s, c) => s + c.width, 0) + kpiColumns(w, true).length - 1;
       assert.ok(width <= w, `${width} columns in ${w}`);

@@ -204,8 +204,13 @@ describe('live view', () => {
 
   test('KPI screen: the KPI engine\'s figures per station, as served (the view recomputes nothing)', async () => {
     const { store, waitFor, press } = setup({ columns: 120, rows: 30 });
-    // KPI samples on the stream do not change the table: it shows GET /api/kpis.
-    store.ingest({ type: 'kpi', sample: { kpi: 'response_time', sessionId: 'sess-CP-1', identity: 'CP-1', version: '1.6', action: 'GetConfiguration', endAction: '', messageId: 'x', valueMs: 5, timedOut: false, at: 0 } });
+    // KPI samples on the stream draw histograms; they do not change the figures, which are GET /api/kpis'.
+    const sample = (kpi: 'response_time' | 'csms_response_time', valueMs: number | null) =>
+      store.ingest({ type: 'kpi', sample: { kpi, sessionId: 'sess-CP-1', identity: 'CP-1', version: '1.6', action: 'GetConfiguration', endAction: '', messageId: 'x', valueMs, timedOut: valueMs === null, at: 0 } });
+    sample('response_time', 5);
+    sample('csms_response_time', 40);
+    sample('csms_response_time', 60);
+    sample('csms_response_time', null);
     await press('2');
     await waitFor('no engine yet', (s) => s.includes('no KPI engine on this proxy'));
     store.kpiApi = [
@@ -216,7 +221,8 @@ describe('live view', () => {
     const f = await waitFor('the KPIs', (s) => s.includes('csms_response_time'));
     assert.match(f, /KPIs 2 .* KPI engine ─/);
     assert.match(f, /^CP-1\s*$/m, 'the station heads its rows');
-    assert.match(f, /^csms_response_time\s+2\s+40ms\s+50ms\s+60ms\s+1\s*$/m, 'no p95 where the engine has none');
+    // The engine has no p95 here; the stream's samples (40 and 60 ms over 0–66 ms in 16 bins) draw the histogram.
+    assert.match(f, /^csms_response_time\s+2\s+40ms\s+50ms\s+60ms\s+1 {10}█ {4}█\s*$/m, 'the engine\'s figures, the samples\' histogram');
     assert.match(f, /^response_time\s+3\s+900ms\s+1500ms\s+2500ms\s+2500ms\s*$/m);
     assert.doesNotMatch(f, /^response_time\s+1\s+5ms/m, 'a stream sample is not added up by the view');
     assert.doesNotMatch(f, /certified|verdict/, 'no certified columns when the proxy binds no profiles');

@@ -9,9 +9,10 @@ import type { KpiVerdict } from '../../src/profiles/audit-types.js';
 import { cell, ms } from '../format.js';
 import type { KpiGroup, KpiRow } from '../kpi-view.js';
 import { useViewStore } from '../use-view-store.js';
+import { KpiDistributionPanel, KpiSparkCell } from './kpi-distribution.js';
 import { PaneTitle } from './pane-title.js';
 
-type ColKey = 'kpi' | 'n' | 'min' | 'avg' | 'p95' | 'max' | 'to' | 'cmin' | 'cavg' | 'cmax' | 'decl' | 'verdict';
+type ColKey = 'kpi' | 'n' | 'min' | 'avg' | 'p95' | 'max' | 'to' | 'cmin' | 'cavg' | 'cmax' | 'decl' | 'verdict' | 'dist';
 interface Col {
   key: ColKey;
   title: string;
@@ -34,8 +35,14 @@ const COLS: Record<ColKey, Col> = {
   decl: { key: 'decl', title: 'decl', width: 6, align: 'right', span: 'certified' },
   // As wide as the longest verdict word: they are the audit's words and are never cut.
   verdict: { key: 'verdict', title: 'verdict', width: 21, align: 'left' },
+  // The histogram of the last values seen live (kpi-distribution.tsx), when the width leaves room for it.
+  dist: { key: 'dist', title: 'distribution', width: 16, align: 'left' },
 };
-const ORDER: ColKey[] = ['kpi', 'n', 'min', 'avg', 'p95', 'max', 'to', 'cmin', 'cavg', 'cmax', 'decl', 'verdict'];
+const ORDER: ColKey[] = ['kpi', 'n', 'min', 'avg', 'p95', 'max', 'to', 'cmin', 'cavg', 'cmax', 'decl', 'verdict', 'dist'];
+/** Lines the selected row's histogram takes under the table, shown when the screen is this tall. */
+const PANEL_LINES = 3;
+const PANEL_MIN_ROWS = 14;
+const DIST_MIN_KPI = 20;
 const KPI_FULL = 26; // remote_start_authorization
 const SHORT: Record<string, string> = {
   response_time: 'response',
@@ -51,10 +58,11 @@ const SHORT: Record<string, string> = {
  */
 export function kpiColumns(width: number, certified: boolean): Col[] {
   const required: ColKey[] = certified ? ['n', 'p95', 'max', 'cmin', 'cavg', 'cmax', 'decl', 'verdict'] : ['n', 'min', 'avg', 'p95', 'max', 'to'];
-  const optional: ColKey[] = certified ? ['to', 'avg', 'min'] : [];
+  const optional: ColKey[] = certified ? ['to', 'avg', 'min', 'dist'] : ['dist'];
   const used = (keys: ColKey[]): number => keys.reduce((sum, k) => sum + COLS[k].width + 1, 0);
   const keys = [...required];
-  for (const k of optional) if (width - used([...keys, k]) >= COLS.kpi.width) keys.push(k);
+  // The histogram only while KPI names keep DIST_MIN_KPI columns: it comes after every figure.
+  for (const k of optional) if (width - used([...keys, k]) >= (k === 'dist' ? DIST_MIN_KPI : COLS.kpi.width)) keys.push(k);
   const kpiWidth = Math.max(COLS.kpi.width, Math.min(KPI_FULL, width - used(keys)));
   return ORDER.filter((k) => k === 'kpi' || keys.includes(k)).map((k) => (k === 'kpi' ? { ...COLS.kpi, width: kpiWidth } : COLS[k]));
 }
@@ -94,6 +102,8 @@ function cellText(key: ColKey, r: KpiRow, kpiWidth: number): string {
       return r.certified === null ? '' : sec(r.certified?.declaredMaxS);
     case 'verdict':
       return r.verdict ?? '';
+    case 'dist':
+      return '';
   }
 }
 
@@ -155,7 +165,9 @@ export function KpiScreen({ width, rows }: { width: number; rows: number }) {
   const cursor = Math.min(store.kpiCursor, Math.max(0, table.rows.length - 1));
   const cursorLine = lines.findIndex((l) => 'row' in l && l.index === cursor);
   // Below the title: the column header (two lines with the certified columns), then the lines that fit.
-  const visible = Math.max(1, rows - (table.certified ? 2 : 1));
+  const panel = rows >= PANEL_MIN_ROWS;
+  const visible = Math.max(1, rows - (table.certified ? 2 : 1) - (panel ? PANEL_LINES : 0));
+  const selected = table.rows[cursor];
   let top = Math.max(0, cursorLine - visible + 1);
   // Keep the cursor row's station header in view when the row is the first of its group.
   if (top > 0 && top === cursorLine && 'group' in lines[top - 1]!) top--;
@@ -180,11 +192,20 @@ export function KpiScreen({ width, rows }: { width: number; rows: number }) {
             {cols.map((c, i) => (
               <Fragment key={c.key}>
                 {i > 0 ? ' ' : ''}
-                <Text color={cellColor(c.key, l.row)}>{cell(cellText(c.key, l.row, kpiWidth), c.width, c.align)}</Text>
+                {c.key === 'dist' ? (
+                  <KpiSparkCell values={store.kpiHistory.values(l.row.identity, l.row.kpi)} row={l.row} width={c.width} />
+                ) : (
+                  <Text color={cellColor(c.key, l.row)}>{cell(cellText(c.key, l.row, kpiWidth), c.width, c.align)}</Text>
+                )}
               </Fragment>
             ))}
           </Text>
         ),
+      )}
+      {panel && lines.length > 0 && (
+        <Box flexDirection="column" marginTop={Math.max(0, visible - Math.min(visible, lines.length - top))}>
+          <KpiDistributionPanel row={selected} values={selected ? store.kpiHistory.values(selected.identity, selected.kpi) : []} width={width} />
+        </Box>
       )}
     </Box>
   );

@@ -1,6 +1,8 @@
 /** Connected stations: identity, OCPP version, TLS/profile, state, frame counts, last latency, errors. */
 import { Box, Text } from 'ink';
 import { cell, ms } from '../format.js';
+import { LATENCY_SLOT_MS, LATENCY_SLOTS } from '../kpi-history.js';
+import { sparkline } from '../sparkline.js';
 import { useViewStore } from '../use-view-store.js';
 import type { StationRow } from '../view-store.js';
 import { PaneTitle } from './pane-title.js';
@@ -9,25 +11,42 @@ const COLS = { ver: 10, tls: 13, state: 11, msgs: 13, lat: 8, err: 5 };
 /** Fleet view: the column naming the proxy a station is on. */
 const PROXY_COL = 14;
 
+/** With the latency sparkline on (key s): one block per 10 s slot, the full 5 minutes when the width allows. */
+const sparkSlots = (width: number): number => (width >= 110 ? LATENCY_SLOTS : LATENCY_SLOTS / 2);
+
 export function StationsPane({ width, rows }: { width: number; rows: number }) {
   const store = useViewStore();
   const list = store.stationList();
   const focused = store.focus === 'stations';
   const fleet = list.some((r) => r.instance !== undefined);
-  const idWidth = Math.min(28, Math.max(8, width - Object.values(COLS).reduce((a, b) => a + b + 1, 0) - 1 - (fleet ? PROXY_COL + 1 : 0)));
+  const slots = store.latencySparkline ? sparkSlots(width) : 0;
+  const latWidth = store.latencySparkline ? slots : COLS.lat;
+  const idWidth = Math.min(28, Math.max(8, width - Object.values(COLS).reduce((a, b) => a + b + 1, 0) - (latWidth - COLS.lat) - 1 - (fleet ? PROXY_COL + 1 : 0)));
+  // One scale for every row, so a station slower than its siblings shows taller blocks.
+  const now = Date.now();
+  const series = new Map(list.map((r) => [r.info.id, slots ? store.latency.series(r.info.id, now, slots) : []]));
+  const top = Math.max(0, ...[...series.values()].flat().filter((v): v is number => v !== null));
+  const latTitle = store.latencySparkline ? `${(slots * LATENCY_SLOT_MS) / 60_000}m ≤${ms(top) || '-'}` : 'latency';
   const cursor = Math.min(store.stationCursor, Math.max(0, list.length - 1));
-  const top = Math.max(0, Math.min(cursor - rows + 1, list.length - rows));
-  const visible = list.slice(Math.max(0, top), Math.max(0, top) + rows);
+  const first = Math.max(0, Math.min(cursor - rows + 1, list.length - rows));
+  const visible = list.slice(first, first + rows);
   const open = list.filter((r) => r.open).length;
   return (
     <Box flexDirection="column" width={width}>
       <PaneTitle title={`Stations ${open} open`} focused={focused} width={width} right={list.length > rows ? `${cursor + 1}/${list.length}` : undefined} />
       <Text dimColor wrap="truncate-end">
-        {cell('identity', idWidth)} {fleet ? `${cell('proxy', PROXY_COL)} ` : ''}{cell('version', COLS.ver)} {cell('tls/profile', COLS.tls)} {cell('state', COLS.state)} {cell('↑ / ↓', COLS.msgs, 'right')} {cell('latency', COLS.lat, 'right')} {cell('err', COLS.err, 'right')}
+        {cell('identity', idWidth)} {fleet ? `${cell('proxy', PROXY_COL)} ` : ''}{cell('version', COLS.ver)} {cell('tls/profile', COLS.tls)} {cell('state', COLS.state)} {cell('↑ / ↓', COLS.msgs, 'right')} {cell(latTitle, latWidth, store.latencySparkline ? 'left' : 'right')} {cell('err', COLS.err, 'right')}
       </Text>
       {visible.length === 0 && <Text dimColor>  no station connected yet</Text>}
       {visible.map((row, i) => (
-        <StationLine key={row.info.id} row={row} idWidth={idWidth} fleet={fleet} selected={focused && top + i === cursor} />
+        <StationLine
+          key={row.info.id}
+          row={row}
+          idWidth={idWidth}
+          fleet={fleet}
+          selected={focused && first + i === cursor}
+          spark={store.latencySparkline ? sparkline(series.get(row.info.id) ?? [], top) : undefined}
+        />
       ))}
       {Array.from({ length: Math.max(0, rows - Math.max(1, visible.length)) }, (_, i) => (
         <Text key={`pad${i}`}> </Text>
@@ -36,7 +55,7 @@ export function StationsPane({ width, rows }: { width: number; rows: number }) {
   );
 }
 
-function StationLine({ row, idWidth, fleet, selected }: { row: StationRow; idWidth: number; fleet: boolean; selected: boolean }) {
+function StationLine({ row, idWidth, fleet, selected, spark }: { row: StationRow; idWidth: number; fleet: boolean; selected: boolean; spark: string | undefined }) {
   const { info, counters: c } = row;
   const version =
     info.stationVersion && info.csmsVersion && info.stationVersion !== info.csmsVersion
@@ -52,7 +71,7 @@ function StationLine({ row, idWidth, fleet, selected }: { row: StationRow; idWid
       </Text>{' '}
       {fleet ? `${cell(row.instance ?? '', PROXY_COL)} ` : ''}
       {cell(version, COLS.ver)} {cell(tls, COLS.tls)} <Text color={row.open ? 'green' : 'gray'}>{cell(state, COLS.state)}</Text>{' '}
-      {cell(c ? `${c.toCsms}/${c.toStation}` : '', COLS.msgs, 'right')} {cell(ms(c?.lastLatencyMs), COLS.lat, 'right')}{' '}
+      {cell(c ? `${c.toCsms}/${c.toStation}` : '', COLS.msgs, 'right')} {spark !== undefined ? <Text color="cyan">{spark}</Text> : cell(ms(c?.lastLatencyMs), COLS.lat, 'right')}{' '}
       <Text color={errors > 0 ? 'red' : undefined}>{cell(String(errors), COLS.err, 'right')}</Text>
     </Text>
   );
