@@ -8,7 +8,6 @@ import { decodeFrame, encodeFrame, sniffMessageId } from '../core/frame-codec.js
 import type { Direction, OcppFrame, RelayStats, SessionInfo } from '../core/types.js';
 import type { EventStream } from './event-stream.js';
 import type { SessionCounters, TrafficCounters } from './traffic-counters.js';
-import { sessionInfoOf } from './wire-format.js';
 
 const DEFAULT_INJECT_TIMEOUT_MS = 30_000;
 const MAX_INJECT_TIMEOUT_MS = 300_000;
@@ -77,11 +76,11 @@ export function registerOperatorRoutes(deps: OperatorRouteDeps): void {
 
   route('GET /api', () => ({ routes: routes.list() }));
 
-  route('GET /api/sessions', () => [...ctx.sessions()].map((s) => ({ ...sessionInfoOf(s), counters: counters.of(s.id) })));
+  route('GET /api/sessions', () => [...ctx.sessions()].map((s) => ({ ...s.info, counters: counters.of(s.id) })));
 
   route('GET /api/sessions/:id', (req) => {
     const s = sessionOr404(ctx, req);
-    return { ...sessionInfoOf(s), counters: counters.of(s.id) };
+    return { ...s.info, counters: counters.of(s.id) };
   });
 
   route('GET /api/stats', () => ({

@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import type { ControlRoutes } from './control-routes.js';
 import type { MessageRecord, RelayMessage } from './relay-message.js';
 import type { PendingView } from './pending-calls.js';
+import type { SessionState } from './session-state.js';
 import type { CloseInfo, Direction, OcppFrame, Origin, RelayStats, SessionInfo } from './types.js';
 
 export interface Addon {
@@ -83,8 +84,10 @@ export interface Session extends SessionInfo {
   terminate(by: string): void;
   /** CALLs written in `direction` that wait for their answer. */
   pending(direction: Direction): PendingView;
-  /** Per-addon scratch space, keyed by addon name. */
-  readonly state: Map<string, unknown>;
+  /** The session's facts as one frozen object (what events carry). */
+  readonly info: SessionInfo;
+  /** Per-addon state, each slot typed by its StateKey. */
+  readonly state: SessionState;
   /** Set the OCPP versions after a translating addon chose them (connecting → sessionOpen). */
   readonly isOpen: boolean;
 }

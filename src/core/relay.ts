@@ -153,7 +153,6 @@ export class Relay {
       framesIn: this.counters.framesIn,
       framesOut: this.counters.framesOut,
       framesDropped: this.counters.framesDropped,
-      framesInvalid: 0,
       framesMalformed: this.counters.framesMalformed,
       observerEventsShed: this.queue.shed,
     };

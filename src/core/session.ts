@@ -11,6 +11,7 @@ import { relayClose, truncateReason } from './close-codes.js';
 import { decodeFrame, encodeFrame, errorForMalformed, sniffMessageId } from './frame-codec.js';
 import { PendingCalls, type PendingView } from './pending-calls.js';
 import { RelayMessage } from './relay-message.js';
+import { SessionState } from './session-state.js';
 import type {
   CloseInfo,
   Direction,
@@ -40,37 +41,16 @@ export interface SessionDeps {
   onClosed(session: RelaySession): void;
 }
 
-export interface SessionFacts {
-  id: string;
-  identity: string;
-  path: string;
-  remoteAddress: string;
-  offeredProtocols: string[];
-  stationProtocol: string;
-  csmsProtocol: string;
-  upstreamUrl: string;
-  tls: TlsFacts | undefined;
-  securityProfile: number;
-  basicAuthUser: string | undefined;
-}
+/** What the relay knows of a session when it opens; the versions and the opening time are derived here. */
+export type SessionFacts = Omit<SessionInfo, 'stationVersion' | 'csmsVersion' | 'openedAt'>;
+
+// The facts are the session's own fields (Object.assign in the constructor), declared once, in SessionInfo.
+export interface RelaySession extends SessionInfo {}
 
 export class RelaySession implements Session {
-  readonly id: string;
-  readonly identity: string;
-  readonly path: string;
-  readonly remoteAddress: string;
-  readonly offeredProtocols: readonly string[];
-  readonly stationProtocol: string;
-  readonly csmsProtocol: string;
-  readonly stationVersion: OcppVersion | undefined;
-  readonly csmsVersion: OcppVersion | undefined;
-  readonly upstreamUrl: string;
-  readonly tls: TlsFacts | undefined;
-  readonly securityProfile: number;
-  readonly basicAuthUser: string | undefined;
-  readonly openedAt = nowMicros();
-  readonly state = new Map<string, unknown>();
-  readonly counts = { toCsms: 0, toStation: 0, dropped: 0, invalid: 0 };
+  /** The session's facts, one frozen object: what events carry and the control API sends. */
+  readonly info: SessionInfo;
+  readonly state = new SessionState();
 
   private readonly pendingCalls: Record<Direction, PendingCalls> = {
     'to-csms': new PendingCalls(MAX_PENDING),
@@ -88,20 +68,16 @@ export class RelaySession implements Session {
     private readonly csms: WebSocket,
     private readonly deps: SessionDeps,
   ) {
-    this.id = facts.id;
-    this.identity = facts.identity;
-    this.path = facts.path;
-    this.remoteAddress = facts.remoteAddress;
-    this.offeredProtocols = facts.offeredProtocols;
-    this.stationProtocol = facts.stationProtocol;
-    this.csmsProtocol = facts.csmsProtocol;
-    // A station that offered no subprotocol speaks whatever the CSMS leg agreed.
-    this.stationVersion = versionOfProtocol(facts.stationProtocol || facts.csmsProtocol);
-    this.csmsVersion = versionOfProtocol(facts.csmsProtocol || facts.stationProtocol);
-    this.upstreamUrl = facts.upstreamUrl;
-    this.tls = facts.tls;
-    this.securityProfile = facts.securityProfile;
-    this.basicAuthUser = facts.basicAuthUser;
+    this.info = Object.freeze({
+      ...facts,
+      offeredProtocols: Object.freeze([...facts.offeredProtocols]),
+      tls: facts.tls && Object.freeze({ ...facts.tls }),
+      // A station that offered no subprotocol speaks whatever the CSMS leg agreed.
+      stationVersion: versionOfProtocol(facts.stationProtocol || facts.csmsProtocol),
+      csmsVersion: versionOfProtocol(facts.csmsProtocol || facts.stationProtocol),
+      openedAt: nowMicros(),
+    });
+    Object.assign(this, this.info);
     if (speaksTypes5And6(this.stationVersion) || speaksTypes5And6(this.csmsVersion)) {
       this.answeredCalls = { 'to-csms': new PendingCalls(MAX_ANSWERED), 'to-station': new PendingCalls(MAX_ANSWERED) };
     }
@@ -126,30 +102,11 @@ export class RelaySession implements Session {
       this.pingTimer.unref();
     }
     this.deps.runner.run('sessionOpen', [this]);
-    this.deps.publish({ type: 'session-open', session: this.info() });
+    this.deps.publish({ type: 'session-open', session: this.info });
   }
 
   pending(direction: Direction): PendingView {
     return this.pendingCalls[direction];
-  }
-
-  info(): SessionInfo {
-    return {
-      id: this.id,
-      identity: this.identity,
-      path: this.path,
-      remoteAddress: this.remoteAddress,
-      offeredProtocols: this.offeredProtocols,
-      stationProtocol: this.stationProtocol,
-      csmsProtocol: this.csmsProtocol,
-      stationVersion: this.stationVersion,
-      csmsVersion: this.csmsVersion,
-      upstreamUrl: this.upstreamUrl,
-      tls: this.tls,
-      securityProfile: this.securityProfile,
-      basicAuthUser: this.basicAuthUser,
-      openedAt: this.openedAt,
-    };
   }
 
   // ---- frames read from a leg -------------------------------------------------------------------------
@@ -261,9 +218,6 @@ export class RelaySession implements Session {
     target.send(msg.text, { binary: msg.binary && !msg.modified });
     msg.sentMono = sentMono;
     this.deps.counters.framesOut++;
-    if (msg.direction === 'to-csms') this.counts.toCsms++;
-    else this.counts.toStation++;
-    if (msg.validation && !msg.validation.valid) this.counts.invalid++;
     this.deps.publish({ type: 'message-out', msg });
   }
 
@@ -284,8 +238,6 @@ export class RelaySession implements Session {
 
   private finishDropped(msg: RelayMessage): void {
     this.deps.counters.framesDropped++;
-    this.counts.dropped++;
-    if (msg.validation && !msg.validation.valid) this.counts.invalid++;
     this.deps.publish({ type: 'message-out', msg });
   }
 
@@ -378,7 +330,7 @@ export class RelaySession implements Session {
     this.closeInfo = info;
     if (this.pingTimer) clearInterval(this.pingTimer);
     this.deps.runner.run('sessionClose', [this, info]);
-    this.deps.publish({ type: 'session-close', session: this.info(), close: info });
+    this.deps.publish({ type: 'session-close', session: this.info, close: info });
     this.deps.onClosed(this);
   }
 
@@ -387,15 +339,6 @@ export class RelaySession implements Session {
     const done = (ws: WebSocket): Promise<void> =>
       ws.readyState === ws.CLOSED ? Promise.resolve() : new Promise((r) => ws.once('close', () => r()));
     return Promise.all([done(this.station), done(this.csms)]).then(() => undefined);
-  }
-
-  addonState<T>(addon: Addon, init: () => T): T {
-    let v = this.state.get(addon.name) as T | undefined;
-    if (v === undefined) {
-      v = init();
-      this.state.set(addon.name, v);
-    }
-    return v;
   }
 }
 

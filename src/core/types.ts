@@ -152,7 +152,6 @@ export interface RelayStats {
   framesIn: number;
   framesOut: number;
   framesDropped: number;
-  framesInvalid: number;
   framesMalformed: number;
   observerEventsShed: number;
 }

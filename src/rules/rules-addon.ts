@@ -20,6 +20,8 @@ import type { RuleDef } from './rule-definition.js';
 import { registerRulesRoutes } from './rules-routes.js';
 import type { ReloadResult, RulesView, RuleView } from './rule-views.js';
 import { watchDir, type DirWatch } from './watch-dir.js';
+import { StateKey } from '../core/session-state.js';
+import { BoundedMap } from '../core/bounded-map.js';
 
 export interface RulesAddonOptions {
   /** Folder of rule files (top level only). Missing = no rules. */
@@ -55,6 +57,9 @@ interface RuleSet {
   readonly loadedAt: Date;
 }
 
+
+/** Per session: answers to copies of duplicated CALLs, by `${direction}:${id}`. */
+const SWALLOWED = new StateKey<Map<string, Swallow>>('rules.swallowed');
 
 /** Answers to copies of a duplicated CALL: the first passes, the rest are dropped (the sender expects one). */
 interface Swallow {
@@ -264,9 +269,7 @@ export class RulesAddon implements Addon {
       this.timers.add(t);
     },
     swallowExtraAnswers: (session, callDirection, id, extra, ruleId) => {
-      const map = this.swallows(session);
-      if (map.size >= MAX_SWALLOWS) map.delete(map.keys().next().value!);
-      map.set(`${opposite(callDirection)}:${id}`, { passed: false, extra, ruleId });
+      this.swallows(session).set(`${opposite(callDirection)}:${id}`, { passed: false, extra, ruleId });
     },
     injectedAnswer: (ruleId, session, answer) => this.injectedAnswer(ruleId, session, answer),
   };
@@ -277,14 +280,14 @@ export class RulesAddon implements Addon {
   }
 
   private swallows(session: Session): Map<string, Swallow> {
-    let map = session.state.get(this.name) as Map<string, Swallow> | undefined;
-    if (!map) session.state.set(this.name, (map = new Map()));
+    let map = session.state.get(SWALLOWED);
+    if (!map) session.state.set(SWALLOWED, (map = new BoundedMap(MAX_SWALLOWS)));
     return map;
   }
 
   /** Drop the second and later answers to a CALL a rule duplicated. */
   private swallowed(msg: RelayMessage, session: Session): boolean {
-    const map = session.state.get(this.name) as Map<string, Swallow> | undefined;
+    const map = session.state.get(SWALLOWED);
     const key = `${msg.direction}:${msg.frame!.id}`;
     const s = map?.get(key);
     if (!s) return false;

@@ -26,6 +26,7 @@ import { station16Calls } from './station-16/station-calls.js';
 import { csms16Calls } from './station-201/csms-calls.js';
 import { station201Calls } from './station-201/station-calls.js';
 import type { TranslateRules } from './translate-config.js';
+import { StateKey } from '../core/session-state.js';
 import {
   OverflowError,
   plainResponse,
@@ -35,6 +36,7 @@ import {
   type TranslationContext,
   type TranslatorTable,
 } from './translator-types.js';
+import { BoundedMap } from '../core/bounded-map.js';
 
 export const ADDON_NAME = 'translation';
 
@@ -66,7 +68,12 @@ interface SessionTranslation {
   newer: 'station' | 'csms' | undefined;
   /** Translated CALLs awaiting their answer, keyed by `${direction}:${id}` (the CALL's direction). */
   pending: Map<string, PendingTranslation>;
+  /** Another instance claimed the station's state: this session translates no more. */
+  lost?: boolean;
 }
+
+/** The session's translation, from sessionOpen to sessionClose (untranslated sessions have none). */
+const TRANSLATION = new StateKey<SessionTranslation>('translate');
 
 const answerOf = (f: OcppFrame): Answer =>
   f.type === 3 ? { ok: true, payload: f.payload } : f.type === 4 ? { ok: false, code: f.code, description: f.description } : { ok: false, code: 'ProtocolError', description: 'a CALL is no answer' };
@@ -102,9 +109,10 @@ export function translateAddon(opts: TranslateAddonOptions): Addon {
     },
     lost: (identity) => {
       for (const s of ctx?.sessions() ?? []) {
-        if (s.identity !== identity || !sessions.has(s)) continue;
+        const st = s.state.get(TRANSLATION);
+        if (s.identity !== identity || !st || st.lost) continue;
         hooks.error(`${identity}: its translation state was claimed by another instance: closing its session here (1001)`);
-        sessions.delete(s); // translating on would write a state that is no longer ours
+        st.lost = true; // translating on would write a state that is no longer ours
         s.close(1001, 'station reconnected to another instance', ADDON_NAME);
       }
     },
@@ -112,7 +120,6 @@ export function translateAddon(opts: TranslateAddonOptions): Addon {
   const store: StationStateStore = opts.stateStore
     ? opts.stateStore(hooks)
     : new StateStore(opts.stateDir, (err) => ctx?.logger.error({ err }, `translation state: ${err.message}`));
-  const sessions = new WeakMap<Session, SessionTranslation>();
   let validator: OcppValidator | undefined;
   const v21 = (): OcppValidator => (validator ??= opts.validator ?? sharedValidator());
 
@@ -195,8 +202,6 @@ export function translateAddon(opts: TranslateAddonOptions): Addon {
     }
     switch (out.kind) {
       case 'forward':
-        // A peer that never answers must not grow the map without bound.
-        if (st.pending.size >= MAX_PENDING) st.pending.delete(st.pending.keys().next().value!);
         st.pending.set(`${msg.direction}:${frame.id}`, { translator, action: frame.action, req: frame.payload, sent: out.payload });
         msg.replace({ type: 2, id: frame.id, action: out.action, payload: out.payload }, ADDON_NAME);
         return;
@@ -319,16 +324,16 @@ export function translateAddon(opts: TranslateAddonOptions): Addon {
       const cv = session.csmsVersion;
       const newer = sv === '2.1' ? 'station' : cv === '2.1' ? 'csms' : undefined;
       const tables = baseVersion(sv) !== baseVersion(cv);
-      const st: SessionTranslation = { tc: contextFor(session, sv), tables, newer, pending: new Map() };
-      sessions.set(session, st);
-      session.state.set(ADDON_NAME, st);
+      // A peer that never answers must not grow the pending map without bound.
+      const st: SessionTranslation = { tc: contextFor(session, sv), tables, newer, pending: new BoundedMap(MAX_PENDING) };
+      session.state.set(TRANSLATION, st);
       notice(session, `translating: station OCPP ${sv} ↔ CSMS OCPP ${session.csmsVersion}`, 'info');
     },
 
     message(msg, session) {
-      const st = sessions.get(session);
+      const st = session.state.get(TRANSLATION);
       const frame = msg.frame;
-      if (!st || !frame || msg.dropped) return;
+      if (!st || st.lost || !frame || msg.dropped) return;
       try {
         const fromSide = msg.direction === 'to-csms' ? 'station' : 'csms';
         if (st.newer === fromSide && !newerStep(msg, session, frame)) return;
@@ -351,8 +356,9 @@ export function translateAddon(opts: TranslateAddonOptions): Addon {
     },
 
     sessionClose(session) {
-      if (!session.state.has(ADDON_NAME)) return;
-      if (sessions.delete(session)) store.changed(session.identity);
+      const st = session.state.get(TRANSLATION);
+      if (!st) return;
+      if (!st.lost) store.changed(session.identity);
       store.release(session.identity);
     },
   };

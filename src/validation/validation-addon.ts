@@ -23,6 +23,7 @@ import { opposite, speaksTypes5And6 } from '../core/types.js';
 import { checkFrame, errorCodeIn, malformedResult, notChecked } from './check-frame.js';
 import { sharedValidator, type OcppValidator } from './validator.js';
 import { registerValidationRoutes, type ValidationCounts, type ValidationMode } from './validation-routes.js';
+import { BoundedMap } from '../core/bounded-map.js';
 
 export type { ValidationCounts, ValidationMode } from './validation-routes.js';
 
@@ -49,12 +50,10 @@ const MAX_REMEMBERED = 1000;
  * translated answer as sent needs the action of the CALL as its own sender wrote it: remember those by id.
  */
 class OriginalActions {
-  private readonly calls: Record<Direction, Map<string, string>> = { 'to-csms': new Map(), 'to-station': new Map() };
+  private readonly calls: Record<Direction, Map<string, string>> = { 'to-csms': new BoundedMap(MAX_REMEMBERED), 'to-station': new BoundedMap(MAX_REMEMBERED) };
 
   remember(direction: Direction, id: string, action: string): void {
-    const map = this.calls[direction];
-    if (map.size >= MAX_REMEMBERED) map.delete(map.keys().next().value!);
-    map.set(id, action);
+    this.calls[direction].set(id, action);
   }
 
   /** The action of the CALL an answer travelling in `answerDirection` answers, forgotten once taken. */

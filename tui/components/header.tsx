@@ -8,7 +8,7 @@ export function Header({ width }: { width: number }) {
   const s = store.stats;
   const listen = s.listen ? `${s.listen.host}:${s.listen.port || '?'}` : '…';
   const open = [...store.stations.values()].filter((r) => r.open).length;
-  const invalid = s.invalid ?? (s.framesInvalid ?? 0) + (s.framesMalformed ?? 0);
+  const invalid = s.invalid ?? s.framesMalformed ?? 0;
   const queue = store.storeStats?.queued;
   const spooled = store.storeStats?.spooled ?? 0;
   const storeState = store.storeStats?.state ?? 'up';
