@@ -13,7 +13,7 @@ const mode = validate as 'observe' | 'enforce' | 'off';
 const relay = await startRelay({
   listen: { host: '127.0.0.1', port: Number(port) },
   upstream: upstream!,
-  validate: mode,
+  malformed: mode === 'enforce' ? 'refuse' : 'forward',
   pingInterval: 0,
   addons: mode === 'off' ? [] : [createValidationAddon({ mode })],
 });

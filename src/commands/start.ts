@@ -26,7 +26,6 @@ export function addCoreStartOptions(cmd: Command): Command {
     .option('--listen <host:port>', 'where stations connect', '0.0.0.0:9000')
     .option('--upstream <url>', '(required) CSMS base URL (ws:// or wss://); the station identity is appended')
     .option('--data <dir>', 'folder where the proxy keeps its state (store, spool, control.json)', './data')
-    .addOption(new Option('--validate <mode>', 'schema validation: observe flags and forwards, enforce answers CALLERROR').choices(['observe', 'enforce', 'off']).default('observe'))
     .option('--max-frame <bytes>', 'largest frame relayed; larger ones get a CALLERROR', wholeNumber, RELAY_DEFAULTS.maxFrame)
     .option('--max-depth <levels>', 'deepest nesting of arrays/objects in a frame; deeper ones are malformed (CALLERROR in enforce, flagged in observe)', wholeNumber, RELAY_DEFAULTS.maxDepth)
     .option('--default-protocol <name>', 'subprotocol offered upstream for a station that offers none', RELAY_DEFAULTS.defaultProtocol)
@@ -43,7 +42,7 @@ export function relayOptionsFrom(opts: StartOptions): RelayOptions {
     listen: parseHostPort(String(opts.listen ?? '0.0.0.0:9000')),
     upstream: opts.upstream,
     dataDir: String(opts.data ?? './data'),
-    validate: (opts.validate as RelayOptions['validate']) ?? 'observe',
+    malformed: RELAY_DEFAULTS.malformed,
     maxFrame: Number(opts.maxFrame ?? RELAY_DEFAULTS.maxFrame),
     maxDepth: Number(opts.maxDepth ?? RELAY_DEFAULTS.maxDepth),
     defaultProtocol: String(opts.defaultProtocol ?? RELAY_DEFAULTS.defaultProtocol),
@@ -55,6 +54,7 @@ export function relayOptionsFrom(opts: StartOptions): RelayOptions {
 /** Start a proxy with every feature's addons; used by `start` and `demo`. */
 export async function launchProxy(features: readonly Feature[], opts: StartOptions, logger?: Logger): Promise<RunningProxy> {
   const relayOptions = relayOptionsFrom(opts);
+  for (const f of features) Object.assign(relayOptions, f.relayOptions?.(opts));
   await mkdir(relayOptions.dataDir, { recursive: true });
   // The live view owns the terminal: logs then go to a file in the data folder.
   const destination = opts.tui ? createWriteStream(join(relayOptions.dataDir, 'ocpp-mitm.log'), { flags: 'a' }) : undefined;
@@ -75,7 +75,7 @@ export async function launchProxy(features: readonly Feature[], opts: StartOptio
   const relay = await startRelay({ ...relayOptions, addons, logger: log, tls });
   const listening = listenText(relayOptions.listen.host, relay.port, relay.url.startsWith('wss') ? 'wss' : 'ws');
   log.info(
-    { listen: listening, upstream: relayOptions.upstream, validate: relayOptions.validate, addons: addons.map((a) => a.name) },
+    { listen: listening, upstream: relayOptions.upstream, malformed: relayOptions.malformed, addons: addons.map((a) => a.name) },
     `ocpp-mitm listening on ${listening}, relaying to ${relayOptions.upstream}`,
   );
   const control = addons.map((a) => a.controlEndpoint?.()).find((e) => e !== undefined);

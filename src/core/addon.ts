@@ -174,11 +174,18 @@ export interface AddonContext {
   session(id: string): Session | undefined;
 }
 
+export type MalformedPolicy = 'forward' | 'refuse';
+
 export interface RelayOptions {
   listen: { host: string; port: number };
   upstream: string;
   dataDir: string;
-  validate: 'observe' | 'enforce' | 'off';
+  /**
+   * What the relay does with a frame that is not OCPP-J of its leg's version (or nests too deep): `forward` it,
+   * flagged, or `refuse` it: answer the sender with the version's CALLERROR and forward nothing. A frame over
+   * maxFrame is always refused. Features may set it (validation's enforce mode refuses).
+   */
+  malformed: MalformedPolicy;
   /** Largest frame accepted, in bytes. */
   maxFrame: number;
   /** Deepest nesting of arrays/objects in a frame; deeper ones are malformed (CALLERROR in enforce, flagged in observe). */

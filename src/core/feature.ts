@@ -45,6 +45,8 @@ export interface Feature {
   readonly name: string;
   /** Options this feature adds to `ocpp-mitm start`. */
   startOptions?(cmd: Command): void;
+  /** Relay options this feature decides from its own (validation's enforce mode refuses malformed frames). */
+  relayOptions?(opts: StartOptions): Partial<Pick<RelayOptions, 'malformed'>>;
   /** Addons this feature contributes, in pipeline order within the feature. */
   addons?(opts: StartOptions, env: FeatureEnv): Addon[] | Promise<Addon[]>;
   /** TLS options for the station listener (wss://); the first feature that returns some wins. */

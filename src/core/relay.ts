@@ -32,7 +32,7 @@ export interface StartRelayOptions extends Partial<Omit<RelayOptions, 'upstream'
 export const RELAY_DEFAULTS: Omit<RelayOptions, 'upstream'> = {
   listen: { host: '127.0.0.1', port: 0 },
   dataDir: './data',
-  validate: 'observe',
+  malformed: 'forward',
   maxFrame: 1024 * 1024,
   maxDepth: DEFAULT_MAX_DEPTH,
   defaultProtocol: 'ocpp1.6',
@@ -296,7 +296,7 @@ export class Relay {
           publish: this.runner.hasObservers ? (e) => this.queue.push(e) : () => {},
           nextSeq: () => ++this.seq,
           counters: this.counters,
-          validate: this.options.validate,
+          malformed: this.options.malformed,
           maxFrame: this.options.maxFrame,
           maxDepth: this.options.maxDepth,
           pingIntervalMs: this.options.pingInterval * 1000,

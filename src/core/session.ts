@@ -5,7 +5,7 @@
  */
 import type WebSocket from 'ws';
 import type { Logger } from 'pino';
-import type { Addon, InjectOptions, RelayEvent, Session } from './addon.js';
+import type { InjectOptions, MalformedPolicy, RelayEvent, Session } from './addon.js';
 import type { AddonRunner } from './addon-runner.js';
 import { relayClose, truncateReason } from './close-codes.js';
 import { decodeFrame, encodeFrame, errorForMalformed, sniffMessageId } from './frame-codec.js';
@@ -34,7 +34,7 @@ export interface SessionDeps {
   publish(event: RelayEvent | { type: 'message-out'; msg: RelayMessage }): void;
   nextSeq(): number;
   counters: { framesIn: number; framesOut: number; framesDropped: number; framesMalformed: number };
-  validate: 'observe' | 'enforce' | 'off';
+  malformed: MalformedPolicy;
   maxFrame: number;
   maxDepth: number;
   pingIntervalMs: number;
@@ -179,7 +179,7 @@ export class RelaySession implements Session {
    * Enforce, and any frame over --max-frame: answer the sender with the CALLERROR the spec prescribes.
    */
   private handleMalformed(msg: RelayMessage, info: MalformedInfo): void {
-    const refuse = info.reason === 'too-large' || this.deps.validate === 'enforce';
+    const refuse = info.reason === 'too-large' || this.deps.malformed === 'refuse';
     if (!refuse) {
       this.dispatch(msg);
       return;

@@ -6,7 +6,8 @@
  *   ocpp-mitm start --upstream ws://csms:9000/ocpp/ --validate enforce
  *   curl -H "authorization: Bearer $TOKEN" "$CONTROL/api/validation"
  */
-import type { Feature } from '../core/feature.js';
+import { Option, type Command } from 'commander';
+import type { Feature, StartOptions } from '../core/feature.js';
 import { createValidationAddon, type ValidationMode } from './validation-addon.js';
 
 export { createValidationAddon, type ValidationAddon, type ValidationAddonOptions, type ValidationCounts, type ValidationMode } from './validation-addon.js';
@@ -16,15 +17,26 @@ export { errorCodes, errorCodeFor, isKnownErrorCode, violationClassOf, ERROR_COD
 export { listSchemaFiles, loadSchemas, schemaDirs, SECURITY_EXTENSION_ACTIONS, type LoadedSchema, type SchemaFile, type SchemaKind } from './schema-loader.js';
 export { SCHEMA_FIXES, applySchemaFixes, type SchemaFix } from './schema-fixes.js';
 
+const MODES = ['observe', 'enforce', 'off'] as const;
+
+/** `--validate`, checked: this feature owns the option (the relay core knows only its malformed-frame policy). */
+function modeOf(opts: StartOptions): ValidationMode | 'off' {
+  const mode = opts.validate ?? 'observe';
+  if (!(MODES as readonly unknown[]).includes(mode)) throw new Error(`--validate must be observe, enforce or off, not ${JSON.stringify(mode)}`);
+  return mode as ValidationMode | 'off';
+}
+
 export const validationFeature: Feature = {
   name: 'validation',
-  // `--validate observe|enforce|off` is defined by the start command itself (the relay core reads it too).
-  addons(opts, env) {
-    const mode = (opts.validate as string | undefined) ?? env.relay.validate;
-    if (mode === 'off') return [];
-    if (mode !== 'observe' && mode !== 'enforce') {
-      throw new Error(`--validate must be observe, enforce or off, not ${JSON.stringify(mode)}`);
-    }
-    return [createValidationAddon({ mode: mode as ValidationMode })];
+  startOptions(cmd: Command) {
+    cmd.addOption(
+      new Option('--validate <mode>', 'schema validation: observe flags and forwards, enforce answers the sender per the spec and forwards nothing').choices(MODES).default('observe'),
+    );
+  },
+  // Enforcing also refuses what is not OCPP-J at all (malformed, too deep): the relay's own policy for those.
+  relayOptions: (opts) => ({ malformed: modeOf(opts) === 'enforce' ? 'refuse' : 'forward' }),
+  addons(opts) {
+    const mode = modeOf(opts);
+    return mode === 'off' ? [] : [createValidationAddon({ mode })];
   },
 };

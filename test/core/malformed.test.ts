@@ -31,7 +31,7 @@ for (const version of ['1.6', '2.0.1'] as const) {
   test(`enforce ${version}: each malformed frame is answered with the prescribed CALLERROR, never forwarded, and recorded`, async () => {
     const csms = await startCsms({ protocols: [protocol] });
     const rec = recorder();
-    const relay = await startRelay({ upstream: csms.url, validate: 'enforce', addons: [rec.addon] });
+    const relay = await startRelay({ upstream: csms.url, malformed: 'refuse', addons: [rec.addon] });
     const raw = await connectRawStation(`${relay.url}/ocpp/BAD-${version}`, [protocol]);
     const server = await csms.waitForClient();
     const atCsms: string[] = [];
@@ -64,7 +64,7 @@ for (const version of ['1.6', '2.0.1'] as const) {
 test('observe: a malformed frame reaches the receiver untouched, which answers it itself', async () => {
   const csms = await startCsms({ protocols: ['ocpp2.0.1'] });
   const rec = recorder();
-  const relay = await startRelay({ upstream: csms.url, validate: 'observe', addons: [rec.addon] });
+  const relay = await startRelay({ upstream: csms.url, malformed: 'forward', addons: [rec.addon] });
   const raw = await connectRawStation(`${relay.url}/ocpp/OBS-1`, ['ocpp2.0.1']);
   const server = await csms.waitForClient();
   const atCsms: string[] = [];
@@ -85,7 +85,7 @@ test('observe: a malformed frame reaches the receiver untouched, which answers i
 
 test('a frame beyond --max-frame is refused in any mode and the connection survives', async () => {
   const csms = await startCsms({ protocols: ['ocpp1.6'] });
-  const relay = await startRelay({ upstream: csms.url, validate: 'observe', maxFrame: 1000 });
+  const relay = await startRelay({ upstream: csms.url, malformed: 'forward', maxFrame: 1000 });
   const raw = await connectRawStation(`${relay.url}/ocpp/BIG-1`);
   raw.send(JSON.stringify([2, 'big-1', 'DataTransfer', { vendorId: 'v', data: 'x'.repeat(2000) }]));
   const err = await raw.next();
@@ -103,7 +103,7 @@ test('a frame beyond --max-frame is refused in any mode and the connection survi
 
 test('a CALLERROR that is itself malformed is not answered (no error ping-pong)', async () => {
   const csms = await startCsms({ protocols: ['ocpp1.6'] });
-  const relay = await startRelay({ upstream: csms.url, validate: 'enforce' });
+  const relay = await startRelay({ upstream: csms.url, malformed: 'refuse' });
   const raw = await connectRawStation(`${relay.url}/ocpp/ERR-1`);
   raw.send('[4, "e1", "GenericError"]');
   raw.send(JSON.stringify([2, 'after', 'Heartbeat', {}]));

@@ -31,7 +31,7 @@ async function rig(protocol: string, validate: 'observe' | 'enforce', maxDepth?:
   const log = captureLogger('debug');
   const relay = await startRelay({
     upstream: csms.url,
-    validate,
+    malformed: validate === 'enforce' ? 'refuse' : 'forward',
     ...(maxDepth ? { maxDepth } : {}),
     logger: log.logger,
     addons: [createValidationAddon({ mode: validate, validator }), rec],

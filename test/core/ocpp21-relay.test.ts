@@ -45,7 +45,7 @@ test('ocpp2.1 is negotiated like the others: the CSMS picks among what the stati
 async function rawPair(mode: 'observe' | 'enforce', protocol = 'ocpp2.1') {
   const csms = await startRawCsms(protocol, () => undefined);
   const rec = recorder();
-  const relay = await startRelay({ upstream: csms.url, validate: mode, addons: [createValidationAddon({ mode }), rec] });
+  const relay = await startRelay({ upstream: csms.url, malformed: mode === 'enforce' ? 'refuse' : 'forward', addons: [createValidationAddon({ mode }), rec] });
   const station = await connectRawStation(`${relay.url}/ocpp/CP-RAW`, [protocol]);
   const deadline = Date.now() + 5000;
   while (csms.sockets.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));

@@ -12,7 +12,10 @@ test('--validate picks the addon: observe and enforce add it, off adds none', as
     assert.deepEqual(addons.map((a) => a.name), ['validation']);
   }
   assert.deepEqual(await validationFeature.addons!({ validate: 'off' }, env), []);
-  // Without the option, the relay's own setting decides.
-  assert.equal((await validationFeature.addons!({}, { ...env, relay: { ...env.relay, validate: 'off' } })).length, 0);
+  // Without the option: observe. The feature owns --validate and tells the relay what to do with malformed frames.
+  assert.deepEqual((await validationFeature.addons!({}, env)).map((a) => a.name), ['validation']);
+  assert.deepEqual(validationFeature.relayOptions!({ validate: 'enforce' }), { malformed: 'refuse' });
+  assert.deepEqual(validationFeature.relayOptions!({ validate: 'observe' }), { malformed: 'forward' });
+  assert.deepEqual(validationFeature.relayOptions!({}), { malformed: 'forward' });
   assert.throws(() => validationFeature.addons!({ validate: 'strict' }, env), /--validate must be observe, enforce or off, not "strict"/);
 });

@@ -17,7 +17,7 @@ const validator = createValidator({ lazy: true });
 async function rig(protocol: string, answer: (call: unknown[]) => string | undefined) {
   const csms = await startRawCsms(protocol, answer);
   const rec = recorder();
-  const relay = await startRelay({ upstream: csms.url, validate: 'enforce', addons: [createValidationAddon({ mode: 'enforce', validator }), rec] });
+  const relay = await startRelay({ upstream: csms.url, malformed: 'refuse', addons: [createValidationAddon({ mode: 'enforce', validator }), rec] });
   const station = await connectRawStation(`${relay.url}/ocpp/CP-V21`, [protocol]);
   return {
     csms,
