@@ -102,7 +102,7 @@ const csmsAnswer = (action: string): unknown =>
 const stationAnswer = (action: string): unknown => (action === 'ClearCache' ? { status: 'Accepted' } : {});
 
 /** What a frame calls for from the other side: exactly one answer, nothing, or either (the raw peer decides). */
-export function expectation(f: FuzzFrame, mode: 'observe' | 'enforce'): { answer: 'one' | 'none' | 'any'; id?: string } {
+export function expectation(f: FuzzFrame, mode: 'observe' | 'enforce', protocol: Protocol): { answer: 'one' | 'none' | 'any'; id?: string } {
   const enforce = mode === 'enforce';
   if (f.binary) return enforce ? { answer: 'one', id: '-1' } : { answer: 'any' };
   if (Buffer.byteLength(f.text) > MAX_FRAME) return { answer: 'one' };
@@ -115,8 +115,10 @@ export function expectation(f: FuzzFrame, mode: 'observe' | 'enforce'): { answer
   if (!Array.isArray(v)) return enforce ? { answer: 'one', id: '-1' } : { answer: 'none' };
   const [type, id] = v;
   const goodId = typeof id === 'string' && id.length >= 1 && id.length <= 36;
-  // A CALLERROR is never answered, not even a broken one (errors would ping-pong).
+  // A CALLERROR is never answered, not even a broken one (errors would ping-pong); on 2.1 neither a CALLRESULTERROR
+  // nor a SEND is ever answered, refused or not (OCPP 2.1 part 4).
   if (type === 4) return { answer: 'none' };
+  if (protocol === 'ocpp2.1' && (type === 5 || type === 6)) return { answer: 'none' };
   const peerAnswers = type === 2 && typeof id === 'string';
   if (depthOf(v) > MAX_DEPTH || !goodId) return enforce ? { answer: 'one', id: goodId ? id : '-1' } : { answer: peerAnswers ? 'any' : 'none' };
   if (type === 2) {
@@ -145,7 +147,7 @@ function depthOf(v: unknown): number {
 function judge(f: FuzzFrame, got: string[] | undefined, protocol: Protocol, mode: 'observe' | 'enforce', where: string): string | undefined {
   const shown = f.binary ? `binary ${f.binary.length} bytes` : JSON.stringify(f.text.length > 160 ? f.text.slice(0, 160) + '…' : f.text);
   if (!got) return `${where}: no answer to the probe after ${shown} (the connection stalled or closed)`;
-  const want = expectation(f, mode);
+  const want = expectation(f, mode, protocol);
   if (want.answer === 'none' && got.length > 0) return `${where}: ${shown} called for no answer, got ${got.join(' | ').slice(0, 300)}`;
   if (want.answer === 'one' && got.length !== 1) return `${where}: ${shown} called for one answer, got ${got.length}: ${got.join(' | ').slice(0, 300)}`;
   for (const text of got) {
