@@ -97,6 +97,11 @@ export class ControlConnection {
     this.tick();
   }
 
+  /** POST /api/sessions/:id/inject on this proxy: a frame toward one side of a session it holds. */
+  inject(sessionId: string, body: { direction: 'to-csms' | 'to-station'; frame: unknown; timeoutMs?: number }): Promise<unknown> {
+    return this.request('POST', `/api/sessions/${encodeURIComponent(sessionId)}/inject`, body);
+  }
+
   private connectStream(): void {
     const url = new URL('/api/stream', this.target.url);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -162,8 +167,10 @@ export class ControlConnection {
     }
   }
 
-  private async request(method: string, path: string): Promise<unknown> {
-    const res = await fetch(new URL(path, this.target.url), { method, headers: { authorization: `Bearer ${this.target.token}` } });
+  private async request(method: string, path: string, send?: unknown): Promise<unknown> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.target.token}` };
+    if (send !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(new URL(path, this.target.url), { method, headers, body: send === undefined ? undefined : JSON.stringify(send) });
     const text = await res.text();
     const body: unknown = text ? JSON.parse(text) : undefined;
     if (!res.ok) {
