@@ -5,12 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import WebSocket from 'ws';
 import { startRelay, type Relay } from '../../src/core/relay.js';
 import { drainAddon, FleetState, healthAddon, metricsAddon } from '../../src/fleet/index.js';
 import { createKpiAddon } from '../../src/kpi/index.js';
+import { createStoreAddon } from '../../src/store/index.js';
 import { connectStation, startCsms } from '../support/ocpp-peers.js';
 import { histogramCount, sampleSum, scrape } from '../support/prometheus.js';
 
@@ -74,6 +78,7 @@ test('/healthz and /readyz answer plain GETs; only those paths are claimed; read
     assert.equal(ready.status, 200);
     assert.equal(ready.body.status, 'ready');
     assert.equal(ready.body.checks.csms, 'reachable');
+    assert.equal(ready.body.checks.store, 'off', 'no store in this relay');
     assert.doesNotMatch(JSON.stringify(ready.body), /127\.0\.0\.1|ocpp|ws:/, 'nothing private: no URL or address');
     assert.equal((await get(`${http}/readyz?verbose=1`)).status, 200, 'a query string does not matter');
     assert.equal((await get(`${http}/readyz`, 'HEAD')).status, 200);
@@ -87,6 +92,25 @@ test('/healthz and /readyz answer plain GETs; only those paths are claimed; read
     assert.equal((await get(`${http}/healthz`)).status, 200, 'alive even when not ready');
   } finally {
     await relay.close();
+  }
+});
+
+test('ClickHouse away: the store spools, and the proxy stays ready (nothing is lost)', async () => {
+  const csms = await startCsms({ protocols: ['ocpp1.6'] });
+  const dataDir = await mkdtemp(join(tmpdir(), 'ocpp-mitm-ready-'));
+  const state = new FleetState();
+  const store = createStoreAddon({ dataDir, clickhouse: `http://127.0.0.1:${await closedPort()}`, startWaitMs: 300, requestTimeoutMs: 300 });
+  const relay = await startRelay({ upstream: csms.url, dataDir, addons: [healthAddon({ state, probeEveryMs: 1000 }), store] });
+  try {
+    const http = relay.url.replace('ws://', 'http://');
+    await until('the store down', () => store.stats().state === 'down');
+    const r = await get(`${http}/readyz`);
+    assert.equal(r.status, 200);
+    assert.equal(r.body.checks.store, 'spooling');
+  } finally {
+    await relay.close();
+    await csms.close();
+    await rm(dataDir, { recursive: true, force: true });
   }
 });
 
