@@ -282,13 +282,7 @@ test('a fleet of 3 proxies behind HAProxy: kill -9, drain, Redis outage, metrics
     assert.equal(await knock(`${url}/NEW-201-A`, 'ocpp2.0.1'), 101, 'a 2.0.1 station needs none: accepted');
     await sleep(Math.max(0, 10_000 - (Date.now() - redisDownAt)));
     await redis.start();
-    await until('new 1.6 stations accepted again', async () => (await knock(`${url}/NEW-16-A`, 'ocpp1.6')) === 101, 15_000).catch((err: Error) => {
-      const lines = [proxies[0]!, proxies[2]!].flatMap((p) => [
-        `${p.name}: exit ${p.run!.proc.exitCode}`,
-        ...(p.run!.stdout() + p.run!.stderr()).split('\n').filter((l) => !/connected|refused station/.test(l)).slice(-6),
-      ]);
-      throw new Error(`${err.message}\n${lines.join('\n')}`);
-    });
+    await until('new 1.6 stations accepted again', async () => (await knock(`${url}/NEW-16-A`, 'ocpp1.6')) === 101, 15_000);
     const late = new Station('NEW-16-B', '1.6', url);
     stations.push(late);
     await late.connect();
