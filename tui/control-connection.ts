@@ -7,7 +7,7 @@
 import WebSocket from 'ws';
 import type { RelayEvent } from '../src/core/addon.js';
 import { callControl, ControlApiError, type ControlTarget as BaseTarget } from '../src/control/api-client.js';
-import type { ControlRoute, ResponseOf } from '../src/control/contract.js';
+import type { ControlRoute, InjectBody, InjectResult, ResponseOf } from '../src/control/contract.js';
 import type { StreamEvent } from '../src/control/wire-format.js';
 import type { ViewStore } from './view-store.js';
 
@@ -83,6 +83,11 @@ export class ControlConnection {
     const rules = this.polls.find((p) => p.route === 'GET /api/rules');
     if (rules) rules.next = 0;
     this.tick();
+  }
+
+  /** POST /api/sessions/:id/inject on this proxy: a frame toward one side of a session it holds. */
+  inject(sessionId: string, body: InjectBody): Promise<InjectResult> {
+    return callControl(this.target, 'POST /api/sessions/:id/inject', { params: { id: sessionId }, body });
   }
 
   private connectStream(): void {

@@ -4,7 +4,8 @@
  */
 import { render } from 'ink';
 import { App } from './components/app.js';
-import { ControlConnection, type ControlTarget } from './control-connection.js';
+import type { ControlTarget } from './control-connection.js';
+import { FleetConnections } from './fleet-connections.js';
 import { ViewStoreContext } from './use-view-store.js';
 import { ViewStore } from './view-store.js';
 
@@ -20,15 +21,13 @@ export interface RunTuiOptions extends ControlTarget {
 export async function runTui(opts: RunTuiOptions): Promise<void> {
   if (!process.stdin.isTTY) throw new Error('the live view needs a terminal (stdin is not a TTY)');
   const store = new ViewStore({ capacity: opts.capacity });
-  const conn = new ControlConnection({ url: opts.url, token: opts.token, name: opts.name }, store);
-  // A fleet: one connection per proxy into the same store; rules, KPI engine, profiles and store come from the first.
-  const others = (opts.more ?? []).map((t) => new ControlConnection(t, store, { primary: false }));
+  // A fleet: one connection per proxy into the same store (see fleet-connections.ts).
+  const conn = new FleetConnections([{ url: opts.url, token: opts.token, name: opts.name }, ...(opts.more ?? [])], store);
   const tty = process.stdout.isTTY === true;
   if (tty) process.stdout.write('\x1b[?1049h\x1b[H');
   const restoreWrite = tty ? synchronizedWrites(process.stdout) : () => undefined;
   const releaseStderr = captureStderr(store);
   conn.start();
-  for (const c of others) c.start();
   const app = render(
     <ViewStoreContext.Provider value={store}>
       <App setRuleEnabled={(id, enabled) => conn.setRuleEnabled(id, enabled)} />
@@ -43,7 +42,6 @@ export async function runTui(opts: RunTuiOptions): Promise<void> {
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     conn.stop();
-    for (const c of others) c.stop();
     store.dispose();
     restoreWrite();
     if (tty) process.stdout.write('\x1b[?1049l');

@@ -4,6 +4,9 @@
  */
 import type { AddonContext } from '../core/addon.js';
 
+/** Rows lost within this window keep a proxy not ready. */
+const LOSS_WINDOW_MS = 30_000;
+
 export type DrainPhase = 'serving' | 'draining' | 'refusing';
 
 /** The store's counters as its control route gives them (read through the route table: no import of the store). */
@@ -20,8 +23,9 @@ export class FleetState {
   /** undefined until the first probe answered. */
   csmsReachable: boolean | undefined;
   csmsError = '';
-  /** Lost rows seen at the previous readiness check: a growing count means the spool cannot keep up. */
+  /** Lost rows seen so far, and when the count last grew: rows lost lately mean the spool cannot be written. */
   private lostSeen = 0;
+  private lostAt = 0;
   private ctx: AddonContext | undefined;
 
   attach(ctx: AddonContext): void {
@@ -57,8 +61,12 @@ export class FleetState {
     if (!store) checks.store = 'off';
     else {
       // Writing, or spooling to disk while ClickHouse is away, is fine; losing rows (disk full) or closed is not.
-      const losing = store.lost > this.lostSeen;
-      this.lostSeen = store.lost;
+      // "Lately" (not "since the last check"): /readyz and the metrics' ready gauge both ask.
+      if (store.lost > this.lostSeen) {
+        this.lostSeen = store.lost;
+        this.lostAt = Date.now();
+      }
+      const losing = this.lostAt > 0 && Date.now() - this.lostAt < LOSS_WINDOW_MS;
       if (losing || store.state === 'closed') {
         ready = false;
         checks.store = losing ? 'losing rows (spool cannot be written)' : store.state;

@@ -32,7 +32,10 @@ export const translateFeature: Feature = {
   async addons(opts, env) {
     const file = opts.translateConfig as string | undefined;
     const upstreamProtocol = opts.upstreamProtocol as UpstreamProtocol | undefined;
-    if (!file && !upstreamProtocol) return [];
+    if (!file && !upstreamProtocol) {
+      if (opts.state) env.logger.warn('--state has no effect: nothing is translated (no --translate-config or --upstream-protocol)');
+      return [];
+    }
     const config: TranslateConfigFile = file ? await loadTranslateConfig(file) : {};
     const rules = new TranslateRules({ file: config, upstreamProtocol, overflow: opts.translateOverflow as OverflowPolicy | undefined });
     env.logger.info({ file, upstreamProtocol, overflow: rules.configFor('').overflow }, 'OCPP translation on');

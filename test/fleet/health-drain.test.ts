@@ -5,13 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import WebSocket from 'ws';
 import { startRelay, type Relay } from '../../src/core/relay.js';
 import { drainAddon, FleetState, healthAddon, metricsAddon } from '../../src/fleet/index.js';
+import { createKpiAddon } from '../../src/kpi/index.js';
+import { createStoreAddon } from '../../src/store/index.js';
 import { connectStation, startCsms } from '../support/ocpp-peers.js';
-import { sampleSum, scrape } from '../support/prometheus.js';
+import { histogramCount, sampleSum, scrape } from '../support/prometheus.js';
 
 const get = async (url: string, method = 'GET'): Promise<{ status: number; body: any }> => {
   const res = await fetch(url, { method });
@@ -73,6 +78,7 @@ test('/healthz and /readyz answer plain GETs; only those paths are claimed; read
     assert.equal(ready.status, 200);
     assert.equal(ready.body.status, 'ready');
     assert.equal(ready.body.checks.csms, 'reachable');
+    assert.equal(ready.body.checks.store, 'off', 'no store in this relay');
     assert.doesNotMatch(JSON.stringify(ready.body), /127\.0\.0\.1|ocpp|ws:/, 'nothing private: no URL or address');
     assert.equal((await get(`${http}/readyz?verbose=1`)).status, 200, 'a query string does not matter');
     assert.equal((await get(`${http}/readyz`, 'HEAD')).status, 200);
@@ -86,6 +92,25 @@ test('/healthz and /readyz answer plain GETs; only those paths are claimed; read
     assert.equal((await get(`${http}/healthz`)).status, 200, 'alive even when not ready');
   } finally {
     await relay.close();
+  }
+});
+
+test('ClickHouse away: the store spools, and the proxy stays ready (nothing is lost)', async () => {
+  const csms = await startCsms({ protocols: ['ocpp1.6'] });
+  const dataDir = await mkdtemp(join(tmpdir(), 'ocpp-mitm-ready-'));
+  const state = new FleetState();
+  const store = createStoreAddon({ dataDir, clickhouse: `http://127.0.0.1:${await closedPort()}`, startWaitMs: 300, requestTimeoutMs: 300 });
+  const relay = await startRelay({ upstream: csms.url, dataDir, addons: [healthAddon({ state, probeEveryMs: 1000 }), store] });
+  try {
+    const http = relay.url.replace('ws://', 'http://');
+    await until('the store down', () => store.stats().state === 'down');
+    const r = await get(`${http}/readyz`);
+    assert.equal(r.status, 200);
+    assert.equal(r.body.checks.store, 'spooling');
+  } finally {
+    await relay.close();
+    await csms.close();
+    await rm(dataDir, { recursive: true, force: true });
   }
 });
 
@@ -139,11 +164,12 @@ test('drain: readyz 503 at once, stations welcome during the grace, then refused
   }
 });
 
-test('/metrics parses as Prometheus text; frame counters match what the peers sent', async () => {
+for (const stationLabel of [false, true]) {
+test(`/metrics parses as Prometheus text; counters match what the peers sent (station label ${stationLabel ? 'on' : 'off'})`, async () => {
   const csms = await startCsms({ protocols: ['ocpp1.6'] });
   const state = new FleetState();
-  const metrics = metricsAddon({ state, listen: { host: '127.0.0.1', port: 0 }, stationLabel: false });
-  const relay = await startRelay({ upstream: csms.url, addons: [healthAddon({ state, probeEveryMs: 1000 }), metrics] });
+  const metrics = metricsAddon({ state, listen: { host: '127.0.0.1', port: 0 }, stationLabel });
+  const relay = await startRelay({ upstream: csms.url, addons: [healthAddon({ state, probeEveryMs: 1000 }), createKpiAddon(), metrics] });
   try {
     const url = `http://127.0.0.1:${metrics.address()!.port}/metrics`;
     const stations = await Promise.all([0, 1, 2].map((i) => connectStation({ url: `${relay.url}/ocpp/`, identity: `M-${i}`, handlers: { ClearCache: () => ({ status: 'Accepted' }) } })));
@@ -171,7 +197,18 @@ test('/metrics parses as Prometheus text; frame counters match what the peers se
     assert.ok(fams.some((f) => f.name === 'nodejs_eventloop_lag_seconds'), 'event-loop lag is exported');
     const family = fams.find((f) => f.name === 'ocpp_mitm_frames_total')!;
     assert.equal(family.type, 'COUNTER');
-    assert.ok(!JSON.stringify(fams).includes('M-0'), 'no station identity without --metrics-station-label');
+    // KPI histograms: the CSMS's response time to every station CALL, the station's to the CSMS's ClearCache.
+    const text = async (): Promise<string> => (await fetch(url)).text();
+    const KPI = 'ocpp_mitm_kpi_milliseconds';
+    await until('KPI samples counted', async () => histogramCount(await text(), KPI, { kpi: 'csms_response_time' }) >= sent);
+    const t = await text();
+    assert.equal(fams.find((f) => f.name === KPI)!.type, 'HISTOGRAM');
+    assert.equal(histogramCount(t, KPI, { kpi: 'csms_response_time' }), sent);
+    assert.equal(histogramCount(t, KPI, { kpi: 'response_time' }), 1);
+    if (stationLabel) {
+      assert.equal(histogramCount(t, KPI, { kpi: 'csms_response_time', station: 'M-1' }), CALLS);
+      assert.equal(histogramCount(t, KPI, { kpi: 'response_time', station: 'M-0' }), 1);
+    } else assert.doesNotMatch(t, /M-\d/, 'no station identity without --metrics-station-label');
     assert.equal((await fetch(url.replace('/metrics', '/'))).status, 404);
     for (const s of stations) await s.close();
   } finally {
@@ -179,3 +216,4 @@ test('/metrics parses as Prometheus text; frame counters match what the peers se
     await csms.close();
   }
 });
+}

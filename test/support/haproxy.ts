@@ -23,13 +23,28 @@ export function haproxyInstalled(): boolean {
   }
 }
 
-/** docker/haproxy.cfg for loopback: `backends` are the proxies' ports, in the file's server order. */
-export function localHaproxyConfig(opts: { port: number; statsPort: number; backends: number[]; checkInterval?: string }): string {
-  let cfg = readFileSync(join(PACKAGE_ROOT, 'docker', 'haproxy.cfg'), 'utf8');
+export interface LocalHaproxyOptions {
+  /** The shipped file to run (default haproxy.cfg). */
+  file?: string;
+  port: number;
+  statsPort: number;
+  /** The proxies' ports, in the file's server order. */
+  backends: number[];
+  checkInterval?: string;
+  /** Appended to `default-server`, e.g. the client certificate a TLS check presents (as haproxy-tls.cfg says). */
+  serverArgs?: string;
+}
+
+/** A shipped HAProxy file for loopback: free ports, no Docker DNS, and only what the options say changed. */
+export function localHaproxyConfig(opts: LocalHaproxyOptions): string {
+  let cfg = readFileSync(join(PACKAGE_ROOT, 'docker', opts.file ?? 'haproxy.cfg'), 'utf8');
   cfg = cfg.replace(/^resolvers docker\n(?:[ \t]+.*\n)+/m, '');
   cfg = cfg.replace(/ resolvers docker/g, '');
-  cfg = cfg.replace(/^(\s*)bind :9000$/m, `$1bind 127.0.0.1:${opts.port}`);
-  cfg = cfg.replace(/^(\s*)bind :8404$/m, `$1bind 127.0.0.1:${opts.statsPort}`);
+  cfg = cfg.replace(/^(\s*)bind :(?:9000|443)$/m, `$1bind 127.0.0.1:${opts.port}`);
+  // The stats page (haproxy.cfg has one; a test of another file gets one too, to see the servers' state).
+  if (/^\s*bind :8404$/m.test(cfg)) cfg = cfg.replace(/^(\s*)bind :8404$/m, `$1bind 127.0.0.1:${opts.statsPort}`);
+  else cfg += `\nfrontend stats\n    mode http\n    bind 127.0.0.1:${opts.statsPort}\n    stats enable\n    stats uri /stats\n`;
+  if (opts.serverArgs) cfg = cfg.replace(/^(\s*default-server .*)$/m, `$1 ${opts.serverArgs}`);
   cfg = cfg.replace(/^(\s*)maxconn \d+$/m, '$1maxconn 4000');
   cfg = cfg.replace(/^\s*log stdout.*\n/m, '');
   if (opts.checkInterval) cfg = cfg.replace(/ inter \S+/, ` inter ${opts.checkInterval}`);
@@ -52,12 +67,12 @@ export class TestHaproxy {
     return `ws://127.0.0.1:${this.port}`;
   }
 
-  static async launch(backends: number[], checkInterval?: string): Promise<TestHaproxy> {
+  static async launch(backends: number[], checkInterval?: string, more: Pick<LocalHaproxyOptions, 'file' | 'serverArgs'> = {}): Promise<TestHaproxy> {
     const dir = await mkdtemp(join(tmpdir(), 'ocpp-mitm-haproxy-'));
     const port = await freePort();
     const statsPort = await freePort();
     const file = join(dir, 'haproxy.cfg');
-    await writeFile(file, localHaproxyConfig({ port, statsPort, backends, checkInterval }));
+    await writeFile(file, localHaproxyConfig({ port, statsPort, backends, checkInterval, ...more }));
     const proc = spawn(HAPROXY_BIN, ['-db', '-f', file], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     proc.stdout!.on('data', (d) => (out += d));
@@ -77,7 +92,7 @@ export class TestHaproxy {
     const res = await fetch(`http://127.0.0.1:${this.statsPort}/stats;csv`);
     const rows = (await res.text()).split('\n').map((l) => l.split(','));
     const out: Record<string, string> = {};
-    for (const r of rows) if (r[0] === 'ocpp_mitm' && r[1]?.startsWith('ocpp-mitm-')) out[r[1]] = r[17] ?? '';
+    for (const r of rows) if (r[0]?.startsWith('ocpp_mitm') && r[1]?.startsWith('ocpp-mitm-')) out[r[1]] = r[17] ?? '';
     return out;
   }
 

@@ -28,3 +28,20 @@ export function sampleSum(families: MetricFamily[], name: string, labels: Record
   }
   return sum;
 }
+
+/**
+ * Observations of a histogram whose series carry `labels`, from the `_count` samples of the exposition text.
+ * parse-prometheus-text-format folds every series of a histogram into one (it keeps no labels for histograms),
+ * so for labelled histograms the `_count` lines are read directly: `name_count{a="x",b="y"} 12`.
+ */
+export function histogramCount(text: string, name: string, labels: Record<string, string>): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}_count`)) continue;
+    const m = /^[^{\s]+(?:\{(.*)\})?\s+(\S+)/.exec(line);
+    if (!m) continue;
+    const have = Object.fromEntries([...(m[1] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1], x[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) sum += Number(m[2]);
+  }
+  return sum;
+}

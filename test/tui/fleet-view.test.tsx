@@ -15,7 +15,7 @@ import { createControlAddon } from '../../src/control/control-server.js';
 import { readFleetFile, resolveControlTargets } from '../../tui/tui-command.js';
 import { createKpiAddon } from '../../src/kpi/index.js';
 import { App } from '../../tui/components/app.js';
-import { ControlConnection } from '../../tui/control-connection.js';
+import { FleetConnections } from '../../tui/fleet-connections.js';
 import { ViewStoreContext } from '../../tui/use-view-store.js';
 import { ViewStore } from '../../tui/view-store.js';
 import { connectStation, startCsms } from '../support/ocpp-peers.js';
@@ -36,13 +36,12 @@ test('one view over two proxies: stations with their proxy, summed counts, traff
   const csms = await startCsms({ protocols: ['ocpp1.6'] });
   const controls = [createControlAddon({ dataDir: join(dir, 'a') }), createControlAddon({ dataDir: join(dir, 'b') })];
   const relays: Relay[] = [];
-  const conns: ControlConnection[] = [];
+  let fleet: FleetConnections | undefined;
   try {
     for (const control of controls) relays.push(await startRelay({ upstream: csms.url, dataDir: dir, addons: [createKpiAddon(), control] }));
     const store = new ViewStore({ minNotifyMs: 0 });
-    conns.push(new ControlConnection({ ...controls[0]!.info(), name: 'proxy-a' }, store, { pollMs: 200 }));
-    conns.push(new ControlConnection({ ...controls[1]!.info(), name: 'proxy-b' }, store, { pollMs: 200, primary: false }));
-    for (const c of conns) c.start();
+    fleet = new FleetConnections([{ ...controls[0]!.info(), name: 'proxy-a' }, { ...controls[1]!.info(), name: 'proxy-b' }], store, { pollMs: 200 });
+    fleet.start();
     await until('both streams live', () => store.connection === 'live');
 
     const handlers = { ClearCache: () => ({ status: 'Accepted' }) };
@@ -68,6 +67,15 @@ test('one view over two proxies: stations with their proxy, summed counts, traff
     });
     await until('KPIs of both', () => ['A-1', 'B-1'].every((id) => store.kpiApi?.some((f) => f.station === id && f.count > 0)));
 
+    // An injection goes to the proxy that holds the station: each station answers its own.
+    const rows = store.stationList();
+    for (const id of ['A-1', 'B-1']) {
+      const sessionId = rows.find((row) => row.info.identity === id)!.info.id;
+      const answer = (await fleet.inject(sessionId, { direction: 'to-station', frame: [2, `op-${id}`, 'ClearCache', {}] })) as { answer: unknown };
+      assert.deepEqual(answer.answer, [3, `op-${id}`, { status: 'Accepted' }]);
+    }
+    await assert.rejects(fleet.inject('no-such-session', { direction: 'to-station', frame: [2, 'x', 'ClearCache', {}] }), /not in the view/);
+
     const r = render(
       <ViewStoreContext.Provider value={store}>
         <App size={{ columns: 140, rows: 36 }} />
@@ -85,7 +93,7 @@ test('one view over two proxies: stations with their proxy, summed counts, traff
     assert.match(store.connectionError, /^proxy-b: /);
     for (const s of stations.slice(0, 2)) await s.close({ force: true });
   } finally {
-    for (const c of conns) c.stop();
+    fleet?.stop();
     for (const relay of relays) await relay.close();
     await csms.close();
     await rm(dir, { recursive: true, force: true });
