@@ -25,6 +25,8 @@ import type { AuditReport } from '../../src/profiles/audit-types.js';
 import { fieldHtmlReport } from '../../src/store/html/field-report.js';
 import { renderHtmlReport } from '../../src/store/html/html-page.js';
 import { writeFileSync } from 'node:fs';
+import { createControlAddon } from '../../src/control/control-server.js';
+import { execFile } from 'node:child_process';
 import { connectStation, startCsms, type TestCsms } from '../support/ocpp-peers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -50,7 +52,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 async function record(): Promise<void> {
   csms = await startCsms({ protocols: ['ocpp1.6'] });
   store = createStoreAddon({ dataDir, flushMs: 50 });
-  relay = await startRelay({ upstream: csms.url, dataDir, addons: [createKpiAddon(), store] });
+  // The control API lets the CLI read the store while this proxy holds the chDB folder.
+  relay = await startRelay({ upstream: csms.url, dataDir, addons: [createKpiAddon(), store, createControlAddon({ dataDir })] });
   const boot = (st: RPCClient, firmwareVersion: string) =>
     st.call('BootNotification', { chargePointVendor: 'CityCharge', chargePointModel: 'CityCharge 2.1', firmwareVersion });
   for (const [identity, delay] of [['HTML-FAST', 0], ['HTML-SLOW', SLOW_MS]] as const) {
@@ -93,8 +96,8 @@ async function record(): Promise<void> {
 }
 
 before(async () => {
-  if (!haveChromium) return;
   await record();
+  if (!haveChromium) return;
   context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
     executablePath: CHROMIUM,
     headless: true,
@@ -155,7 +158,7 @@ async function inkOf(page: Page, png: Buffer): Promise<{ inked: number; colours:
   }, png.toString('base64'));
 }
 
-test('the audit behind the page gives the verdicts the recorded delays imply', { skip: !haveChromium && `${CHROMIUM} not installed` }, () => {
+test('the audit behind the page gives the verdicts the recorded delays imply', () => {
   const rt = (id: string) => audit.stations.find((s) => s.station === id)?.kpis.find((k) => k.kpi === 'response_time');
   assert.equal(rt('HTML-SLOW')?.verdict, 'slower_than_certified', JSON.stringify(rt('HTML-SLOW')));
   assert.equal(rt('HTML-FAST')?.verdict, 'within_certified', JSON.stringify(rt('HTML-FAST')));
@@ -235,4 +238,21 @@ test('the report page (field figures only) opens offline too', { skip: !haveChro
   assert.equal(await page.locator('.finding').count(), 0);
   assert.deepEqual(network, []);
   await page.close();
+});
+
+test('audit --html from the CLI, reading the running proxy\'s store through its control API', async () => {
+  const file = join(dir, 'cli-audit.html');
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const argv = ['--import', 'tsx', 'test/profiles/run-cli.ts', 'audit', '--data', dataDir, '--profile', PROFILE, '--html', file];
+  const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, argv, { cwd: root }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }));
+  });
+  assert.equal(run.code, 2, `an error finding (the uncertified SetChargingProfile) gates: ${run.stderr}`);
+  assert.match(run.stderr, /wrote .*cli-audit\.html/);
+  assert.match(run.stdout, /kpi_slower_than_certified/, 'the table still goes to stdout');
+  const html = readFileSync(file, 'utf8');
+  const data = JSON.parse(/<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(html)![1]!) as { samples: Array<{ station: string; kpi: string }> };
+  const slow = data.samples.filter((s) => s.station === 'HTML-SLOW' && s.kpi === 'response_time');
+  assert.equal(slow.length, 4, 'the samples came through /api/kpi-samples');
+  assert.ok(html.includes('<code>slower_than_certified</code>'));
 });
