@@ -24,6 +24,7 @@ import { writeAuditHtml } from '../../src/profiles/audit-command.js';
 import type { AuditReport } from '../../src/profiles/audit-types.js';
 import { fieldHtmlReport } from '../../src/store/html/field-report.js';
 import { renderHtmlReport } from '../../src/store/html/html-page.js';
+import type { HtmlReport } from '../../src/store/html/html-model.js';
 import { writeFileSync } from 'node:fs';
 import { createControlAddon } from '../../src/control/control-server.js';
 import { execFile } from 'node:child_process';
@@ -255,4 +256,39 @@ test('audit --html from the CLI, reading the running proxy\'s store through its 
   const slow = data.samples.filter((s) => s.station === 'HTML-SLOW' && s.kpi === 'response_time');
   assert.equal(slow.length, 4, 'the samples came through /api/kpi-samples');
   assert.ok(html.includes('<code>slower_than_certified</code>'));
+});
+
+test('a fleet page: histograms drawn as they scroll into view (all before printing), the timeline thinned to p95 per slot', { skip: !haveChromium && `${CHROMIUM} not installed` }, async () => {
+  const kpis = ['response_time', 'triggered_function'] as const;
+  const t0 = Date.UTC(2026, 0, 1) * 1000;
+  const model: HtmlReport = {
+    mode: 'report',
+    title: 'fleet',
+    generatedAt: new Date(0).toISOString(),
+    source: 'test',
+    kpis: [...kpis],
+    stations: Array.from({ length: 150 }, (_, i) => ({
+      station: `FLEET-${String(i).padStart(3, '0')}`,
+      firmwareChanges: [],
+      kpis: kpis.map((kpi) => ({ kpi, field: { count: 60, timeouts: 0, minMs: 1, avgMs: 50, p95Ms: 90, maxMs: 99 }, certified: null, verdict: 'field_only' as const, reason: '' })),
+    })),
+    samples: Array.from({ length: 18_000 }, (_, i) => ({ station: `FLEET-${String(i % 150).padStart(3, '0')}`, kpi: kpis[Math.floor(i / 150) % 2]!, at: t0 + i * 1e6, valueMs: i % 100, messageId: '' })),
+  };
+  const file = join(dir, 'fleet.html');
+  writeFileSync(file, renderHtmlReport(model));
+  const { page, errors } = await open(file);
+  const figures = page.locator('figure.dist');
+  assert.equal(await figures.count(), 300);
+  const drawn = () => page.locator('figure.dist[data-drawn] .chart svg').count();
+  assert.equal(await drawn(), 0, 'the stations lie below the fleet table: nothing drawn yet');
+  const far = figures.nth(200);
+  await far.scrollIntoViewIfNeeded();
+  await far.locator('.chart svg').waitFor({ timeout: 10_000 });
+  const early = await drawn();
+  assert.ok(early > 0 && early < 300, `only the figures near the view are drawn: ${early}`);
+  assert.match((await page.locator('figure.timeline[data-kpi="response_time"]').textContent()) ?? '', /9000 samples: each point is a station's p95 over \d+ s/);
+  await page.evaluate(() => (globalThis as unknown as { dispatchEvent(e: Event): boolean }).dispatchEvent(new Event('beforeprint')));
+  assert.equal(await drawn(), 300, 'every histogram before printing');
+  assert.deepEqual(errors, []);
+  await page.close();
 });
