@@ -25,6 +25,7 @@ import type { AuditReport } from '../../src/profiles/audit-types.js';
 import { fieldHtmlReport } from '../../src/store/html/field-report.js';
 import { renderHtmlReport } from '../../src/store/html/html-page.js';
 import type { HtmlReport } from '../../src/store/html/html-model.js';
+import { pageData } from './page-data.js';
 import { writeFileSync } from 'node:fs';
 import { createControlAddon } from '../../src/control/control-server.js';
 import { execFile } from 'node:child_process';
@@ -252,7 +253,7 @@ test('audit --html from the CLI, reading the running proxy\'s store through its 
   assert.match(run.stderr, /wrote .*cli-audit\.html/);
   assert.match(run.stdout, /kpi_slower_than_certified/, 'the table still goes to stdout');
   const html = readFileSync(file, 'utf8');
-  const data = JSON.parse(/<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(html)![1]!) as { samples: Array<{ station: string; kpi: string }> };
+  const data = pageData(html);
   const slow = data.samples.filter((s) => s.station === 'HTML-SLOW' && s.kpi === 'response_time');
   assert.equal(slow.length, 4, 'the samples came through /api/kpi-samples');
   assert.ok(html.includes('<code>slower_than_certified</code>'));

@@ -15,6 +15,7 @@ import { createStoreAddon } from '../../src/store/store-addon.js';
 import { openStoreReader, type FrameRow, type KpiSummaryRow } from '../../src/store/store-reader.js';
 import { connectStation, startCsms } from '../support/ocpp-peers.js';
 import { tempDir, waitFor } from './clickhouse-support.js';
+import { pageData } from '../report-html/page-data.js';
 
 function kpiPublisher(): Addon & { publish(s: KpiSample): void } {
   let ctx: AddonContext | undefined;
@@ -165,10 +166,7 @@ it('report and frames work while the proxy runs and after it stopped', { timeout
   await runReport({ dataDir, html: file }, html.write);
   assert.equal(html.text(), `wrote ${file}\n`);
   const page = await readFile(file, 'utf8');
-  const data = JSON.parse(/<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(page)![1]!) as {
-    stations: Array<{ station: string }>;
-    samples: Array<{ station: string; kpi: string; valueMs: number | null }>;
-  };
+  const data = pageData(page);
   assert.deepEqual(data.stations.map((x) => x.station), ['CP-A', 'CP-B']);
   assert.deepEqual(data.samples.filter((x) => x.kpi === 'response_time').map((x) => x.valueMs).sort(), [10, 20, 30, 40, null]);
   assert.equal(data.samples.length, 7);

@@ -7,6 +7,11 @@ export const REPORT_SCRIPT = String.raw`
 (function () {
   'use strict';
   var data = JSON.parse(document.getElementById('report-data').textContent);
+  // Samples come packed by column (html-page.ts packSamples): back to one object each; at in µs, as recorded.
+  var packed = data.samples;
+  data.samples = packed.s.map(function (si, i) {
+    return { station: packed.names[si], kpi: packed.kpis[packed.k[i]], at: (packed.t0 + packed.t[i]) * 1000, valueMs: packed.v[i] };
+  });
   var byKey = {};
   data.samples.forEach(function (s) {
     var k = s.station + '\u0000' + s.kpi;
