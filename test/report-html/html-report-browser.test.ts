@@ -221,6 +221,7 @@ test('the audit page opens offline without errors and shows the slow station aga
   if (process.env.KEEP_SCREENSHOT) {
     writeFileSync(`${process.env.KEEP_SCREENSHOT}.png`, png);
     await page.screenshot({ path: `${process.env.KEEP_SCREENSHOT}-full.png`, fullPage: true });
+    writeFileSync(`${process.env.KEEP_SCREENSHOT}.html`, readFileSync(auditFile));
   }
   assert.ok(statSync(shot).size > 5000, 'a screenshot was saved');
   const ink = await inkOf(page, png);
