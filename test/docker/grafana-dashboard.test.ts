@@ -22,7 +22,8 @@ import { createKpiAddon } from '../../src/kpi/index.js';
 import { createStoreAddon, type StoreAddon } from '../../src/store/index.js';
 import { createValidationAddon } from '../../src/validation/index.js';
 import { RulesAddon } from '../../src/rules/rules-addon.js';
-import { auditFromStore } from '../../src/profiles/audit-command.js';
+import { auditFromStore, writeAuditHtml } from '../../src/profiles/audit-command.js';
+import { pageData } from '../report-html/page-data.js';
 import { publishCertified } from '../../src/profiles/publish-certified.js';
 import { openServer } from '../../src/store/server-backend.js';
 import { parseClickhouseTarget } from '../../src/store/clickhouse-url.js';
@@ -266,6 +267,9 @@ describe('every panel query on recorded traffic (clickhouse-server 18.16)', () =
       await backend.close();
     }
 
+    // The HTML audit from the same server: its samples query must run on 18.16 too.
+    await writeAuditHtml(join(dir, 'audit.html'), { profile: join(dir, 'profile.json'), source: { clickhouse: ch.url } });
+
     const nowS = Math.floor(Date.now() / 1000);
     for (const p of queried) {
       const sql = expand(p.targets![0]!.rawSql, nowS - 3600, nowS + 60);
@@ -290,6 +294,12 @@ describe('every panel query on recorded traffic (clickhouse-server 18.16)', () =
   test('each panel returns the columns it reads, in order', { skip: noServer }, () => {
     assert.equal(results.size, queried.length);
     for (const [title, r] of results) assert.deepEqual(r.meta.map((m) => m.name), COLUMNS[title], title);
+  });
+
+  test('audit --html reads a ClickHouse server too', { skip: noServer }, () => {
+    const data = pageData(readFileSync(join(dir, 'audit.html'), 'utf8'));
+    assert.equal(data.samples.filter((x) => x.station === 'GF-SLOW' && x.kpi === 'response_time').length, 3);
+    assert.equal(data.stations.find((x) => x.station === 'GF-SLOW')?.kpis.find((k) => k.kpi === 'response_time')?.verdict, 'slower_than_certified');
   });
 
   test('the figures are those of the recorded traffic', { skip: noServer }, () => {
