@@ -1,7 +1,9 @@
 /** `ocpp-mitm audit`: the store's KPIs, frames and sessions against each station's certified profile. */
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
+import { parseClickhouseTarget } from '../store/clickhouse-url.js';
 import { describeSource } from '../store/html/field-report.js';
+import { openServer } from '../store/server-backend.js';
 import { renderHtmlReport } from '../store/html/html-page.js';
 import { parseTimeMicros } from '../store/duration.js';
 import { openStoreReader, type FrameRow, type KpiSampleRow, type SessionRow, type OpenStoreReaderOptions, type StoreReader } from '../store/store-reader.js';
@@ -9,6 +11,7 @@ import { createResolver, loadBindings, type BindingRule } from './bindings.js';
 import { auditExitCode, runAudit } from './audit-engine.js';
 import { formatAuditTable } from './audit-format.js';
 import { auditHtmlModel } from './audit-html.js';
+import { publishCertified } from './publish-certified.js';
 import type { AuditReport } from './audit-types.js';
 import { loadProfile, loadProfileDir, type LoadedProfile } from './profile-load.js';
 import { oneOf } from './profile-commands.js';
@@ -105,6 +108,7 @@ export function registerAuditCommand(program: Command): void {
     .option('--station <glob>', 'only stations whose identity matches (e.g. HYC-*)')
     .option('--since <duration|date>', 'only data since then (e.g. 15m, 2h, 7d, or an ISO date)', parseSince)
     .option('--format <format>', 'table or json', oneOf('table', 'json'), 'table')
+    .option('--publish', "write each station's certified KPI figures into the --clickhouse server's certified_kpis table, for the Grafana board (default: off)")
     .option('--html <file>', 'also write the audit as a self-contained HTML report (plots, fleet table, findings with their frames) (default: none)')
     .action(async (o: Record<string, string | number | undefined>) => {
       const str = (k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
@@ -125,6 +129,17 @@ export function registerAuditCommand(program: Command): void {
       };
       const report = html ? await writeAuditHtml(html, auditOpts) : await auditFromStore(auditOpts);
       if (html) process.stderr.write(`wrote ${html}\n`);
+      if (o.publish) {
+        const source = auditOpts.source!;
+        if (!source.clickhouse) throw new Error('--publish writes into a ClickHouse server: give --clickhouse URL');
+        const backend = await openServer(parseClickhouseTarget({ ...source, clickhouse: source.clickhouse }));
+        try {
+          const n = await publishCertified(backend, report);
+          process.stderr.write(`published ${n} certified KPI row(s) to ${backend.where}\n`);
+        } finally {
+          await backend.close();
+        }
+      }
       process.stdout.write(`${o.format === 'json' ? JSON.stringify(report, null, 2) : formatAuditTable(report)}\n`);
       process.exitCode = auditExitCode(report);
     });

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { firmwareChanges, bootFirmware, type HtmlReport } from '../../src/store/html/html-model.js';
-import { renderHtmlReport } from '../../src/store/html/html-page.js';
+import { packSamples, renderHtmlReport } from '../../src/store/html/html-page.js';
+import { pageData } from './page-data.js';
 
 const hostile = 'CP-</script><script>alert(1)</script>&"\'';
 
@@ -28,11 +29,9 @@ test('station names, messages and frame texts cannot break out of the markup or 
   const html = renderHtmlReport(model);
   assert.equal(html.match(/<script>alert/g), null, 'no injected script element');
   assert.ok(!html.includes('<b>m</b>'), 'a message is text, not markup');
-  const json = /<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(html);
-  assert.ok(json, 'the data script holds no raw "<"');
-  const data = JSON.parse(json[1]!) as { stations: Array<{ station: string }>; samples: Array<Record<string, unknown>> };
+  const data = pageData(html);
   assert.equal(data.stations[0]!.station, hostile, 'the name survives as data');
-  assert.deepEqual(Object.keys(data.samples[0]!).sort(), ['at', 'kpi', 'station', 'valueMs'], 'message ids stay out of the page data');
+  assert.deepEqual(data.samples, [{ station: hostile, kpi: 'response_time', at: 0, valueMs: 5 }], 'samples packed and back; message ids stay out');
   // Never hand the whole page to assert as the actual value: its diff of half a megabyte stalls the runner.
   assert.ok(html.includes("document.getElementById('report-data')"), 'the report script is inlined');
   assert.ok(!/src="http/.test(html) && !/href="http/.test(html), 'nothing loaded from the network');
@@ -55,4 +54,14 @@ test('firmware changes: 1.6 and 2.0.1 BootNotifications, repeats folded, answers
   assert.deepEqual(out.get('B'), [{ at: 1, firmware: 'b1', from: '' }]);
   assert.equal(out.get('C'), undefined);
   assert.equal(bootFirmware('[3,"x",{"firmwareVersion":"1"}]'), undefined, 'an answer states no firmware');
+});
+
+test('samples packed by column: names and KPIs as indexes, ms after the first, values to 0.1 ms, timeouts null', () => {
+  const at = 1_700_000_000_000_000;
+  const p = packSamples([
+    { station: 'A', kpi: 'response_time', at, valueMs: 12.345, messageId: '' },
+    { station: 'B', kpi: 'response_time', at: at + 2_500_000, valueMs: null, messageId: '' },
+    { station: 'A', kpi: 'remote_stop_end', at: at + 1_000, valueMs: 3, messageId: '' },
+  ]);
+  assert.deepEqual(p, { names: ['A', 'B'], kpis: ['response_time', 'remote_stop_end'], t0: 1_700_000_000_000, s: [0, 1, 0], k: [0, 0, 1], t: [0, 2500, 1], v: [12.3, null, 3] });
 });

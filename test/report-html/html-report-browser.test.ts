@@ -24,7 +24,11 @@ import { writeAuditHtml } from '../../src/profiles/audit-command.js';
 import type { AuditReport } from '../../src/profiles/audit-types.js';
 import { fieldHtmlReport } from '../../src/store/html/field-report.js';
 import { renderHtmlReport } from '../../src/store/html/html-page.js';
+import type { HtmlReport } from '../../src/store/html/html-model.js';
+import { pageData } from './page-data.js';
 import { writeFileSync } from 'node:fs';
+import { createControlAddon } from '../../src/control/control-server.js';
+import { execFile } from 'node:child_process';
 import { connectStation, startCsms, type TestCsms } from '../support/ocpp-peers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -50,7 +54,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 async function record(): Promise<void> {
   csms = await startCsms({ protocols: ['ocpp1.6'] });
   store = createStoreAddon({ dataDir, flushMs: 50 });
-  relay = await startRelay({ upstream: csms.url, dataDir, addons: [createKpiAddon(), store] });
+  // The control API lets the CLI read the store while this proxy holds the chDB folder.
+  relay = await startRelay({ upstream: csms.url, dataDir, addons: [createKpiAddon(), store, createControlAddon({ dataDir })] });
   const boot = (st: RPCClient, firmwareVersion: string) =>
     st.call('BootNotification', { chargePointVendor: 'CityCharge', chargePointModel: 'CityCharge 2.1', firmwareVersion });
   for (const [identity, delay] of [['HTML-FAST', 0], ['HTML-SLOW', SLOW_MS]] as const) {
@@ -93,8 +98,8 @@ async function record(): Promise<void> {
 }
 
 before(async () => {
-  if (!haveChromium) return;
   await record();
+  if (!haveChromium) return;
   context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
     executablePath: CHROMIUM,
     headless: true,
@@ -155,7 +160,7 @@ async function inkOf(page: Page, png: Buffer): Promise<{ inked: number; colours:
   }, png.toString('base64'));
 }
 
-test('the audit behind the page gives the verdicts the recorded delays imply', { skip: !haveChromium && `${CHROMIUM} not installed` }, () => {
+test('the audit behind the page gives the verdicts the recorded delays imply', () => {
   const rt = (id: string) => audit.stations.find((s) => s.station === id)?.kpis.find((k) => k.kpi === 'response_time');
   assert.equal(rt('HTML-SLOW')?.verdict, 'slower_than_certified', JSON.stringify(rt('HTML-SLOW')));
   assert.equal(rt('HTML-FAST')?.verdict, 'within_certified', JSON.stringify(rt('HTML-FAST')));
@@ -216,6 +221,7 @@ test('the audit page opens offline without errors and shows the slow station aga
   if (process.env.KEEP_SCREENSHOT) {
     writeFileSync(`${process.env.KEEP_SCREENSHOT}.png`, png);
     await page.screenshot({ path: `${process.env.KEEP_SCREENSHOT}-full.png`, fullPage: true });
+    writeFileSync(`${process.env.KEEP_SCREENSHOT}.html`, readFileSync(auditFile));
   }
   assert.ok(statSync(shot).size > 5000, 'a screenshot was saved');
   const ink = await inkOf(page, png);
@@ -234,5 +240,57 @@ test('the report page (field figures only) opens offline too', { skip: !haveChro
   assert.doesNotMatch((await fig.locator('.chart').textContent()) ?? '', /cert\./, 'no certificate, no certified marks');
   assert.equal(await page.locator('.finding').count(), 0);
   assert.deepEqual(network, []);
+  await page.close();
+});
+
+test('audit --html from the CLI, reading the running proxy\'s store through its control API', async () => {
+  const file = join(dir, 'cli-audit.html');
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const argv = ['--import', 'tsx', 'test/profiles/run-cli.ts', 'audit', '--data', dataDir, '--profile', PROFILE, '--html', file];
+  const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, argv, { cwd: root }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }));
+  });
+  assert.equal(run.code, 2, `an error finding (the uncertified SetChargingProfile) gates: ${run.stderr}`);
+  assert.match(run.stderr, /wrote .*cli-audit\.html/);
+  assert.match(run.stdout, /kpi_slower_than_certified/, 'the table still goes to stdout');
+  const html = readFileSync(file, 'utf8');
+  const data = pageData(html);
+  const slow = data.samples.filter((s) => s.station === 'HTML-SLOW' && s.kpi === 'response_time');
+  assert.equal(slow.length, 4, 'the samples came through /api/kpi-samples');
+  assert.ok(html.includes('<code>slower_than_certified</code>'));
+});
+
+test('a fleet page: histograms drawn as they scroll into view (all before printing), the timeline thinned to p95 per slot', { skip: !haveChromium && `${CHROMIUM} not installed` }, async () => {
+  const kpis = ['response_time', 'triggered_function'] as const;
+  const t0 = Date.UTC(2026, 0, 1) * 1000;
+  const model: HtmlReport = {
+    mode: 'report',
+    title: 'fleet',
+    generatedAt: new Date(0).toISOString(),
+    source: 'test',
+    kpis: [...kpis],
+    stations: Array.from({ length: 150 }, (_, i) => ({
+      station: `FLEET-${String(i).padStart(3, '0')}`,
+      firmwareChanges: [],
+      kpis: kpis.map((kpi) => ({ kpi, field: { count: 60, timeouts: 0, minMs: 1, avgMs: 50, p95Ms: 90, maxMs: 99 }, certified: null, verdict: 'field_only' as const, reason: '' })),
+    })),
+    samples: Array.from({ length: 18_000 }, (_, i) => ({ station: `FLEET-${String(i % 150).padStart(3, '0')}`, kpi: kpis[Math.floor(i / 150) % 2]!, at: t0 + i * 1e6, valueMs: i % 100, messageId: '' })),
+  };
+  const file = join(dir, 'fleet.html');
+  writeFileSync(file, renderHtmlReport(model));
+  const { page, errors } = await open(file);
+  const figures = page.locator('figure.dist');
+  assert.equal(await figures.count(), 300);
+  const drawn = () => page.locator('figure.dist[data-drawn] .chart svg').count();
+  assert.equal(await drawn(), 0, 'the stations lie below the fleet table: nothing drawn yet');
+  const far = figures.nth(200);
+  await far.scrollIntoViewIfNeeded();
+  await far.locator('.chart svg').waitFor({ timeout: 10_000 });
+  const early = await drawn();
+  assert.ok(early > 0 && early < 300, `only the figures near the view are drawn: ${early}`);
+  assert.match((await page.locator('figure.timeline[data-kpi="response_time"]').textContent()) ?? '', /9000 samples: each point is a station's p95 over \d+ s/);
+  await page.evaluate(() => (globalThis as unknown as { dispatchEvent(e: Event): boolean }).dispatchEvent(new Event('beforeprint')));
+  assert.equal(await drawn(), 300, 'every histogram before printing');
+  assert.deepEqual(errors, []);
   await page.close();
 });

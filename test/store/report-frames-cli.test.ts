@@ -3,7 +3,7 @@
  * (opening the chDB store), in every output format.
  */
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { it } from 'node:test';
 import type { Addon, AddonContext, KpiSample } from '../../src/core/addon.js';
 import { startRelay } from '../../src/core/relay.js';
@@ -16,6 +16,7 @@ import { createStoreAddon } from '../../src/store/store-addon.js';
 import { openStoreReader, type FrameRow, type KpiSummaryRow } from '../../src/store/store-reader.js';
 import { connectStation, startCsms } from '../support/ocpp-peers.js';
 import { tempDir, waitFor } from './clickhouse-support.js';
+import { pageData } from '../report-html/page-data.js';
 
 function kpiPublisher(): Addon & { publish(s: KpiSample): void } {
   let ctx: AddonContext | undefined;
@@ -160,6 +161,16 @@ it('report and frames work while the proxy runs and after it stopped', { timeout
   const afterFrames = capture();
   await runFrames({ dataDir, station: 'CP-A', format: 'json', limit: 100 }, afterFrames.write);
   assert.equal((JSON.parse(afterFrames.text()) as FrameRow[]).length, 8);
+  // --html: the same store as one page; its data holds every sample (timeouts as null) and the BootNotification's station.
+  const html = capture();
+  const file = `${dataDir}/report.html`;
+  await runReport({ dataDir, html: file }, html.write);
+  assert.equal(html.text(), `wrote ${file}\n`);
+  const page = await readFile(file, 'utf8');
+  const data = pageData(page);
+  assert.deepEqual(data.stations.map((x) => x.station), ['CP-A', 'CP-B']);
+  assert.deepEqual(data.samples.filter((x) => x.kpi === 'response_time').map((x) => x.valueMs).sort(), [10, 20, 30, 40, null]);
+  assert.equal(data.samples.length, 7);
   await rm(dataDir, { recursive: true, force: true });
 
   await assert.rejects(runReport({ dataDir }, () => undefined), /no store in .*start the proxy with --data/);

@@ -121,7 +121,17 @@ describe('station latency sparkline', () => {
     // 30 slots of 10 s: the last is now; CP-1's 50 ms six slots before it (lowest block), its 400 ms the highest.
     assert.match(line('CP-1'), / {23}▁ {5}█ /, line('CP-1'));
     assert.match(line('CP-2'), / {29}▁ /, 'CP-2 on the same scale: 40 ms of 400 is the lowest block');
+    // In 80 columns: 2 minutes (12 slots), and the row still fits.
     await press('s');
     await waitFor('the last latency again', (s) => /latency/.test(s) && !/5m ≤/.test(s));
+    const narrow = setup({ columns: 80, rows: 24 });
+    narrow.store.ingest({ type: 'session-open', session: session('CP-3') });
+    const c = call('CP-3', 'Heartbeat', {}, { receivedAt: nowUs - 1000 });
+    narrow.store.ingest({ type: 'message', message: c });
+    narrow.store.ingest({ type: 'message', message: result(c, {}, { receivedAt: nowUs, latencyMs: 30 }) });
+    narrow.store.toggleLatencySparkline();
+    const n = await narrow.waitFor('the narrow sparkline', (s) => /2m ≤30ms/.test(s));
+    for (const l of n.split('\n')) assert.ok([...l].length <= 80, `too wide: ${l}`);
+    assert.match(n.split('\n').find((l) => l.startsWith('CP-3'))!, / {11}█\s+0$/, 'the newest slot last, then the error count, uncut');
   });
 });

@@ -11,8 +11,8 @@ const COLS = { ver: 10, tls: 13, state: 11, msgs: 13, lat: 8, err: 5 };
 /** Fleet view: the column naming the proxy a station is on. */
 const PROXY_COL = 14;
 
-/** With the latency sparkline on (key s): one block per 10 s slot, the full 5 minutes when the width allows. */
-const sparkSlots = (width: number): number => (width >= 110 ? LATENCY_SLOTS : LATENCY_SLOTS / 2);
+/** With the latency sparkline on (key s): one block per 10 s slot, the full 5 minutes when the width allows (2 in 80). */
+const sparkSlots = (width: number): number => (width >= 110 ? LATENCY_SLOTS : width >= 90 ? LATENCY_SLOTS / 2 : 12);
 
 export function StationsPane({ width, rows }: { width: number; rows: number }) {
   const store = useViewStore();

@@ -116,6 +116,31 @@ function timelines(r: HtmlReport): string {
 ${kpis.map((k) => `<figure class="timeline" data-kpi="${esc(k)}"><figcaption><strong>${esc(k)}</strong></figcaption><div class="chart"></div></figure>`).join('\n')}</section>`;
 }
 
+/**
+ * Samples by column, names as indexes, times as ms after the first: about a fifth of the size of one object per
+ * sample (200 000 samples ≈ 4 MB rather than 20). The page's script unpacks them.
+ */
+export function packSamples(samples: HtmlReport['samples']): { names: string[]; kpis: string[]; t0: number; s: number[]; k: number[]; t: number[]; v: Array<number | null> } {
+  const names: string[] = [];
+  const kpis: string[] = [];
+  const index = (list: string[], map: Map<string, number>, key: string): number => {
+    let i = map.get(key);
+    if (i === undefined) map.set(key, (i = list.push(key) - 1));
+    return i;
+  };
+  const nameIx = new Map<string, number>();
+  const kpiIx = new Map<string, number>();
+  const t0 = samples.length ? Math.floor(samples[0]!.at / 1000) : 0;
+  const out = { names, kpis, t0, s: [] as number[], k: [] as number[], t: [] as number[], v: [] as Array<number | null> };
+  for (const x of samples) {
+    out.s.push(index(names, nameIx, x.station));
+    out.k.push(index(kpis, kpiIx, x.kpi));
+    out.t.push(Math.floor(x.at / 1000) - t0);
+    out.v.push(x.valueMs === null ? null : Math.round(x.valueMs * 10) / 10);
+  }
+  return out;
+}
+
 export function renderHtmlReport(r: HtmlReport): string {
   const legend = (Object.keys(VERDICT_WORDS) as HtmlVerdict[])
     .filter((v) => r.mode === 'audit' || v === 'field_only' || v === 'no_data')
@@ -139,7 +164,7 @@ ${timelines(r)}
 <section id="stations"><h2>Stations</h2>
 ${r.stations.map((s, i) => stationSection(s, i, r.mode)).join('\n')}
 </section>
-<script type="application/json" id="report-data">${jsonScript({ stations: r.stations.map(({ station, kpis, firmwareChanges }) => ({ station, kpis, firmwareChanges })), samples: r.samples.map(({ station, kpi, at, valueMs }) => ({ station, kpi, at, valueMs })) })}</script>
+<script type="application/json" id="report-data">${jsonScript({ stations: r.stations.map(({ station, kpis, firmwareChanges }) => ({ station, kpis, firmwareChanges })), samples: packSamples(r.samples) })}</script>
 ${chartLibraries()}
 <script>${REPORT_SCRIPT}</script>
 </body></html>

@@ -7,6 +7,11 @@ export const REPORT_SCRIPT = String.raw`
 (function () {
   'use strict';
   var data = JSON.parse(document.getElementById('report-data').textContent);
+  // Samples come packed by column (html-page.ts packSamples): back to one object each; at in µs, as recorded.
+  var packed = data.samples;
+  data.samples = packed.s.map(function (si, i) {
+    return { station: packed.names[si], kpi: packed.kpis[packed.k[i]], at: (packed.t0 + packed.t[i]) * 1000, valueMs: packed.v[i] };
+  });
   var byKey = {};
   data.samples.forEach(function (s) {
     var k = s.station + '\u0000' + s.kpi;
@@ -14,6 +19,9 @@ export const REPORT_SCRIPT = String.raw`
   });
   var stationsByName = {};
   data.stations.forEach(function (s) { stationsByName[s.station] = s; });
+  var MAX_POINTS = 5000;
+  /** Past this many station sections, histograms are drawn as they scroll into view (and all before printing). */
+  var EAGER_FIGURES = 200;
   var CERT = [
     { key: 'minS', label: 'cert. min', dash: '2,3', stroke: '#1a1a1a' },
     { key: 'avgS', label: 'cert. avg', dash: '6,3', stroke: '#1a1a1a' },
@@ -69,6 +77,20 @@ export const REPORT_SCRIPT = String.raw`
     var target = fig.querySelector('.chart');
     if (pts.length === 0) { target.textContent = 'no field samples to draw'; return; }
     var t0 = pts[0].at, t1 = pts[pts.length - 1].at;
+    // A fleet's samples are too many to draw one by one: past MAX_POINTS, each station's p95 per time slot.
+    var note = '';
+    if (pts.length > MAX_POINTS) {
+      var slots = 200, span = Math.max(1, t1 - t0), agg = [];
+      d3.groups(pts, function (p) { return p.station; }, function (p) { return Math.min(slots - 1, Math.floor((p.at - t0) / span * slots)); })
+        .forEach(function (st) {
+          st[1].forEach(function (slot) {
+            agg.push({ at: new Date(+t0 + (slot[0] + 0.5) * span / slots), v: d3.quantile(slot[1], 0.95, function (p) { return p.v; }), station: st[0] });
+          });
+        });
+      agg.sort(function (a, b) { return a.at - b.at; });
+      note = pts.length + ' samples: each point is a station\'s p95 over ' + Math.round(span / slots / 1000) + ' s';
+      pts = agg;
+    }
     var fw = [];
     data.stations.forEach(function (s) {
       s.firmwareChanges.forEach(function (c) {
@@ -92,6 +114,12 @@ export const REPORT_SCRIPT = String.raw`
     });
     plot.setAttribute && plot.setAttribute('aria-label', kpi + ' over time');
     target.appendChild(plot);
+    if (note) {
+      var p = document.createElement('p');
+      p.className = 'muted';
+      p.textContent = note;
+      target.appendChild(p);
+    }
   }
 
   function setupTable() {
@@ -131,7 +159,16 @@ export const REPORT_SCRIPT = String.raw`
   }
 
   setupTable();
-  Array.prototype.forEach.call(document.querySelectorAll('figure.dist'), distribution);
+  var dists = Array.prototype.slice.call(document.querySelectorAll('figure.dist'));
+  function drawOnce(fig) { if (!fig.dataset.drawn) { fig.dataset.drawn = '1'; distribution(fig); } }
+  if (dists.length <= EAGER_FIGURES || typeof IntersectionObserver === 'undefined') dists.forEach(drawOnce);
+  else {
+    var io = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) { if (e.isIntersecting) { io.unobserve(e.target); drawOnce(e.target); } });
+    }, { rootMargin: '600px' });
+    dists.forEach(function (f) { io.observe(f); });
+    window.addEventListener('beforeprint', function () { dists.forEach(drawOnce); });
+  }
   Array.prototype.forEach.call(document.querySelectorAll('figure.timeline'), timeline);
   document.body.dataset.charts = 'drawn';
 })();
