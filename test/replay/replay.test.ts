@@ -77,6 +77,13 @@ it('as station: the same CSMS gives no difference and exit 0 (1.6 and 2.0.1)', {
     assert.equal(report.differing, 0, JSON.stringify(report.exchanges));
     assert.equal(report.exchanges.length, 5);
   }
+  // The same session from a capture file instead of the store.
+  const file = join(root, 'cp16.jsonl');
+  const exported = runCli(['export', '--data', data, '--station', 'CP-16', '--out', file]);
+  assert.equal((await exported.exited).code, 0, exported.stderr());
+  const fromFile = await replayCli(['--as', 'station', '--from', file, '--station', 'CP-16', '--target', csms.url, '--speed', 'max']);
+  assert.equal(fromFile.code, 0, fromFile.out + fromFile.err);
+  assert.match(fromFile.out, /replay of CP-16 session .* 5 exchange\(s\), no differences/);
   assert.deepEqual(
     csms.received.filter((c) => c.identity === 'CP-201').map((c) => c.params.transactionInfo?.transactionId).filter(Boolean),
     ['TX-201', 'TX-201', 'TX-201'],
