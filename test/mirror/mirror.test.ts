@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { it } from 'node:test';
+import type { Addon, RelayEvent } from '../../src/core/addon.js';
 import { startRelay } from '../../src/core/relay.js';
+import { detailLines } from '../../tui/detail-lines.js';
 import { createKpiAddon } from '../../src/kpi/index.js';
 import { createMirrorAddon, mirrorName } from '../../src/mirror/index.js';
 import { runFrames } from '../../src/store/frames-command.js';
@@ -28,7 +30,9 @@ it('a shadow CSMS sees copies, its differences are counted, and it never touches
   const shadow = await startCsms({ protocols: ['ocpp1.6'], handlers: { Authorize: () => ({ idTagInfo: { status: 'Invalid' } }) } });
   const nowhere = `ws://127.0.0.1:${await freePort()}/ocpp`;
   const mirror = createMirrorAddon({ mirrors: [{ url: shadow.url }, { url: nowhere }] });
-  const relay = await startRelay({ upstream: primary.url, dataDir, addons: [createKpiAddon(), createStoreAddon({ flushMs: 50 }), mirror] });
+  const events: RelayEvent[] = [];
+  const recorder: Addon = { name: 'events', observe: (e) => void events.push(e) };
+  const relay = await startRelay({ upstream: primary.url, dataDir, addons: [createKpiAddon(), createStoreAddon({ flushMs: 50 }), mirror, recorder] });
   let stationSawReset = false;
   try {
     const station = await connectStation({
@@ -58,6 +62,14 @@ it('a shadow CSMS sees copies, its differences are counted, and it never touches
       { mirror: shadowName, action: 'Authorize', compared: 1, differing: 1, noAnswer: 0 },
       { mirror: shadowName, action: 'BootNotification', compared: 1, differing: 0, noAnswer: 0 },
     ]);
+
+    // The live view's detail of the shadow's answer says what differs.
+    const shadowAuth = events.find((e): e is Extract<RelayEvent, { type: 'message' }> => e.type === 'message' && e.message.origin === 'proxy' && e.message.callAction === 'Authorize');
+    assert.ok(shadowAuth, 'the shadow answer was published to observers');
+    const detail = detailLines(shadowAuth.message, undefined, 200).map((l) => l.text);
+    assert.ok(detail.includes(`made by the proxy: proxy (mirror:${shadowName})`), detail.join('\n'));
+    assert.ok(detail.includes('  ✗ /idTagInfo/status: Accepted → Invalid [mirror-changed]'), detail.join('\n'));
+    assert.ok(detail.some((l) => /^dropped by mirror: shadow answer in [\d.]+ ms: recorded, never forwarded$/.test(l)), detail.join('\n'));
 
     // The shadow dies mid-session: the station goes on as before.
     await shadow.close();
