@@ -9,9 +9,8 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { runCli } from '../support/cli-process.js';
-import { SKIP_MESSAGE, tempDir, TestClickhouse } from '../store/clickhouse-support.js';
+import { tempDir } from '../store/clickhouse-support.js';
 import { parseCapture } from '../../src/capture/index.js';
-import { startCsms } from '../support/ocpp-peers.js';
 import { recordSessions } from './record-sessions.js';
 
 let root: string;
@@ -159,41 +158,6 @@ it('a cut-short file imports nothing and names the line; --payloads redacted mas
   assert.doesNotMatch(redacted, /TAG-1/);
   assert.match(redacted, /"idTag\\":\\"\*\*\*\\"/);
   assert.match(redacted, /"payloads":"redacted"/);
-});
-
-it('a ClickHouse server is a store like any other: import into it, export from it, replay from it', { timeout: 180_000 }, async (t) => {
-  const server = await TestClickhouse.launch();
-  if (!server) {
-    t.skip(SKIP_MESSAGE);
-    return;
-  }
-  try {
-    const url = `${server.url}/capture_test`;
-    const jsonl = join(root, 'to-server.jsonl');
-    await ok(['export', '--data', recorded, '--out', jsonl]);
-    await ok(['import', jsonl, '--clickhouse', url]);
-    const original = await report(recorded);
-    assert.deepEqual(JSON.parse(await ok(['report', '--clickhouse', url, '--format', 'json'])), original);
-    // Back out of the server as HAR, into a chDB store: still the same.
-    const har = join(root, 'from-server.har');
-    await ok(['export', '--clickhouse', url, '--format', 'har', '--out', har]);
-    const target = join(root, 'server-roundtrip');
-    await ok(['import', har, '--data', target]);
-    assert.deepEqual(await report(target), original);
-    assert.deepEqual(await frames(target), await frames(recorded));
-    // Replay reads its session from the server, and records its report there.
-    const csms = await startCsms();
-    try {
-      const replay = await cli(['replay', '--clickhouse', url, '--as', 'station', '--station', 'CP-201', '--target', csms.url, '--speed', 'max']);
-      assert.equal(replay.code, 0, replay.out + replay.err);
-      assert.match(replay.out, /5 exchange\(s\), no differences/);
-      assert.equal(replay.err, '', 'recorded without complaint');
-    } finally {
-      await csms.close();
-    }
-  } finally {
-    await server.destroy();
-  }
 });
 
 it('a HAR with a bad entry or message is refused with its position', { timeout: 60_000 }, async () => {
