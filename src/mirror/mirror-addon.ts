@@ -217,7 +217,9 @@ export function createMirrorAddon(opts: MirrorAddonOptions): MirrorAddon {
   }
 
   function primaryAnswer(rec: MessageRecord, entry: { info: SessionInfo; legs: Leg[] }): void {
-    const answer = decodeFrame(rec.text).frame;
+    // As the primary CSMS sent it (a rule or the translator may have changed what the station got): the shadow
+    // is compared with the primary, in the CSMS's version.
+    const answer = decodeFrame(rec.original ?? rec.text).frame;
     if (!answer || answer.type === 2) return;
     for (const leg of entry.legs) {
       const ex = leg.exchanges.get(rec.messageId);
