@@ -56,8 +56,17 @@ interface Leg {
   ws: WebSocket | undefined;
   queue: string[];
   exchanges: Map<string, Exchange>;
+  /** Not connected: copies are not taken (the first connect queues them instead). */
   down: boolean;
+  /** The station left: no more reconnects. */
+  ended: boolean;
+  /** Next reconnect delay (ms), doubling up to a limit while the shadow stays away. */
+  retryMs: number;
+  timer: NodeJS.Timeout | undefined;
 }
+
+const FIRST_RETRY_MS = 1000;
+const MAX_RETRY_MS = 30_000;
 
 export interface MirrorActionCount {
   mirror: string;
@@ -100,7 +109,7 @@ export function createMirrorAddon(opts: MirrorAddonOptions): MirrorAddon {
 
   function open(info: SessionInfo): void {
     const legs = opts.mirrors.map((target) => {
-      const leg: Leg = { target, name: mirrorName(target.url), ws: undefined, queue: [], exchanges: new Map(), down: false };
+      const leg: Leg = { target, name: mirrorName(target.url), ws: undefined, queue: [], exchanges: new Map(), down: false, ended: false, retryMs: FIRST_RETRY_MS, timer: undefined };
       connect(info, leg);
       return leg;
     });
@@ -120,30 +129,47 @@ export function createMirrorAddon(opts: MirrorAddonOptions): MirrorAddon {
       return;
     }
     leg.ws = ws;
+    const current = (): boolean => leg.ws === ws && !leg.ended;
     ws.on('open', () => {
+      if (!current()) return;
+      if (leg.down) {
+        leg.down = false;
+        ctx?.logger.info(`mirror ${leg.name}: ${info.identity}: connected again`);
+      }
+      leg.retryMs = FIRST_RETRY_MS;
       for (const text of leg.queue.splice(0)) ws.send(text);
     });
     ws.on('unexpected-response', (_req, res) => {
-      failed(info, leg, `refused: HTTP ${res.statusCode}`);
+      if (current()) failed(info, leg, `refused: HTTP ${res.statusCode}`);
       ws.terminate();
     });
-    ws.on('error', (err) => failed(info, leg, (err as NodeJS.ErrnoException).code ?? err.message));
-    ws.on('close', () => {
-      leg.down = true;
-      leg.queue.length = 0;
+    ws.on('error', (err) => {
+      if (current()) failed(info, leg, (err as NodeJS.ErrnoException).code ?? err.message);
+    });
+    ws.on('close', (code) => {
+      if (current()) failed(info, leg, `closed (${code})`);
     });
     ws.on('message', (data, isBinary) => {
       if (!isBinary) onShadowFrame(info, leg, data.toString());
     });
   }
 
+  /** The shadow went away or never came: say so once, and try again later while the station stays. */
   function failed(info: SessionInfo, leg: Leg, why: string): void {
-    if (leg.down) return;
-    leg.down = true;
-    leg.queue.length = 0;
-    const text = `mirror ${leg.name}: ${info.identity}: ${why}; the primary CSMS is not affected`;
-    ctx?.logger.warn(text);
-    ctx?.publish({ type: 'notice', level: 'warn', source: 'mirror', text, sessionId: info.id, identity: info.identity });
+    if (!leg.down) {
+      leg.down = true;
+      leg.queue.length = 0;
+      const text = `mirror ${leg.name}: ${info.identity}: ${why}; the primary CSMS is not affected, retrying`;
+      ctx?.logger.warn(text);
+      ctx?.publish({ type: 'notice', level: 'warn', source: 'mirror', text, sessionId: info.id, identity: info.identity });
+    }
+    if (leg.ended || leg.timer) return;
+    leg.timer = setTimeout(() => {
+      leg.timer = undefined;
+      if (!leg.ended) connect(info, leg);
+    }, leg.retryMs);
+    leg.timer.unref();
+    leg.retryMs = Math.min(leg.retryMs * 2, MAX_RETRY_MS);
   }
 
   function onShadowFrame(info: SessionInfo, leg: Leg, text: string): void {
@@ -250,6 +276,8 @@ export function createMirrorAddon(opts: MirrorAddonOptions): MirrorAddon {
       for (const ex of leg.exchanges.values()) if (ex.primary && !ex.shadow) countOf(leg.name, ex.action).noAnswer++;
       leg.exchanges.clear();
       leg.down = true;
+      leg.ended = true;
+      if (leg.timer) clearTimeout(leg.timer);
       if (leg.ws && leg.ws.readyState !== WebSocket.CLOSED) {
         if (leg.ws.readyState === WebSocket.OPEN) leg.ws.close(1000, 'station left');
         else leg.ws.terminate();

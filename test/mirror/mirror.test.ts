@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { it } from 'node:test';
+import { RPCServer } from 'ocpp-rpc';
 import type { Addon, RelayEvent } from '../../src/core/addon.js';
 import { startRelay } from '../../src/core/relay.js';
 import { detailLines } from '../../tui/detail-lines.js';
@@ -129,5 +130,39 @@ it('--mirror-actions limits the copies; --mirror-calls drop leaves shadow CALLs 
     await relay.close();
     await primary.close();
     await shadow.close();
+  }
+});
+
+it('a shadow that comes back mid-session gets copies again', { timeout: 60_000 }, async () => {
+  const primary = await startCsms({ protocols: ['ocpp1.6'] });
+  const shadow = await startCsms({ protocols: ['ocpp1.6'] });
+  const mirror = createMirrorAddon({ mirrors: [{ url: shadow.url }] });
+  const relay = await startRelay({ upstream: primary.url, addons: [mirror] });
+  const back = new RPCServer({ protocols: ['ocpp1.6'], strictMode: true });
+  const seen: string[] = [];
+  try {
+    const station = await connectStation({ url: `${relay.url}/ocpp`, identity: 'CP-R' });
+    await station.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'X1' });
+    await shadow.waitForClient('CP-R');
+    await shadow.close();
+    await station.call('Heartbeat', {}); // the shadow is away: not copied, not waited for
+    back.on('client', (client: any) => {
+      seen.push(`connect ${client.identity}`);
+      client.handle(({ method }: { method: string }) => {
+        seen.push(method);
+        return { idTagInfo: { status: 'Accepted' } };
+      });
+    });
+    await back.listen(shadow.port, '127.0.0.1');
+    await waitFor('the mirror connected again', () => seen.includes('connect CP-R'), 10_000);
+    await station.call('Authorize', { idTag: 'TAG-1' });
+    await waitFor('the Authorize compared', () => mirror.summary().some((c) => c.action === 'Authorize' && c.compared === 1));
+    assert.deepEqual(seen, ['connect CP-R', 'Authorize']);
+    assert.equal(mirror.summary().find((c) => c.action === 'Authorize')!.differing, 0);
+    await station.close();
+  } finally {
+    await relay.close();
+    await primary.close();
+    await back.close({ force: true });
   }
 });
