@@ -21,7 +21,7 @@ export type MirrorCalls = 'notimplemented' | 'drop';
 
 export interface MirrorTarget {
   url: string;
-  /** Sent to the shadow as `Authorization` (Basic user:password); none by default. */
+  /** Sent to the shadow as `Authorization` (Basic user:password) unless its URL has its own; none by default. */
   basicAuth?: string;
   /** TLS options for a wss:// shadow (ca, cert, key, rejectUnauthorized). */
   tls?: Record<string, unknown>;
@@ -120,7 +120,9 @@ export function createMirrorAddon(opts: MirrorAddonOptions): MirrorAddon {
     const url = upstreamUrlFor(leg.target.url, info.identity);
     const protocol = leg.target.protocol ?? info.csmsProtocol;
     const headers: Record<string, string> = {};
-    if (leg.target.basicAuth) headers.authorization = `Basic ${Buffer.from(leg.target.basicAuth).toString('base64')}`;
+    // user:password in a shadow's own URL is that shadow's Basic auth (ws sends it); else the common one, if any.
+    const ownCredentials = /^wss?:\/\/[^/@]+@/.test(leg.target.url);
+    if (leg.target.basicAuth && !ownCredentials) headers.authorization = `Basic ${Buffer.from(leg.target.basicAuth).toString('base64')}`;
     let ws: WebSocket;
     try {
       ws = new WebSocket(url, protocol ? [protocol] : [], { headers, handshakeTimeout: 10_000, ...(leg.target.tls ?? {}) });

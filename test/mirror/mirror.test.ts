@@ -115,7 +115,9 @@ it('a shadow CSMS sees copies, its differences are counted, and it never touches
 it('--mirror-actions limits the copies; --mirror-calls drop leaves shadow CALLs unanswered', { timeout: 60_000 }, async () => {
   const primary = await startCsms({ protocols: ['ocpp1.6'] });
   const shadow = await startCsms({ protocols: ['ocpp1.6'] });
-  const mirror = createMirrorAddon({ mirrors: [{ url: shadow.url }], actions: ['Heartbeat'], calls: 'drop' });
+  // Credentials in a shadow's URL are its own Basic auth, over the common one.
+  const withCredentials = shadow.url.replace('ws://', 'ws://shadow-user:s3cret@');
+  const mirror = createMirrorAddon({ mirrors: [{ url: withCredentials, basicAuth: 'common:other' }], actions: ['Heartbeat'], calls: 'drop' });
   const relay = await startRelay({ upstream: primary.url, addons: [mirror] });
   try {
     const station = await connectStation({ url: `${relay.url}/ocpp`, identity: 'CP-A' });
@@ -124,6 +126,8 @@ it('--mirror-actions limits the copies; --mirror-calls drop leaves shadow CALLs 
     const shadowSide = await shadow.waitForClient('CP-A');
     await waitFor('the heartbeat compared', () => mirror.summary().length === 1);
     assert.deepEqual(shadow.received.map((r) => r.method), ['Heartbeat']);
+    assert.equal(shadowSide.handshake.headers.authorization, `Basic ${Buffer.from('shadow-user:s3cret').toString('base64')}`);
+    assert.deepEqual(mirror.summary().map((c) => c.mirror), [mirrorName(shadow.url)], 'no credentials in the name');
     await assert.rejects(shadowSide.call('Reset', { type: 'Soft' }, { callTimeoutMs: 500 }), /timed out|Timeout/i);
     await station.close();
   } finally {
