@@ -5,6 +5,7 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { rename, unlink } from 'node:fs/promises';
 import type { Direction } from '../core/types.js';
 import { parseTimeMicros } from '../store/duration.js';
 import { openStoreReader, type FrameQuery, type OpenStoreReaderOptions, type StoreReader } from '../store/store-reader.js';
@@ -76,22 +77,36 @@ function frameQuery(opts: ExportOptions): FrameQuery {
   };
 }
 
-/** Writes with backpressure, to a file or stdout. */
+/**
+ * Writes with backpressure, to stdout or to a file. A file is written beside its name and renamed when complete,
+ * so a failed export never leaves a truncated capture (nor clobbers an earlier one).
+ */
 class Sink {
   private readonly stream: WriteStream | NodeJS.WriteStream;
-  constructor(out: string | undefined) {
-    this.stream = out && out !== '-' ? createWriteStream(out) : process.stdout;
+  private readonly part: string | undefined;
+  constructor(private readonly out: string | undefined) {
+    this.part = out && out !== '-' ? `${out}.part-${process.pid}` : undefined;
+    this.stream = this.part ? createWriteStream(this.part) : process.stdout;
   }
   async write(s: string): Promise<void> {
     if (!this.stream.write(s)) await once(this.stream, 'drain');
   }
-  async end(): Promise<void> {
-    if (this.stream === process.stdout) return;
+  private async close(): Promise<void> {
     const s = this.stream as WriteStream;
     await new Promise<void>((resolve, reject) => {
       s.once('error', reject);
       s.end(() => resolve());
     });
+  }
+  async end(): Promise<void> {
+    if (!this.part) return;
+    await this.close();
+    await rename(this.part, this.out!);
+  }
+  async abandon(): Promise<void> {
+    if (!this.part) return;
+    await this.close().catch(() => undefined);
+    await unlink(this.part).catch(() => undefined);
   }
 }
 
@@ -102,11 +117,12 @@ export async function runExport(opts: ExportOptions): Promise<ExportResult> {
   const progress = opts.progress === null ? undefined : (opts.progress ?? ((s: string) => void process.stderr.write(s)));
   const q = frameQuery(opts);
   const reader = await openStoreReader(opts);
-  const sink = new Sink(opts.out);
+  let sink: Sink | undefined;
   let frames = 0;
   let lastReport = Date.now();
   try {
     const sessions = await selectSessions(reader, opts);
+    sink = new Sink(opts.out);
     if (format === 'jsonl') {
       const header: CaptureHeader = { format: CAPTURE_FORMAT, version: CAPTURE_VERSION, exportedAt: new Date().toISOString(), payloads: redact ? 'redacted' : 'full' };
       await sink.write(JSON.stringify(header) + '\n');
@@ -130,8 +146,12 @@ export async function runExport(opts: ExportOptions): Promise<ExportResult> {
     }
     if (format === 'har') await sink.write(HAR_TAIL);
     await sink.end();
+    sink = undefined;
     progress?.(`exported ${sessions.length} session(s), ${frames} frame(s)${opts.out && opts.out !== '-' ? ` to ${opts.out}` : ''}\n`);
     return { sessions: sessions.length, frames };
+  } catch (err) {
+    await sink?.abandon();
+    throw err;
   } finally {
     await reader.close();
   }

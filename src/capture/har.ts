@@ -9,6 +9,7 @@ import { decodeFrame } from '../core/frame-codec.js';
 import type { Direction } from '../core/types.js';
 import { PACKAGE_VERSION } from '../package-info.js';
 import { stationText, type Capture, type FrameRecord, type SessionRecord } from './capture-record.js';
+import { checkFrame, checkSession } from './capture-checks.js';
 import { CaptureError } from './capture-error.js';
 
 interface HarHeader {
@@ -177,7 +178,7 @@ export function parseHar(doc: unknown): Capture {
     const ours = e._ocppMitm as Omit<SessionRecord, 'type'> | undefined;
     let s: SessionRecord;
     if (ours) {
-      s = { type: 'session', ...ours };
+      s = checkSession({ type: 'session', ...ours }, `${where}, _ocppMitm`);
     } else {
       const protocol = header(response.headers, 'sec-websocket-protocol');
       const offered = header(request.headers, 'sec-websocket-protocol');
@@ -204,7 +205,7 @@ export function parseHar(doc: unknown): Capture {
     messages.forEach((m: HarWsMessage, j) => {
       const at = `${where}, message ${j + 1}`;
       if (!m || typeof m !== 'object') throw new CaptureError(`${at}: not an object`);
-      out.frames.push(m._ocppMitm ? { type: 'frame', ...m._ocppMitm } : bareFrame(m, s, version, at));
+      out.frames.push(m._ocppMitm ? checkFrame({ type: 'frame', ...m._ocppMitm }, `${at}, _ocppMitm`) : bareFrame(m, s, version, at));
     });
   });
   return out;

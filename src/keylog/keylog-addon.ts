@@ -12,6 +12,15 @@ import type { Addon, ConnectContext } from '../core/addon.js';
 
 export type KeylogAddon = Addon & { readonly lines: number };
 
+type ConnectOptions = ConnectionOptions & { path?: string; host?: string };
+type Connect = (options: ConnectOptions) => TLSSocket;
+
+const plainConnect: Connect = (options) => {
+  const opts = { ...options, path: undefined };
+  if (!opts.servername && opts.servername !== '') opts.servername = isIP(opts.host ?? '') ? '' : opts.host;
+  return tlsConnect(opts);
+};
+
 export function createKeylogAddon(file: string): KeylogAddon {
   let out: WriteStream | undefined;
   let lines = 0;
@@ -33,11 +42,12 @@ export function createKeylogAddon(file: string): KeylogAddon {
     },
     connecting(ctx: ConnectContext) {
       if (!ctx.upstreamUrl.startsWith('wss:')) return;
-      // What ws's own TLS connect does (server name from the host unless it is an address), plus the key log.
-      ctx.upstreamTls.createConnection = (options: ConnectionOptions & { path?: string; host?: string }): TLSSocket => {
-        const opts = { ...options, path: undefined };
-        if (!opts.servername && opts.servername !== '') opts.servername = isIP(opts.host ?? '') ? '' : opts.host;
-        const socket = tlsConnect(opts);
+      // Wrap the connect an earlier addon set (the TLS feature's, which explains TLS failures), else do what ws's
+      // own TLS connect does (server name from the host unless it is an address); then listen for key material,
+      // which comes later, during the handshake.
+      const inner = ctx.upstreamTls.createConnection as Connect | undefined;
+      ctx.upstreamTls.createConnection = (options: ConnectOptions): TLSSocket => {
+        const socket = inner ? inner(options) : plainConnect(options);
         socket.on('keylog', write);
         return socket;
       };

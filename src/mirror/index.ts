@@ -19,7 +19,7 @@ export const mirrorFeature: Feature = {
   name: 'mirror',
   startOptions(cmd) {
     cmd
-      .option('--mirror <url>', 'also send a copy of every station CALL to this shadow CSMS (ws:// or wss://; repeatable); its answers are compared and recorded, never forwarded', collect)
+      .option('--mirror <url>', 'also send a copy of every station CALL to this shadow CSMS (ws:// or wss://; repeatable; default: none); its answers are compared and recorded, never forwarded', collect)
       .addOption(new Option('--mirror-calls <mode>', "CALLs a shadow sends: answer them with a NotImplemented CALLERROR, or drop them").choices(['notimplemented', 'drop']).default('notimplemented'))
       .option('--mirror-actions <list>', 'copy only CALLs of these actions (comma-separated; default: all)')
       .option('--mirror-protocol <name>', "subprotocol offered to the shadows (default: the one the primary agreed)")

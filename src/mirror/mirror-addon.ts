@@ -25,7 +25,7 @@ export type MirrorCalls = 'notimplemented' | 'drop';
 
 export interface MirrorTarget {
   url: string;
-  /** Sent to the shadow as `Authorization` (Basic user:password); none by default. */
+  /** Sent to the shadow as `Authorization` (Basic user:password) unless its URL has its own; none by default. */
   basicAuth?: string;
   /** TLS options for a wss:// shadow (ca, cert, key, rejectUnauthorized). */
   tls?: Record<string, unknown>;
@@ -61,9 +61,17 @@ interface Leg {
   ws: WebSocket | undefined;
   queue: string[];
   exchanges: Map<string, Exchange>;
+  /** Not connected: copies are not taken (the first connect queues them instead). */
   down: boolean;
+  /** The station left: no more reconnects. */
+  ended: boolean;
+  /** Next reconnect delay (ms), doubling up to a limit while the shadow stays away. */
+  retryMs: number;
+  timer: NodeJS.Timeout | undefined;
 }
 
+const FIRST_RETRY_MS = 1000;
+const MAX_RETRY_MS = 30_000;
 
 export type MirrorAddon = Addon & { summary(): MirrorActionCount[] };
 
@@ -98,7 +106,7 @@ export function createMirrorAddon(opts: MirrorAddonOptions): MirrorAddon {
 
   function open(info: SessionInfo): void {
     const legs = opts.mirrors.map((target) => {
-      const leg: Leg = { target, name: mirrorName(target.url), ws: undefined, queue: [], exchanges: new Map(), down: false };
+      const leg: Leg = { target, name: mirrorName(target.url), ws: undefined, queue: [], exchanges: new Map(), down: false, ended: false, retryMs: FIRST_RETRY_MS, timer: undefined };
       connect(info, leg);
       return leg;
     });
@@ -109,7 +117,9 @@ export function createMirrorAddon(opts: MirrorAddonOptions): MirrorAddon {
     const url = upstreamUrlFor(leg.target.url, info.identity);
     const protocol = leg.target.protocol ?? info.csmsProtocol;
     const headers: Record<string, string> = {};
-    if (leg.target.basicAuth) headers.authorization = `Basic ${Buffer.from(leg.target.basicAuth).toString('base64')}`;
+    // user:password in a shadow's own URL is that shadow's Basic auth (ws sends it); else the common one, if any.
+    const ownCredentials = /^wss?:\/\/[^/@]+@/.test(leg.target.url);
+    if (leg.target.basicAuth && !ownCredentials) headers.authorization = `Basic ${Buffer.from(leg.target.basicAuth).toString('base64')}`;
     let ws: WebSocket;
     try {
       ws = new WebSocket(url, protocol ? [protocol] : [], { headers, handshakeTimeout: 10_000, ...(leg.target.tls ?? {}) });
@@ -118,30 +128,47 @@ export function createMirrorAddon(opts: MirrorAddonOptions): MirrorAddon {
       return;
     }
     leg.ws = ws;
+    const current = (): boolean => leg.ws === ws && !leg.ended;
     ws.on('open', () => {
+      if (!current()) return;
+      if (leg.down) {
+        leg.down = false;
+        ctx?.logger.info(`mirror ${leg.name}: ${info.identity}: connected again`);
+      }
+      leg.retryMs = FIRST_RETRY_MS;
       for (const text of leg.queue.splice(0)) ws.send(text);
     });
     ws.on('unexpected-response', (_req, res) => {
-      failed(info, leg, `refused: HTTP ${res.statusCode}`);
+      if (current()) failed(info, leg, `refused: HTTP ${res.statusCode}`);
       ws.terminate();
     });
-    ws.on('error', (err) => failed(info, leg, (err as NodeJS.ErrnoException).code ?? err.message));
-    ws.on('close', () => {
-      leg.down = true;
-      leg.queue.length = 0;
+    ws.on('error', (err) => {
+      if (current()) failed(info, leg, (err as NodeJS.ErrnoException).code ?? err.message);
+    });
+    ws.on('close', (code) => {
+      if (current()) failed(info, leg, `closed (${code})`);
     });
     ws.on('message', (data, isBinary) => {
       if (!isBinary) onShadowFrame(info, leg, data.toString());
     });
   }
 
+  /** The shadow went away or never came: say so once, and try again later while the station stays. */
   function failed(info: SessionInfo, leg: Leg, why: string): void {
-    if (leg.down) return;
-    leg.down = true;
-    leg.queue.length = 0;
-    const text = `mirror ${leg.name}: ${info.identity}: ${why}; the primary CSMS is not affected`;
-    ctx?.logger.warn(text);
-    ctx?.publish({ type: 'notice', level: 'warn', source: 'mirror', text, sessionId: info.id, identity: info.identity });
+    if (!leg.down) {
+      leg.down = true;
+      leg.queue.length = 0;
+      const text = `mirror ${leg.name}: ${info.identity}: ${why}; the primary CSMS is not affected, retrying`;
+      ctx?.logger.warn(text);
+      ctx?.publish({ type: 'notice', level: 'warn', source: 'mirror', text, sessionId: info.id, identity: info.identity });
+    }
+    if (leg.ended || leg.timer) return;
+    leg.timer = setTimeout(() => {
+      leg.timer = undefined;
+      if (!leg.ended) connect(info, leg);
+    }, leg.retryMs);
+    leg.timer.unref();
+    leg.retryMs = Math.min(leg.retryMs * 2, MAX_RETRY_MS);
   }
 
   function onShadowFrame(info: SessionInfo, leg: Leg, text: string): void {
@@ -216,7 +243,9 @@ export function createMirrorAddon(opts: MirrorAddonOptions): MirrorAddon {
   }
 
   function primaryAnswer(rec: MessageRecord, entry: { info: SessionInfo; legs: Leg[] }): void {
-    const answer = decodeFrame(rec.text).frame;
+    // As the primary CSMS sent it (a rule or the translator may have changed what the station got): the shadow
+    // is compared with the primary, in the CSMS's version.
+    const answer = decodeFrame(rec.original ?? rec.text).frame;
     if (!answer || (answer.type !== 3 && answer.type !== 4)) return;
     for (const leg of entry.legs) {
       const ex = leg.exchanges.get(rec.messageId);
@@ -247,6 +276,8 @@ export function createMirrorAddon(opts: MirrorAddonOptions): MirrorAddon {
       for (const ex of leg.exchanges.values()) if (ex.primary && !ex.shadow) countOf(leg.name, ex.action).noAnswer++;
       leg.exchanges.clear();
       leg.down = true;
+      leg.ended = true;
+      if (leg.timer) clearTimeout(leg.timer);
       if (leg.ws && leg.ws.readyState !== WebSocket.CLOSED) {
         if (leg.ws.readyState === WebSocket.OPEN) leg.ws.close(1000, 'station left');
         else leg.ws.terminate();

@@ -120,7 +120,8 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
   const { session, frames } = await load(opts);
   const script = buildScript(frames, opts.as);
   const timeoutMs = opts.timeoutMs ?? 30_000;
-  const protocol = opts.as === 'station' ? session.stationProtocol || session.csmsProtocol : session.csmsProtocol || session.stationProtocol;
+  // The script holds the frames as the station leg carried them, so both sides play in the station's version.
+  const protocol = session.stationProtocol || session.csmsProtocol;
   const version = (versionOfProtocol(protocol) ?? (frames[0]?.version || undefined)) as OcppVersion | undefined;
   const carry = new ValueCarry();
   const startedAt = new Date().toISOString();

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { runCli } from '../support/cli-process.js';
 import { tempDir } from '../store/clickhouse-support.js';
+import { parseCapture } from '../../src/capture/index.js';
 import { recordSessions } from './record-sessions.js';
 
 let root: string;
@@ -157,4 +158,21 @@ it('a cut-short file imports nothing and names the line; --payloads redacted mas
   assert.doesNotMatch(redacted, /TAG-1/);
   assert.match(redacted, /"idTag\\":\\"\*\*\*\\"/);
   assert.match(redacted, /"payloads":"redacted"/);
+});
+
+it('a HAR with a bad entry or message is refused with its position', { timeout: 60_000 }, async () => {
+  const har = join(root, 'positions.har');
+  await ok(['export', '--data', recorded, '--format', 'har', '--out', har]);
+  const doc = JSON.parse(await readFile(har, 'utf8')) as { log: { entries: any[] } };
+  const text = JSON.stringify(doc);
+  const ours = structuredClone(doc);
+  ours.log.entries[1]._webSocketMessages[2]._ocppMitm.direction = 'sideways';
+  assert.throws(() => parseCapture(JSON.stringify(ours)), /^CaptureError: entry 2, message 3, _ocppMitm: direction must be to-csms or to-station/);
+  const chrome = structuredClone(doc);
+  delete chrome.log.entries[0]._ocppMitm;
+  chrome.log.entries[0]._webSocketMessages = [{ type: 'sent', time: 1, opcode: 1, data: '[]' }];
+  assert.throws(() => parseCapture(JSON.stringify(chrome)), /^CaptureError: entry 1, message 1: type must be send or receive, got "sent"/);
+  assert.throws(() => parseCapture(text.slice(0, text.length / 2)), /HAR file is not valid JSON \(cut short\?\)/);
+  const c = parseCapture(text);
+  assert.deepEqual([c.sessions.length, c.frames.length], [2, 24]);
 });

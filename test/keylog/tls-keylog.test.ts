@@ -77,6 +77,25 @@ it('the key log holds the secrets of the station leg and of the CSMS leg', { tim
     assert.equal(randoms.size, 2, 'two TLS sessions: one per leg');
     assert.equal(statSync(keylog).mode & 0o077, 0, 'owner-only file');
     assert.match(log.text(), /tls-keylog: TLS secrets of both legs are written to/);
+
+    // With the key log on, a CSMS certificate the proxy does not trust is still refused and explained.
+    const cmd2 = new Command('start').exitOverride();
+    addCoreStartOptions(cmd2);
+    tlsFeature.startOptions!(cmd2);
+    keylogFeature.startOptions!(cmd2);
+    cmd2.parse(['--listen', '127.0.0.1:0', '--data', join(tmp.dir, 'data2'), '--upstream', csmsUrl, '--tls-keylog', join(tmp.dir, 'keys2.log')], { from: 'user' });
+    const log2 = captureLogger();
+    const untrusting = await launchProxy([tlsFeature, keylogFeature], cmd2.opts(), log2.logger);
+    try {
+      const refused = new WebSocket(`${untrusting.relay.url}/ocpp/CP-K`, ['ocpp1.6']);
+      refused.on('error', () => undefined);
+      const [, res] = (await once(refused, 'unexpected-response')) as [unknown, { statusCode: number; destroy(): void }];
+      assert.equal(res.statusCode, 502);
+      res.destroy();
+      assert.match(log2.text(), /CSMS TLS failure/);
+    } finally {
+      await untrusting.stop();
+    }
   } finally {
     await proxy.stop();
     await rpc.close({ force: true });

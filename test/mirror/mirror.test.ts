@@ -6,7 +6,10 @@
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { it } from 'node:test';
+import { RPCServer } from 'ocpp-rpc';
+import type { Addon, RelayEvent } from '../../src/core/addon.js';
 import { startRelay } from '../../src/core/relay.js';
+import { detailLines } from '../../tui/detail-lines.js';
 import { createKpiAddon } from '../../src/kpi/index.js';
 import { createMirrorAddon, mirrorName } from '../../src/mirror/index.js';
 import { runFrames } from '../../src/store/frames-command.js';
@@ -28,7 +31,9 @@ it('a shadow CSMS sees copies, its differences are counted, and it never touches
   const shadow = await startCsms({ protocols: ['ocpp1.6'], handlers: { Authorize: () => ({ idTagInfo: { status: 'Invalid' } }) } });
   const nowhere = `ws://127.0.0.1:${await freePort()}/ocpp`;
   const mirror = createMirrorAddon({ mirrors: [{ url: shadow.url }, { url: nowhere }] });
-  const relay = await startRelay({ upstream: primary.url, dataDir, addons: [createKpiAddon(), createStoreAddon({ flushMs: 50 }), mirror] });
+  const events: RelayEvent[] = [];
+  const recorder: Addon = { name: 'events', observe: (e) => void events.push(e) };
+  const relay = await startRelay({ upstream: primary.url, dataDir, addons: [createKpiAddon(), createStoreAddon({ flushMs: 50 }), mirror, recorder] });
   let stationSawReset = false;
   try {
     const station = await connectStation({
@@ -58,6 +63,14 @@ it('a shadow CSMS sees copies, its differences are counted, and it never touches
       { mirror: shadowName, action: 'Authorize', compared: 1, differing: 1, noAnswer: 0 },
       { mirror: shadowName, action: 'BootNotification', compared: 1, differing: 0, noAnswer: 0 },
     ]);
+
+    // The live view's detail of the shadow's answer says what differs.
+    const shadowAuth = events.find((e): e is Extract<RelayEvent, { type: 'message' }> => e.type === 'message' && e.message.origin === 'proxy' && e.message.callAction === 'Authorize');
+    assert.ok(shadowAuth, 'the shadow answer was published to observers');
+    const detail = detailLines(shadowAuth.message, undefined, 200).map((l) => l.text);
+    assert.ok(detail.includes(`made by the proxy: proxy (mirror:${shadowName})`), detail.join('\n'));
+    assert.ok(detail.includes('  ✗ /idTagInfo/status: Accepted → Invalid [mirror-changed]'), detail.join('\n'));
+    assert.ok(detail.some((l) => /^dropped by mirror: shadow answer in [\d.]+ ms: recorded, never forwarded$/.test(l)), detail.join('\n'));
 
     // The shadow dies mid-session: the station goes on as before.
     await shadow.close();
@@ -102,7 +115,9 @@ it('a shadow CSMS sees copies, its differences are counted, and it never touches
 it('--mirror-actions limits the copies; --mirror-calls drop leaves shadow CALLs unanswered', { timeout: 60_000 }, async () => {
   const primary = await startCsms({ protocols: ['ocpp1.6'] });
   const shadow = await startCsms({ protocols: ['ocpp1.6'] });
-  const mirror = createMirrorAddon({ mirrors: [{ url: shadow.url }], actions: ['Heartbeat'], calls: 'drop' });
+  // Credentials in a shadow's URL are its own Basic auth, over the common one.
+  const withCredentials = shadow.url.replace('ws://', 'ws://shadow-user:s3cret@');
+  const mirror = createMirrorAddon({ mirrors: [{ url: withCredentials, basicAuth: 'common:other' }], actions: ['Heartbeat'], calls: 'drop' });
   const relay = await startRelay({ upstream: primary.url, addons: [mirror] });
   try {
     const station = await connectStation({ url: `${relay.url}/ocpp`, identity: 'CP-A' });
@@ -111,11 +126,47 @@ it('--mirror-actions limits the copies; --mirror-calls drop leaves shadow CALLs 
     const shadowSide = await shadow.waitForClient('CP-A');
     await waitFor('the heartbeat compared', () => mirror.summary().length === 1);
     assert.deepEqual(shadow.received.map((r) => r.method), ['Heartbeat']);
+    assert.equal(shadowSide.handshake.headers.authorization, `Basic ${Buffer.from('shadow-user:s3cret').toString('base64')}`);
+    assert.deepEqual(mirror.summary().map((c) => c.mirror), [mirrorName(shadow.url)], 'no credentials in the name');
     await assert.rejects(shadowSide.call('Reset', { type: 'Soft' }, { callTimeoutMs: 500 }), /timed out|Timeout/i);
     await station.close();
   } finally {
     await relay.close();
     await primary.close();
     await shadow.close();
+  }
+});
+
+it('a shadow that comes back mid-session gets copies again', { timeout: 60_000 }, async () => {
+  const primary = await startCsms({ protocols: ['ocpp1.6'] });
+  const shadow = await startCsms({ protocols: ['ocpp1.6'] });
+  const mirror = createMirrorAddon({ mirrors: [{ url: shadow.url }] });
+  const relay = await startRelay({ upstream: primary.url, addons: [mirror] });
+  const back = new RPCServer({ protocols: ['ocpp1.6'], strictMode: true });
+  const seen: string[] = [];
+  try {
+    const station = await connectStation({ url: `${relay.url}/ocpp`, identity: 'CP-R' });
+    await station.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'X1' });
+    await shadow.waitForClient('CP-R');
+    await shadow.close();
+    await station.call('Heartbeat', {}); // the shadow is away: not copied, not waited for
+    back.on('client', (client: any) => {
+      seen.push(`connect ${client.identity}`);
+      client.handle(({ method }: { method: string }) => {
+        seen.push(method);
+        return { idTagInfo: { status: 'Accepted' } };
+      });
+    });
+    await back.listen(shadow.port, '127.0.0.1');
+    await waitFor('the mirror connected again', () => seen.includes('connect CP-R'), 10_000);
+    await station.call('Authorize', { idTag: 'TAG-1' });
+    await waitFor('the Authorize compared', () => mirror.summary().some((c) => c.action === 'Authorize' && c.compared === 1));
+    assert.deepEqual(seen, ['connect CP-R', 'Authorize']);
+    assert.equal(mirror.summary().find((c) => c.action === 'Authorize')!.differing, 0);
+    await station.close();
+  } finally {
+    await relay.close();
+    await primary.close();
+    await back.close({ force: true });
   }
 });

@@ -4,7 +4,7 @@
  * CSMS (no difference, exit 0), and as the CSMS for a live ocpp-rpc station.
  */
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { openWritableStore } from '../../src/capture/index.js';
@@ -77,6 +77,13 @@ it('as station: the same CSMS gives no difference and exit 0 (1.6 and 2.0.1)', {
     assert.equal(report.differing, 0, JSON.stringify(report.exchanges));
     assert.equal(report.exchanges.length, 5);
   }
+  // The same session from a capture file instead of the store.
+  const file = join(root, 'cp16.jsonl');
+  const exported = runCli(['export', '--data', data, '--station', 'CP-16', '--out', file]);
+  assert.equal((await exported.exited).code, 0, exported.stderr());
+  const fromFile = await replayCli(['--as', 'station', '--from', file, '--station', 'CP-16', '--target', csms.url, '--speed', 'max']);
+  assert.equal(fromFile.code, 0, fromFile.out + fromFile.err);
+  assert.match(fromFile.out, /replay of CP-16 session .* 5 exchange\(s\), no differences/);
   assert.deepEqual(
     csms.received.filter((c) => c.identity === 'CP-201').map((c) => c.params.transactionInfo?.transactionId).filter(Boolean),
     ['TX-201', 'TX-201', 'TX-201'],
@@ -145,3 +152,32 @@ it('as csms: a live station is played the recorded CSMS side, and the report is 
   }
 });
 
+
+it('paces CALLs as recorded, N times faster, or as fast as answers come (a hand-written capture)', { timeout: 60_000 }, async () => {
+  const t0 = 1_764_900_000_000_000;
+  const frame = (at: number, direction: string, kind: string, id: string, text: string) => ({
+    type: 'frame', receivedAt: t0 + at, sentAt: t0 + at, session: 'S-T', station: 'CP-T', direction, kind, messageId: id, action: 'Heartbeat', received: text, sent: text,
+  });
+  const lines = [
+    { type: 'session', session: 'S-T', station: 'CP-T', openedAt: t0, closedAt: null, stationProtocol: 'ocpp1.6', csmsProtocol: 'ocpp1.6' },
+    frame(0, 'to-csms', 'CALL', 'h1', '[2,"h1","Heartbeat",{}]'),
+    frame(1_000, 'to-station', 'CALLRESULT', 'h1', '[3,"h1",{"currentTime":"2026-12-05T00:00:00Z"}]'),
+    frame(2_000_000, 'to-csms', 'CALL', 'h2', '[2,"h2","Heartbeat",{}]'),
+    frame(2_001_000, 'to-station', 'CALLRESULT', 'h2', '[3,"h2",{"currentTime":"2026-12-05T00:00:02Z"}]'),
+  ];
+  const file = join(root, 'paced.jsonl');
+  await writeFile(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  const csms = await startCsms({ protocols: ['ocpp1.6'] });
+  csmsList.push(csms);
+  const timed = async (speed: number | 'max'): Promise<number> => {
+    const started = performance.now();
+    const report = await runReplay({ from: file, station: 'CP-T', as: 'station', target: csms.url, speed, timeoutMs: 10_000 });
+    assert.equal(report.differing, 0, JSON.stringify(report.exchanges));
+    return performance.now() - started;
+  };
+  assert.ok((await timed(1)) >= 1990, 'recorded pace: the second CALL 2 s after the first');
+  assert.ok((await timed(4)) >= 490, 'four times faster: 0.5 s');
+  const max = await timed('max');
+  assert.ok(max < 2000, `max: no waiting on the recording (${max.toFixed(0)} ms)`);
+  assert.equal(csms.received.filter((c) => c.identity === 'CP-T').length, 6);
+});
