@@ -20,6 +20,7 @@ import { basicAuthUser, parseStationPath, upstreamUrlFor } from './station-path.
 import { connectUpstream } from './upstream-connect.js';
 import type { RelayStats, TlsFacts } from './types.js';
 import { silentLogger } from '../log.js';
+import { parseSubprotocols } from './subprotocol-header.js';
 
 export interface StartRelayOptions extends Partial<Omit<RelayOptions, 'upstream'>> {
   upstream: string;
@@ -207,13 +208,12 @@ export class Relay {
     path: string,
     abort: AbortSignal,
   ): Promise<void> {
-    const offered = parseProtocols(req.headers['sec-websocket-protocol']);
-    const badProtocol = offered.find((p, i) => !TOKEN.test(p) || offered.indexOf(p) !== i);
-    if (badProtocol !== undefined) {
-      const reason = `Sec-WebSocket-Protocol offers ${JSON.stringify(badProtocol)}, ${TOKEN.test(badProtocol) ? 'twice' : 'which is not a token'} (RFC 6455 §4.1)`;
-      this.logger.warn({ station: identity, remote: req.socket.remoteAddress }, `refused station ${identity}: ${reason}`);
-      return refuse(socket, 400, reason);
+    const parsed = parseSubprotocols(req.headers['sec-websocket-protocol']);
+    if ('error' in parsed) {
+      this.logger.warn({ station: identity, remote: req.socket.remoteAddress }, `refused station ${identity}: ${parsed.error}`);
+      return refuse(socket, 400, parsed.error);
     }
+    const offered = parsed.protocols;
     const authorization = req.headers.authorization;
     const tls = tlsFacts(req.socket);
     const remoteAddress = req.socket.remoteAddress ?? '';
@@ -323,17 +323,6 @@ export async function startRelay(opts: StartRelayOptions): Promise<Relay> {
 
 function toEvent(e: QueuedEvent): RelayEvent {
   return e.type === 'message-out' ? { type: 'message', message: e.msg.toRecord() } : e;
-}
-
-/** An HTTP token (RFC 7230 §3.2.6): what a WebSocket subprotocol name must be. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
-function parseProtocols(header: string | undefined): string[] {
-  if (!header) return [];
-  return header
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean);
 }
 
 function tlsFacts(socket: unknown): TlsFacts | undefined {
