@@ -3,7 +3,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertMeasured, hold, later, startRig, ts, type KpiRig } from './kpi-rig.js';
+import { assertMeasured, hold, later, slowBootCsms, startRig, station16, ts, type KpiRig } from './kpi-rig.js';
 
 let rig: KpiRig;
 
@@ -11,31 +11,14 @@ before(async () => {
   rig = await startRig({
     version: '1.6',
     identity: 'CP16-A',
-    csms: {
-      BootNotification: async () => {
-        await hold(150);
-        return { status: 'Accepted', currentTime: ts(), interval: 300 };
-      },
-    },
+    csms: slowBootCsms(150),
     station: (station) => ({
-      GetConfiguration: async () => {
-        await hold(200);
-        return { configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '300' }] };
-      },
+      ...station16(station, { connectorId: 2 }),
       TriggerMessage: (p: { requestedMessage: string; connectorId?: number }) => {
         if (p.requestedMessage !== 'StatusNotification') return { status: 'NotImplemented' };
         later(300, () =>
           station.call('StatusNotification', { connectorId: p.connectorId ?? 0, errorCode: 'NoError', status: 'Available', timestamp: ts() }),
         );
-        return { status: 'Accepted' };
-      },
-      RemoteStartTransaction: (p: { idTag: string; connectorId?: number }) => {
-        if (p.idTag === 'BLOCKED') return { status: 'Rejected' };
-        later(250, () => station.call('StartTransaction', { connectorId: p.connectorId ?? 2, idTag: p.idTag, meterStart: 0, timestamp: ts() }));
-        return { status: 'Accepted' };
-      },
-      RemoteStopTransaction: (p: { transactionId: number }) => {
-        later(250, () => station.call('StopTransaction', { transactionId: p.transactionId, meterStop: 10, timestamp: ts(), reason: 'Remote' }));
         return { status: 'Accepted' };
       },
     }),

@@ -3,30 +3,18 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertMeasured, hold, later, startRig, ts, type KpiRig } from './kpi-rig.js';
+import { assertMeasured, hold, later, slowBootCsms, startRig, station201, ts, type KpiRig } from './kpi-rig.js';
 
 let rig: KpiRig;
-let seqNo = 0;
 const idToken = { idToken: 'TAG-201', type: 'ISO14443' };
 
 before(async () => {
   rig = await startRig({
     version: '2.0.1',
     identity: 'CS201-A',
-    csms: {
-      BootNotification: async () => {
-        await hold(150);
-        return { status: 'Accepted', currentTime: ts(), interval: 300 };
-      },
-      NotifyCustomerInformation: () => ({}),
-    },
+    csms: { ...slowBootCsms(150), NotifyCustomerInformation: () => ({}) },
     station: (station) => ({
-      GetVariables: async (p: { getVariableData: Array<{ component: { name: string }; variable: { name: string } }> }) => {
-        await hold(200);
-        return {
-          getVariableResult: p.getVariableData.map((d) => ({ attributeStatus: 'Accepted', component: d.component, variable: d.variable, attributeValue: '300' })),
-        };
-      },
+      ...station201(station),
       TriggerMessage: (p: { requestedMessage: string; evse?: { id: number; connectorId?: number } }) => {
         if (p.requestedMessage !== 'StatusNotification') return { status: 'Rejected' };
         const evseId = p.evse?.id ?? 1;
@@ -41,36 +29,6 @@ before(async () => {
       },
       CustomerInformation: (p: { requestId: number }) => {
         later(300, () => station.call('NotifyCustomerInformation', { requestId: p.requestId, data: 'none', seqNo: 0, generatedAt: ts(), tbc: false }));
-        return { status: 'Accepted' };
-      },
-      RequestStartTransaction: (p: { remoteStartId: number; evseId?: number; idToken: typeof idToken }) => {
-        later(250, () =>
-          station.call('TransactionEvent', {
-            eventType: 'Started',
-            timestamp: ts(),
-            triggerReason: 'RemoteStart',
-            seqNo: seqNo++,
-            transactionInfo: { transactionId: `tx-${p.remoteStartId}`, remoteStartId: p.remoteStartId },
-            evse: { id: p.evseId ?? 1, connectorId: 1 },
-            idToken: p.idToken,
-          }),
-        );
-        return { status: 'Accepted' };
-      },
-      RequestStopTransaction: (p: { transactionId: string }) => {
-        const evConnected = p.transactionId.endsWith('-ev');
-        later(250, () =>
-          station.call('TransactionEvent', {
-            // A station whose TxStopPoint is EVConnected reports the stop and keeps the transaction open.
-            eventType: evConnected ? 'Updated' : 'Ended',
-            timestamp: ts(),
-            triggerReason: 'RemoteStop',
-            seqNo: seqNo++,
-            transactionInfo: evConnected
-              ? { transactionId: p.transactionId, chargingState: 'EVConnected' }
-              : { transactionId: p.transactionId, stoppedReason: 'Remote' },
-          }),
-        );
         return { status: 'Accepted' };
       },
     }),

@@ -7,11 +7,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KpiSample } from '../../src/core/addon.js';
 import { warmOcpp21Peers } from '../support/ocpp-peers.js';
-import { eventually, hold, later, startRig, ts, type KpiRig } from './kpi-rig.js';
+import { eventually, hold, later, slowBootCsms, startRig, station201, ts, type KpiRig } from './kpi-rig.js';
 
 let rig: KpiRig;
 const idToken = { idToken: 'TAG-21', type: 'ISO14443' };
-let seqNo = 0;
 
 /** Every frame each peer's socket read or wrote, with performance.now() of that moment. */
 type Wire = Array<{ at: number; outbound: boolean; frame: unknown[] }>;
@@ -34,40 +33,15 @@ before(async () => {
   rig = await startRig({
     version: '2.1',
     identity: 'CS21-A',
-    csms: {
-      BootNotification: async () => {
-        await hold(150);
-        return { status: 'Accepted', currentTime: ts(), interval: 300 };
-      },
-    },
+    csms: slowBootCsms(150),
     station: (station) => ({
-      GetVariables: async (p: { getVariableData: Array<{ component: { name: string }; variable: { name: string } }> }) => {
-        await hold(200);
-        return { getVariableResult: p.getVariableData.map((d) => ({ attributeStatus: 'Accepted', component: d.component, variable: d.variable, attributeValue: '300' })) };
-      },
+      ...station201(station),
       GetBaseReport: (p: { requestId: number }) => {
         later(300, () => station.call('NotifyReport', { requestId: p.requestId, generatedAt: ts(), seqNo: 0, tbc: false }));
         return { status: 'Accepted' };
       },
       TriggerMessage: (p: { evse?: { id: number } }) => {
         later(300, () => station.call('StatusNotification', { timestamp: ts(), connectorStatus: 'Available', evseId: p.evse?.id ?? 1, connectorId: 1 }));
-        return { status: 'Accepted' };
-      },
-      RequestStartTransaction: (p: { remoteStartId: number }) => {
-        later(250, () =>
-          station.call('TransactionEvent', {
-            eventType: 'Started', timestamp: ts(), triggerReason: 'RemoteStart', seqNo: seqNo++,
-            transactionInfo: { transactionId: `tx-${p.remoteStartId}`, remoteStartId: p.remoteStartId }, evse: { id: 1, connectorId: 1 }, idToken,
-          }),
-        );
-        return { status: 'Accepted' };
-      },
-      RequestStopTransaction: (p: { transactionId: string }) => {
-        later(250, () =>
-          station.call('TransactionEvent', {
-            eventType: 'Ended', timestamp: ts(), triggerReason: 'RemoteStop', seqNo: seqNo++, transactionInfo: { transactionId: p.transactionId, stoppedReason: 'Remote' },
-          }),
-        );
         return { status: 'Accepted' };
       },
     }),

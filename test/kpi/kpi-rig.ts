@@ -116,3 +116,74 @@ export function assertMeasured(sample: KpiSample, atLeastMs: number, slackMs = 1
     throw new Error(`${sample.kpi} = ${sample.valueMs} ms, expected ≥ ${atLeastMs} and < ${atLeastMs + slackMs}`);
   }
 }
+
+// ---- simulated peers with known delays, shared by the KPI tests of every version ---------------------------
+
+/** The CSMS's side: BootNotification answered after `ms`. */
+export const slowBootCsms = (ms = 150) => ({
+  BootNotification: async () => {
+    await hold(ms);
+    return { status: 'Accepted', currentTime: ts(), interval: 300 };
+  },
+});
+
+/** A 1.6 station: GetConfiguration answered after 200 ms; remote start → StartTransaction and remote stop → StopTransaction 250 ms later. */
+export function station16(station: RPCClient, opts: { connectorId?: number } = {}): ReturnType<StationHandlers> {
+  return {
+    GetConfiguration: async () => {
+      await hold(200);
+      return { configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '300' }] };
+    },
+    RemoteStartTransaction: (p: { idTag: string; connectorId?: number }) => {
+      if (p.idTag === 'BLOCKED') return { status: 'Rejected' };
+      later(250, () => station.call('StartTransaction', { connectorId: p.connectorId ?? opts.connectorId ?? 1, idTag: p.idTag, meterStart: 0, timestamp: ts() }));
+      return { status: 'Accepted' };
+    },
+    RemoteStopTransaction: (p: { transactionId: number }) => {
+      later(250, () => station.call('StopTransaction', { transactionId: p.transactionId, meterStop: 10, timestamp: ts(), reason: 'Remote' }));
+      return { status: 'Accepted' };
+    },
+  };
+}
+
+/**
+ * A 2.0.1 or 2.1 station: GetVariables answered after 200 ms; RequestStartTransaction → TransactionEvent Started and
+ * RequestStopTransaction → TransactionEvent Ended 250 ms later (a transaction id ending in `-ev` stands for a
+ * station whose TxStopPoint is EVConnected: it reports the stop as Updated and keeps the transaction open).
+ */
+export function station201(station: RPCClient, opts: { transactionId?: (remoteStartId: number) => string } = {}): ReturnType<StationHandlers> {
+  let seqNo = 0;
+  return {
+    GetVariables: async (p: { getVariableData: Array<{ component: { name: string }; variable: { name: string } }> }) => {
+      await hold(200);
+      return { getVariableResult: p.getVariableData.map((d) => ({ attributeStatus: 'Accepted', component: d.component, variable: d.variable, attributeValue: '300' })) };
+    },
+    RequestStartTransaction: (p: { remoteStartId: number; evseId?: number; idToken: unknown }) => {
+      later(250, () =>
+        station.call('TransactionEvent', {
+          eventType: 'Started',
+          timestamp: ts(),
+          triggerReason: 'RemoteStart',
+          seqNo: seqNo++,
+          transactionInfo: { transactionId: opts.transactionId?.(p.remoteStartId) ?? `tx-${p.remoteStartId}`, remoteStartId: p.remoteStartId },
+          evse: { id: p.evseId ?? 1, connectorId: 1 },
+          idToken: p.idToken,
+        }),
+      );
+      return { status: 'Accepted' };
+    },
+    RequestStopTransaction: (p: { transactionId: string }) => {
+      const evConnected = p.transactionId.endsWith('-ev');
+      later(250, () =>
+        station.call('TransactionEvent', {
+          eventType: evConnected ? 'Updated' : 'Ended',
+          timestamp: ts(),
+          triggerReason: 'RemoteStop',
+          seqNo: seqNo++,
+          transactionInfo: evConnected ? { transactionId: p.transactionId, chargingState: 'EVConnected' } : { transactionId: p.transactionId, stoppedReason: 'Remote' },
+        }),
+      );
+      return { status: 'Accepted' };
+    },
+  };
+}

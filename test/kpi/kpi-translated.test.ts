@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { translateAddon } from '../../src/translate/translate-addon.js';
 import { parseTranslateConfig, TranslateRules } from '../../src/translate/translate-config.js';
-import { assertMeasured, eventually, hold, later, startRig, ts, type KpiRig } from './kpi-rig.js';
+import { assertMeasured, eventually, slowBootCsms, startRig, station16, station201, type KpiRig } from './kpi-rig.js';
 
 let rig: KpiRig;
 let dataDir: string;
@@ -27,26 +27,8 @@ before(async () => {
         stateDir: join(dataDir, 'translation'),
       }),
     ],
-    csms: {
-      BootNotification: async () => {
-        await hold(150);
-        return { status: 'Accepted', currentTime: ts(), interval: 300 };
-      },
-    },
-    station: (station) => ({
-      GetConfiguration: async () => {
-        await hold(200);
-        return { configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '300' }] };
-      },
-      RemoteStartTransaction: (p: { idTag: string; connectorId?: number }) => {
-        later(250, () => station.call('StartTransaction', { connectorId: p.connectorId ?? 1, idTag: p.idTag, meterStart: 0, timestamp: ts() }));
-        return { status: 'Accepted' };
-      },
-      RemoteStopTransaction: (p: { transactionId: number }) => {
-        later(250, () => station.call('StopTransaction', { transactionId: p.transactionId, meterStop: 10, timestamp: ts(), reason: 'Remote' }));
-        return { status: 'Accepted' };
-      },
-    }),
+    csms: slowBootCsms(150),
+    station: (station) => station16(station),
   });
 });
 
@@ -86,7 +68,6 @@ test('translated: RequestStartTransaction / RequestStopTransaction measured as t
 
 test('translated the other way: a 2.0.1 station behind a 1.6 CSMS, RemoteStartTransaction → TransactionEvent', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'ocpp-mitm-kpi-'));
-  let seqNo = 0;
   const rig201 = await startRig({
     version: '2.0.1',
     csmsVersion: '1.6',
@@ -98,22 +79,7 @@ test('translated the other way: a 2.0.1 station behind a 1.6 CSMS, RemoteStartTr
         stateDir: join(dir, 'translation'),
       }),
     ],
-    station: (station) => ({
-      RequestStartTransaction: (p: { remoteStartId: number; evseId?: number; idToken: unknown }) => {
-        later(250, () =>
-          station.call('TransactionEvent', {
-            eventType: 'Started',
-            timestamp: ts(),
-            triggerReason: 'RemoteStart',
-            seqNo: seqNo++,
-            transactionInfo: { transactionId: 'tx-a', remoteStartId: p.remoteStartId },
-            evse: { id: p.evseId ?? 1, connectorId: 1 },
-            idToken: p.idToken,
-          }),
-        );
-        return { status: 'Accepted' };
-      },
-    }),
+    station: (station) => station201(station, { transactionId: () => 'tx-a' }),
   });
   try {
     assert.equal((await rig201.server.call('RemoteStartTransaction', { connectorId: 1, idTag: 'R-2' })).status, 'Accepted');
