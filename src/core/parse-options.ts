@@ -10,16 +10,17 @@ export function parseHostPort(value: string, defaultHost = '0.0.0.0'): { host: s
   return { host: m[1] || m[2] || defaultHost, port };
 }
 
-/** A whole number ≥ 0 (0 usually means "off" or "until quit"). */
-export function wholeNumber(value: string): number {
+function whole(value: string, min: 0 | 1, what: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`"${value}" is not a whole number (0 or more)`);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min) throw new InvalidArgumentError(`"${value}" is not ${what}`);
   return n;
 }
 
+/** A whole number ≥ 0 (0 usually means "off" or "until quit"). */
+export const wholeNumber = (value: string): number => whole(value, 0, 'a whole number (0 or more)');
+
 /** A whole number ≥ 1. */
-export function positiveWholeNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`"${value}" is not a positive whole number`);
-  return n;
-}
+export const positiveWholeNumber = (value: string): number => whole(value, 1, 'a positive whole number');
+
+/** A positive whole number of milliseconds. */
+export const milliseconds = (value: string): number => whole(value, 1, 'a positive whole number of milliseconds');

@@ -8,7 +8,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { KPI_NAMES, type KpiName } from '../core/addon.js';
 import type { Feature } from '../core/feature.js';
-import { positiveWholeNumber } from '../core/parse-options.js';
+import { milliseconds } from '../core/parse-options.js';
 import { createKpiAddon } from './kpi-addon.js';
 
 export { createKpiAddon, DEFAULT_WINDOWS_MS, type KpiAddon, type KpiAddonOptions } from './kpi-addon.js';
@@ -24,7 +24,7 @@ export const kpiFeature: Feature = {
         '--kpi-timeout <ms>',
         'window after which an unanswered request or a missing follow-up counts as a KPI timeout, for all five KPIs ' +
           '(default: 30000 for response times, 60000 for triggered messages, remote start and stop)',
-      ).argParser(positiveWholeNumber),
+      ).argParser(milliseconds),
     );
     cmd.addOption(new Option('--no-kpis', 'do not measure KPIs'));
   },
