@@ -10,6 +10,7 @@
  * in that segment; an append that failed part-way is cut off the file at once, so later appends stay readable.
  */
 import { closeSync, fdatasync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 
@@ -202,8 +203,9 @@ export class Wal {
     return this.list.find((s) => s.replay && s !== this.current);
   }
 
-  read(seg: WalSegment): WalReadResult {
-    return Wal.parse(readFileSync(seg.path));
+  /** A segment's records (read in the thread pool: a segment is up to 8 MiB, too much for the relay's thread). */
+  async read(seg: WalSegment): Promise<WalReadResult> {
+    return Wal.parse(await readFile(seg.path));
   }
 
   remove(seg: WalSegment): void {
