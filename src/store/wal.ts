@@ -36,6 +36,11 @@ export interface WalSegment {
   unacked: number;
   /** Its rows are no longer in memory: the writer must replay it from disk. */
   replay: boolean;
+  /**
+   * An INSERT of some of its rows was sent (or may have been: segments an earlier process left), so a replay must
+   * ask the store which rows it holds. Rows that waited out a slow spell in the log were never sent: no question.
+   */
+  attempted: boolean;
 }
 
 export interface WalReadResult {
@@ -80,7 +85,7 @@ export class Wal {
   readonly enabled: boolean;
   private readonly segmentBytes: number;
   /** Where appends "go" when the log is disabled. */
-  private readonly nowhere: WalSegment = { id: 0, path: '', bytes: 0, rows: 0, unacked: 0, replay: false };
+  private readonly nowhere: WalSegment = { id: 0, path: '', bytes: 0, rows: 0, unacked: 0, replay: false, attempted: false };
 
   constructor(
     readonly dir: string,
@@ -100,7 +105,7 @@ export class Wal {
       const bytes = statSync(path).size;
       const { records } = Wal.parse(readFileSync(path));
       const rows = records.reduce((n, r) => n + r.rows, 0);
-      this.list.push({ id: Number(m[1]), path, bytes, rows, unacked: rows, replay: true });
+      this.list.push({ id: Number(m[1]), path, bytes, rows, unacked: rows, replay: true, attempted: true });
       this.total += bytes;
       this.nextId = Math.max(this.nextId, Number(m[1]) + 1);
     }
@@ -168,7 +173,7 @@ export class Wal {
   private openSegment(): WalSegment {
     const path = join(this.dir, `${String(this.nextId).padStart(6, '0')}.wal`);
     this.fd = openSync(path, 'a', 0o600);
-    const seg: WalSegment = { id: this.nextId++, path, bytes: 0, rows: 0, unacked: 0, replay: false };
+    const seg: WalSegment = { id: this.nextId++, path, bytes: 0, rows: 0, unacked: 0, replay: false, attempted: false };
     this.list.push(seg);
     this.current = seg;
     return seg;

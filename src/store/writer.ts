@@ -340,6 +340,7 @@ export class StoreWriter {
       if (!this.o.wal.enabled) this.lost += b.rows;
       return; // down: its rows are in segments marked for replay
     }
+    for (const seg of b.logged.keys()) seg.attempted = true;
     const p = this.insertOrReprepare(b.table, b.buf, 'TabSeparated');
     this.inserting = p.catch(() => undefined);
     try {
@@ -506,8 +507,10 @@ export class StoreWriter {
       if (g) g.push(r);
       else groups.set(key, [r]);
     }
+    const check = seg.attempted;
+    seg.attempted = true;
     try {
-      for (const g of groups.values()) await this.replayGroup(g);
+      for (const g of groups.values()) await this.replayGroup(g, check);
     } catch (err) {
       if (isUnavailable(err)) {
         this.goDown(err);
@@ -520,7 +523,8 @@ export class StoreWriter {
     return true;
   }
 
-  private async replayGroup(records: WalRecord[]): Promise<void> {
+  /** `check`: ask the store first which of these rows it holds (some INSERT of them may have landed). */
+  private async replayGroup(records: WalRecord[], check: boolean): Promise<void> {
     const { table, writer } = records[0]!;
     let lo = Infinity;
     let hi = -Infinity;
@@ -528,7 +532,7 @@ export class StoreWriter {
       lo = Math.min(lo, r.firstSeq);
       hi = Math.max(hi, r.firstSeq + r.rows - 1);
     }
-    const present = await this.storedSeqs(table, writer, lo, hi);
+    const present = check ? await this.storedSeqs(table, writer, lo, hi) : new Set<number>();
     if (present.size === 0) {
       // None of them is in the store (the usual case: they waited out an outage or a slow spell): whole records.
       for (let i = 0; i < records.length; ) {
