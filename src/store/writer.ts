@@ -466,10 +466,7 @@ export class StoreWriter {
     if (this.replaying) return this.replaying;
     if (this.state !== 'up') return Promise.resolve();
     this.replaying = (async () => {
-      if (this.o.spool.rows > 0) {
-        await this.o.spool.seal();
-        for (const f of this.o.spool.sealedFiles()) if (!(await this.replayLegacyFile(f))) return;
-      }
+      for (const f of this.o.spool.pending()) if (!(await this.replayLegacyFile(f))) return;
       while (this.state === 'up') {
         // An INSERT still running from before the outage may yet land: wait for it, so the check below sees it.
         await this.inserting;
@@ -621,6 +618,5 @@ export class StoreWriter {
     this.endTurn();
     this.state = 'closed';
     this.o.wal.close();
-    await this.o.spool.close();
   }
 }
