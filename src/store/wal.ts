@@ -182,7 +182,9 @@ export class Wal {
   /** Close the segment being written; the next append opens a new one. */
   rotate(): void {
     if (this.fd !== undefined) {
-      if (this.fsync !== 'never') this.syncNow();
+      // Before the close, and synchronously: an fdatasync still queued would reach a closed (or reused) descriptor.
+      if (this.fsync !== 'never' && this.dirty) fdatasyncSync(this.fd);
+      this.dirty = false;
       closeSync(this.fd);
     }
     this.fd = undefined;
@@ -225,12 +227,11 @@ export class Wal {
     this.total -= seg.bytes;
   }
 
-  /** `interval` mode's flush, and at rotation and close for `interval`/`always`. */
+  /** `interval` mode's flush, in the thread pool. */
   private syncNow(): void {
     if (!this.dirty || this.fd === undefined) return;
     this.dirty = false;
-    if (this.fsync === 'interval') fdatasync(this.fd, () => undefined);
-    else fdatasyncSync(this.fd);
+    fdatasync(this.fd, () => undefined);
   }
 
   close(): void {
