@@ -73,7 +73,12 @@ describe('store on 2 shards × 2 replicas (ZooKeeper)', { skip }, () => {
       const peer = cluster.nodes[0]![0]!;
       const want = await peer.query('SELECT count() FROM replicated.frames_local');
       assert.ok(Number(want) > 0);
-      await waitFor('the restarted replica caught up', async () => (await replica.query('SELECT count() FROM replicated.frames_local')) === want, 60_000);
+      await waitFor('the restarted replica caught up', async () => (await replica.query('SELECT count() FROM replicated.frames_local')) === want, 90_000).catch(async (err: Error) => {
+        // Say why: what the replica's replication queue is stuck on.
+        const queue = await replica.query("SELECT type, num_tries, last_exception FROM system.replication_queue WHERE table = 'frames_local' LIMIT 3").catch((e: Error) => e.message);
+        const have = await replica.query('SELECT count() FROM replicated.frames_local').catch((e: Error) => e.message);
+        throw new Error(`${err.message}: ${have} of ${want} rows; replication queue: ${queue || '(empty)'}`);
+      });
     } finally {
       await cluster?.destroy();
       await zk.stop();
