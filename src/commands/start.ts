@@ -28,7 +28,7 @@ export function addCoreStartOptions(cmd: Command): Command {
   return cmd
     .option('--listen <host:port>', 'where stations connect', '0.0.0.0:9000')
     .option('--upstream <url>', 'CSMS base URL (ws:// or wss://); the station identity is appended')
-    .option('--data <dir>', 'folder where the proxy keeps its state (store, write-ahead log, control.json)', './data')
+    .option('--data <dir>', 'folder where the proxy keeps its state (store, spool, control.json)', './data')
     .addOption(new Option('--validate <mode>', 'schema validation: observe flags and forwards, enforce answers CALLERROR').choices(['observe', 'enforce', 'off']).default('observe'))
     .option('--max-frame <bytes>', 'largest frame relayed; larger ones get a CALLERROR', toInt, RELAY_DEFAULTS.maxFrame)
     .option('--default-protocol <name>', 'subprotocol offered upstream for a station that offers none', RELAY_DEFAULTS.defaultProtocol)
