@@ -1,6 +1,6 @@
 /**
  * Store feature: every session, frame, request/response pair and KPI sample recorded in ClickHouse (embedded chDB
- * in `--data`, or a server with `--clickhouse`), spooled to disk when ClickHouse is away; `report` and `frames` read
+ * in `--data`, a server with `--clickhouse`, or a cluster with `--clickhouse-cluster`), through a write-ahead log in `--data` so a crash or an outage loses nothing; `report` and `frames` read
  * it back. See docs/store.md.
  *
  * @example

@@ -1,12 +1,11 @@
 /**
- * The disk spool: rows ClickHouse could not take yet, as append-only segment files under `<data>/spool/`, one table
- * and one row format per file (`.tsv` TabSeparated as the store writes them, `.jsonl` JSONEachRow as earlier
- * builds did, still replayed), fsync'd per batch. A segment is capped in size so that replaying it is one
- * INSERT (atomic in ClickHouse): a file is either all in the store or still on disk. Files left by a process that
- * died are replayed by the next one.
+ * What is left of the disk spool of earlier versions, now that the write-ahead log (wal.ts) keeps every row: their
+ * files under `<data>/spool/` (`<ms>-<n>-<table>.tsv` TabSeparated, `.jsonl` JSONEachRow from before that) are
+ * found at start and replayed once, one INSERT per file, then removed. Rows ClickHouse refuses as bad data are kept
+ * under `spool/rejected/` for a human to look at.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RowFormat } from './backend.js';
 
@@ -15,13 +14,6 @@ export interface SpoolFile {
   table: string;
   rows: number;
   format: RowFormat;
-}
-
-interface Segment {
-  fh: FileHandle;
-  path: string;
-  bytes: number;
-  rows: number;
 }
 
 const FILE_RE = /^(\d{13})-(\d{6})-([a-z_]+)\.(tsv|jsonl)$/;
@@ -35,93 +27,28 @@ const countLines = (buf: Buffer): number => {
 };
 
 export class Spool {
-  /** Rows on disk (or being written) that are not in the store yet. */
+  /** Rows in files earlier versions left, not in the store yet. */
   rows = 0;
   /** Rows ClickHouse refused (bad data), kept under rejected/ for a human to look at. */
   rejectedRows = 0;
-  private readonly open = new Map<string, Segment>();
-  private readonly rowsByFile = new Map<string, number>();
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly files = new Map<string, SpoolFile>();
   private counter = 0;
 
-  constructor(
-    readonly dir: string,
-    private readonly maxSegmentBytes = 8 * 1024 * 1024,
-  ) {
+  constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    // Files left by an earlier run: count their rows so the counters tell the truth from the start.
     for (const name of readdirSync(dir)) {
-      if (!FILE_RE.test(name)) continue;
+      const m = FILE_RE.exec(name);
+      if (!m) continue;
       const path = join(dir, name);
       const rows = statSync(path).size > 0 ? countLines(readFileSync(path)) : 0;
-      this.rowsByFile.set(path, rows);
+      this.files.set(path, { path, table: m[3]!, rows, format: FORMAT_OF[m[4]!]! });
       this.rows += rows;
     }
   }
 
-  /** Serialise file operations: appends, sealing and removal never interleave. */
-  private run<T>(fn: () => Promise<T>): Promise<T> {
-    const p = this.chain.then(fn);
-    this.chain = p.catch(() => undefined);
-    return p;
-  }
-
-  /** Append rows (one a line, each ending in '\n') of one table, durably. */
-  append(table: string, lines: Buffer, rows: number, format: RowFormat): Promise<void> {
-    this.rows += rows;
-    const key = `${table}.${EXTENSION[format]}`;
-    return this.run(async () => {
-      try {
-        let seg = this.open.get(key);
-        if (seg && seg.bytes > 0 && seg.bytes + lines.length > this.maxSegmentBytes) {
-          await this.closeSegment(key, seg);
-          seg = undefined;
-        }
-        if (!seg) {
-          const path = join(this.dir, this.fileName(key));
-          seg = { fh: await open(path, 'a', 0o600), path, bytes: 0, rows: 0 };
-          this.open.set(key, seg);
-          this.rowsByFile.set(path, 0);
-        }
-        await seg.fh.write(lines);
-        await seg.fh.datasync();
-        seg.bytes += lines.length;
-        seg.rows += rows;
-        this.rowsByFile.set(seg.path, seg.rows);
-      } catch (err) {
-        this.rows -= rows;
-        throw err;
-      }
-    });
-  }
-
-  /** `<ms>-<n>-<table>.<ext>`: names sort oldest first, which is the order they are replayed in. */
-  private fileName(tableAndExtension: string): string {
-    return `${Date.now()}-${String(this.counter++ % 1e6).padStart(6, '0')}-${tableAndExtension}`;
-  }
-
-  private async closeSegment(key: string, seg: Segment): Promise<void> {
-    this.open.delete(key);
-    await seg.fh.close();
-  }
-
-  /** Close the segments being written: what was appended so far becomes replayable. */
-  seal(): Promise<void> {
-    return this.run(async () => {
-      for (const [key, seg] of [...this.open]) await this.closeSegment(key, seg);
-    });
-  }
-
-  /** Sealed files, oldest first. */
-  sealedFiles(): SpoolFile[] {
-    const writing = new Set([...this.open.values()].map((s) => s.path));
-    const out: SpoolFile[] = [];
-    for (const [path, rows] of this.rowsByFile) {
-      if (writing.has(path)) continue;
-      const m = FILE_RE.exec(basename(path));
-      if (m) out.push({ path, table: m[3]!, rows, format: FORMAT_OF[m[4]!]! });
-    }
-    return out.sort((a, b) => (a.path < b.path ? -1 : 1));
+  /** The files still to replay, oldest first (their names sort so). */
+  pending(): SpoolFile[] {
+    return [...this.files.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
   }
 
   read(file: SpoolFile): Promise<Buffer> {
@@ -129,49 +56,41 @@ export class Spool {
   }
 
   /** The file is in the store now. */
-  remove(file: SpoolFile): Promise<void> {
-    return this.run(async () => {
-      await unlink(file.path).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'ENOENT') throw err;
-      });
-      this.rowsByFile.delete(file.path);
-      this.rows -= file.rows;
+  async remove(file: SpoolFile): Promise<void> {
+    await unlink(file.path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
     });
+    this.forget(file);
   }
 
   /** ClickHouse refuses this file's rows: move it aside so it does not block the rest. */
-  reject(file: SpoolFile): Promise<string> {
-    return this.run(async () => {
-      const dir = join(this.dir, 'rejected');
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const to = join(dir, basename(file.path));
-      await rename(file.path, to);
-      this.rowsByFile.delete(file.path);
-      this.rows -= file.rows;
-      this.rejectedRows += file.rows;
-      return to;
-    });
+  async reject(file: SpoolFile): Promise<string> {
+    const dir = join(this.dir, 'rejected');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const to = join(dir, basename(file.path));
+    await rename(file.path, to);
+    this.forget(file);
+    this.rejectedRows += file.rows;
+    return to;
   }
 
-  /** Rows refused straight from memory go to rejected/ too, so nothing is silently lost. */
-  writeRejected(table: string, lines: Buffer, rows: number, format: RowFormat): Promise<string> {
-    return this.run(async () => {
-      const dir = join(this.dir, 'rejected');
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const path = join(dir, this.fileName(`${table}.${EXTENSION[format]}`));
-      const fh = await open(path, 'a', 0o600);
-      try {
-        await fh.write(lines);
-        await fh.datasync();
-      } finally {
-        await fh.close();
-      }
-      this.rejectedRows += rows;
-      return path;
-    });
+  private forget(file: SpoolFile): void {
+    if (this.files.delete(file.path)) this.rows -= file.rows;
   }
 
-  async close(): Promise<void> {
-    await this.seal();
+  /** Rows refused straight from memory or the log go to rejected/ too, so nothing is silently lost. */
+  async writeRejected(table: string, lines: Buffer, rows: number, format: RowFormat): Promise<string> {
+    const dir = join(this.dir, 'rejected');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const path = join(dir, `${Date.now()}-${String(this.counter++ % 1e6).padStart(6, '0')}-${table}.${EXTENSION[format]}`);
+    const fh = await open(path, 'a', 0o600);
+    try {
+      await fh.write(lines);
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+    this.rejectedRows += rows;
+    return path;
   }
 }

@@ -10,6 +10,7 @@
  * in that segment; an append that failed part-way is cut off the file at once, so later appends stay readable.
  */
 import { closeSync, fdatasync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 
@@ -35,6 +36,11 @@ export interface WalSegment {
   unacked: number;
   /** Its rows are no longer in memory: the writer must replay it from disk. */
   replay: boolean;
+  /**
+   * An INSERT of some of its rows was sent (or may have been: segments an earlier process left), so a replay must
+   * ask the store which rows it holds. Rows that waited out a slow spell in the log were never sent: no question.
+   */
+  attempted: boolean;
 }
 
 export interface WalReadResult {
@@ -79,7 +85,7 @@ export class Wal {
   readonly enabled: boolean;
   private readonly segmentBytes: number;
   /** Where appends "go" when the log is disabled. */
-  private readonly nowhere: WalSegment = { id: 0, path: '', bytes: 0, rows: 0, unacked: 0, replay: false };
+  private readonly nowhere: WalSegment = { id: 0, path: '', bytes: 0, rows: 0, unacked: 0, replay: false, attempted: false };
 
   constructor(
     readonly dir: string,
@@ -99,7 +105,7 @@ export class Wal {
       const bytes = statSync(path).size;
       const { records } = Wal.parse(readFileSync(path));
       const rows = records.reduce((n, r) => n + r.rows, 0);
-      this.list.push({ id: Number(m[1]), path, bytes, rows, unacked: rows, replay: true });
+      this.list.push({ id: Number(m[1]), path, bytes, rows, unacked: rows, replay: true, attempted: true });
       this.total += bytes;
       this.nextId = Math.max(this.nextId, Number(m[1]) + 1);
     }
@@ -167,7 +173,7 @@ export class Wal {
   private openSegment(): WalSegment {
     const path = join(this.dir, `${String(this.nextId).padStart(6, '0')}.wal`);
     this.fd = openSync(path, 'a', 0o600);
-    const seg: WalSegment = { id: this.nextId++, path, bytes: 0, rows: 0, unacked: 0, replay: false };
+    const seg: WalSegment = { id: this.nextId++, path, bytes: 0, rows: 0, unacked: 0, replay: false, attempted: false };
     this.list.push(seg);
     this.current = seg;
     return seg;
@@ -176,7 +182,9 @@ export class Wal {
   /** Close the segment being written; the next append opens a new one. */
   rotate(): void {
     if (this.fd !== undefined) {
-      if (this.fsync !== 'never') this.syncNow();
+      // Before the close, and synchronously: an fdatasync still queued would reach a closed (or reused) descriptor.
+      if (this.fsync !== 'never' && this.dirty) fdatasyncSync(this.fd);
+      this.dirty = false;
       closeSync(this.fd);
     }
     this.fd = undefined;
@@ -202,8 +210,9 @@ export class Wal {
     return this.list.find((s) => s.replay && s !== this.current);
   }
 
-  read(seg: WalSegment): WalReadResult {
-    return Wal.parse(readFileSync(seg.path));
+  /** A segment's records (read in the thread pool: a segment is up to 8 MiB, too much for the relay's thread). */
+  async read(seg: WalSegment): Promise<WalReadResult> {
+    return Wal.parse(await readFile(seg.path));
   }
 
   remove(seg: WalSegment): void {
@@ -218,12 +227,11 @@ export class Wal {
     this.total -= seg.bytes;
   }
 
-  /** `interval` mode's flush, and at rotation and close for `interval`/`always`. */
+  /** `interval` mode's flush, in the thread pool. */
   private syncNow(): void {
     if (!this.dirty || this.fd === undefined) return;
     this.dirty = false;
-    if (this.fsync === 'interval') fdatasync(this.fd, () => undefined);
-    else fdatasyncSync(this.fd);
+    fdatasync(this.fd, () => undefined);
   }
 
   close(): void {

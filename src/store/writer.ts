@@ -340,6 +340,7 @@ export class StoreWriter {
       if (!this.o.wal.enabled) this.lost += b.rows;
       return; // down: its rows are in segments marked for replay
     }
+    for (const seg of b.logged.keys()) seg.attempted = true;
     const p = this.insertOrReprepare(b.table, b.buf, 'TabSeparated');
     this.inserting = p.catch(() => undefined);
     try {
@@ -465,10 +466,7 @@ export class StoreWriter {
     if (this.replaying) return this.replaying;
     if (this.state !== 'up') return Promise.resolve();
     this.replaying = (async () => {
-      if (this.o.spool.rows > 0) {
-        await this.o.spool.seal();
-        for (const f of this.o.spool.sealedFiles()) if (!(await this.replayLegacyFile(f))) return;
-      }
+      for (const f of this.o.spool.pending()) if (!(await this.replayLegacyFile(f))) return;
       while (this.state === 'up') {
         // An INSERT still running from before the outage may yet land: wait for it, so the check below sees it.
         await this.inserting;
@@ -495,7 +493,7 @@ export class StoreWriter {
 
   /** Replay one log segment: per table and writer, only the rows ClickHouse does not hold yet. */
   private async replaySegment(seg: WalSegment): Promise<boolean> {
-    const { records, tornBytes } = this.o.wal.read(seg);
+    const { records, tornBytes } = await this.o.wal.read(seg);
     if (tornBytes > 0) {
       this.o.logger.warn(`store: ${seg.path} ends in ${tornBytes} bytes that are not a whole record (cut short by a crash or a full disk): skipped`);
     }
@@ -506,8 +504,10 @@ export class StoreWriter {
       if (g) g.push(r);
       else groups.set(key, [r]);
     }
+    const check = seg.attempted;
+    seg.attempted = true;
     try {
-      for (const g of groups.values()) await this.replayGroup(g);
+      for (const g of groups.values()) await this.replayGroup(g, check);
     } catch (err) {
       if (isUnavailable(err)) {
         this.goDown(err);
@@ -520,7 +520,8 @@ export class StoreWriter {
     return true;
   }
 
-  private async replayGroup(records: WalRecord[]): Promise<void> {
+  /** `check`: ask the store first which of these rows it holds (some INSERT of them may have landed). */
+  private async replayGroup(records: WalRecord[], check: boolean): Promise<void> {
     const { table, writer } = records[0]!;
     let lo = Infinity;
     let hi = -Infinity;
@@ -528,7 +529,24 @@ export class StoreWriter {
       lo = Math.min(lo, r.firstSeq);
       hi = Math.max(hi, r.firstSeq + r.rows - 1);
     }
-    const present = await this.storedSeqs(table, writer, lo, hi);
+    const present = check ? await this.storedSeqs(table, writer, lo, hi) : new Set<number>();
+    if (present.size === 0) {
+      // None of them is in the store (the usual case: they waited out an outage or a slow spell): whole records.
+      for (let i = 0; i < records.length; ) {
+        let rows = 0;
+        let bytes = 0;
+        const part: Buffer[] = [];
+        for (; i < records.length && (rows === 0 || (rows + records[i]!.rows <= this.o.batchRows * 4 && bytes + records[i]!.lines.length <= this.maxBatchBytes)); i++) {
+          part.push(records[i]!.lines);
+          rows += records[i]!.rows;
+          bytes += records[i]!.lines.length;
+        }
+        await this.insertOrReprepare(table, Buffer.concat(part, bytes), 'TabSeparated');
+        this.written += rows;
+        this.replayed += rows;
+      }
+      return;
+    }
     const keep: Buffer[] = [];
     let rows = 0;
     let bytes = 0;
@@ -600,6 +618,5 @@ export class StoreWriter {
     this.endTurn();
     this.state = 'closed';
     this.o.wal.close();
-    await this.o.spool.close();
   }
 }

@@ -7,11 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseClickhouseTargets } from '../../src/store/clickhouse-url.js';
+import { parseClickhouseTarget, parseClickhouseTargets } from '../../src/store/clickhouse-url.js';
 import { migrateCluster } from '../../src/store/cluster-schema.js';
+import { FailoverBackend } from '../../src/store/failover-backend.js';
 import { openServer } from '../../src/store/server-backend.js';
 import { TestCluster } from './clickhouse-cluster-support.js';
-import { clickhouseBin, SKIP_MESSAGE, waitFor } from './clickhouse-support.js';
+import { clickhouseBin, freePort, SKIP_MESSAGE, waitFor } from './clickhouse-support.js';
 import { recordThroughOutage } from './cluster-run.js';
 
 const haveServer = clickhouseBin() !== undefined;
@@ -31,7 +32,7 @@ describe('store on a 2-shard clickhouse-server cluster', { skip: haveServer ? un
     }
   });
 
-  it('names the nodes when they disagree on the schema version, and changes nothing', { timeout: 120_000 }, async () => {
+  it('names the nodes when they disagree on the schema version, and changes nothing; fails over to a node that answers', { timeout: 120_000 }, async () => {
     const cluster = (await TestCluster.launch({ shards: 2, replicas: 1 }))!;
     try {
       const urls = cluster.urls('skew');
@@ -49,6 +50,14 @@ describe('store on a 2-shard clickhouse-server cluster', { skip: haveServer ? un
           new RegExp(`the store's nodes disagree on the schema version: ClickHouse at ${targets[0]!.url}/skew has version 2, ClickHouse at ${targets[1]!.url}/skew has version 1`),
         );
         assert.equal(await cluster.all()[0]!.query("SELECT count() FROM system.tables WHERE database = 'skew' AND name = 'calls'"), '0', 'nothing was changed');
+        // Failover: a node that does not answer hands over to the next listed one; an INSERT is not retried there.
+        const switches: string[] = [];
+        const dead = await openServer(parseClickhouseTarget({ clickhouse: `http://127.0.0.1:${await freePort()}/skew` }), { requestTimeoutMs: 1000 });
+        const failover = new FailoverBackend([dead, nodes[0]!.backend], { where: 'two nodes', onSwitch: (from, to) => switches.push(`${from} -> ${to}`) });
+        assert.equal((await failover.query<{ n: number }>('SELECT 1 AS n'))[0]!.n, 1);
+        assert.deepEqual(switches, [`${dead.where} -> ${nodes[0]!.backend.where}`]);
+        assert.equal(failover.node, nodes[0]!.backend);
+        await dead.close();
       } finally {
         for (const nd of nodes) await nd.backend.close();
       }

@@ -1,6 +1,6 @@
 /** The store's small parts: SQL quoting, globs, redaction, durations, URLs, the call pairing, the spool, the schema. */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -115,24 +115,28 @@ describe('call pairing', () => {
   });
 });
 
-describe('spool', () => {
-  it('appends per table, seals segments, and finds what an earlier run left', async () => {
+describe('spool of earlier versions', () => {
+  it('finds the files an earlier version left, oldest first, counts their rows, removes and rejects them', async () => {
     const dir = await tempDir();
     try {
-      const s = new Spool(join(dir, 'spool'), 64);
-      await s.append('frames', Buffer.from('1\ta\n2\tb\n'), 2, 'TabSeparated');
-      await s.append('frames', Buffer.from('3\tc\n'.repeat(16)), 16, 'TabSeparated'); // over 64 bytes: a new segment
-      await s.append('calls', Buffer.from('{"c":1}\n'), 1, 'JSONEachRow');
+      const spool = join(dir, 'spool');
+      mkdirSync(spool);
+      writeFileSync(join(spool, '1700000000001-000001-frames.tsv'), '3\tc\n'.repeat(16));
+      writeFileSync(join(spool, '1700000000000-000000-frames.tsv'), '1\ta\n2\tb\n');
+      writeFileSync(join(spool, '1700000000002-000002-calls.jsonl'), '{"c":1}\n');
+      writeFileSync(join(spool, 'notes.txt'), 'not a spool file');
+      const s = new Spool(spool);
       assert.equal(s.rows, 19);
-      assert.deepEqual(s.sealedFiles().map((f) => [f.table, f.rows, f.format]), [['frames', 2, 'TabSeparated']]);
-      await s.close();
-      const again = new Spool(join(dir, 'spool'));
-      assert.equal(again.rows, 19);
-      const files = again.sealedFiles();
-      assert.deepEqual(files.map((f) => `${f.table} ${f.rows} ${f.format}`).sort(), ['calls 1 JSONEachRow', 'frames 16 TabSeparated', 'frames 2 TabSeparated']);
-      for (const f of files) await again.remove(f);
-      assert.equal(again.rows, 0);
-      assert.deepEqual(readdirSync(join(dir, 'spool')), []);
+      const files = s.pending();
+      assert.deepEqual(files.map((f) => `${f.table} ${f.rows} ${f.format}`), ['frames 2 TabSeparated', 'frames 16 TabSeparated', 'calls 1 JSONEachRow']);
+      await s.remove(files[0]!);
+      await s.remove(files[1]!);
+      const to = await s.reject(files[2]!);
+      assert.equal(s.rows, 0);
+      assert.equal(s.rejectedRows, 1);
+      assert.ok(to.endsWith(join('rejected', '1700000000002-000002-calls.jsonl')));
+      assert.deepEqual(readdirSync(spool).sort(), ['notes.txt', 'rejected']);
+      assert.deepEqual(new Spool(spool).pending(), []);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

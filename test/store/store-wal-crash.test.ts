@@ -2,11 +2,11 @@
  * Lossless recording through a crash: a real proxy process records 20 ocpp-rpc stations at a few hundred CALL/s and
  * is killed with SIGKILL; a new start on the same data folder replays its write-ahead log. Every frame the peers
  * logged is then in the store exactly once: on chDB, on clickhouse-server, and with the kill landing while an
- * INSERT is in flight (it reached ClickHouse, the proxy never learnt it did).
+ * INSERT is in flight (it reached ClickHouse, the proxy never learnt it did), on both.
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import { after, describe, it } from 'node:test';
@@ -78,6 +78,45 @@ async function killUnderLoad(clickhouse: string | undefined, open: (dataDir: str
 describe('kill -9 under load, then a restart on the same data folder', () => {
   it('chDB: every frame the peers logged is stored once', { timeout: 180_000 }, async () => {
     await killUnderLoad(undefined, (dataDir) => openChdb(chdbDir(dataDir)));
+  });
+
+  it('chDB: a kill while an INSERT is in flight (the helper runs it after the proxy died): stored once', { timeout: 180_000 }, async () => {
+    const dataDir = await tempDir();
+    const log = new PeerLog();
+    const csms = await startCsms({ protocols: ['ocpp1.6'] });
+    logCsms(csms, log);
+    const proxy = await ProxyProcess.spawn(csms.url, dataDir);
+    let load: Awaited<ReturnType<typeof runStations>> | undefined;
+    let helper = 0;
+    try {
+      load = await runStations(proxy.url, log);
+      await waitFor('rows written', () => (proxy.latest?.written ?? 0) > 300, 30_000);
+      // The chDB helper is the proxy's child: stopped, it keeps the next INSERT unanswered in its channel.
+      helper = Number(readFileSync(`/proc/${proxy.child.pid}/task/${proxy.child.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
+      process.kill(helper, 'SIGSTOP');
+      await new Promise((r) => setTimeout(r, 300)); // an answer already on its way still arrives
+      const before = proxy.latest!.written;
+      await new Promise((r) => setTimeout(r, 1500)); // past --store-flush-ms: an INSERT was sent
+      assert.equal(proxy.latest!.written, before, 'nothing acknowledged while the helper is stopped');
+      await proxy.kill();
+      process.kill(helper, 'SIGCONT'); // it reads the INSERT, then finds its proxy gone
+      await load.stop();
+      await waitFor('the helper gone', () => !existsSync(`/proc/${helper}`) || readFileSync(`/proc/${helper}/stat`, 'utf8').split(' ')[2] === 'Z', 30_000);
+      const stats = await restartAndReplay(csms.url, dataDir);
+      const be = await openChdb(chdbDir(dataDir));
+      try {
+        assertExactlyOnce(await storedFrames(be), log);
+      } finally {
+        await be.close();
+      }
+      assert.ok(stats.duplicatesSkipped > 0, 'the helper ran the INSERT after its proxy died: the replay found those rows stored');
+    } finally {
+      if (helper && existsSync(`/proc/${helper}`)) process.kill(helper, 'SIGCONT');
+      await proxy.kill();
+      await load?.stop();
+      await csms.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('clickhouse-server: every frame the peers logged is stored once', { skip: server ? undefined : SKIP_MESSAGE, timeout: 180_000 }, async () => {

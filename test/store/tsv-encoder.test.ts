@@ -116,18 +116,25 @@ describe('TabSeparated rows in ClickHouse', () => {
   });
 });
 
-it('replays a JSONEachRow spool file an earlier version left', { timeout: 60_000 }, async () => {
+it('replays the JSONEachRow and TabSeparated spool files an earlier version left', { timeout: 60_000 }, async () => {
   const dataDir = await tempDir();
   const csms = await startCsms();
   const rows = [0, 1, 2].map((i) => frameRow(messageRecord({ seq: i, identity: 'CP-OLD', text: '[2,"x","Heartbeat",{}]' }), 500 + i, 'full'));
   mkdirSync(spoolDir(dataDir), { recursive: true });
   writeFileSync(join(spoolDir(dataDir), '1700000000000-000000-frames.jsonl'), rows.map((r) => JSON.stringify(r) + '\n').join(''));
+  // A .tsv file as version 1 wrote it: the columns before wal_writer/wal_seq existed.
+  const v1 = new TsvEncoder(TABLES.map((t) => ({ ...t, columns: t.columns.filter(([n]) => !n.startsWith('wal_')) })));
+  const tsv = [3, 4].map((i) => {
+    const n = v1.encode('frames', frameRow(messageRecord({ seq: i, identity: 'CP-OLD', text: '[2,"y","Heartbeat",{}]' }), 500 + i, 'full'));
+    return Buffer.from(v1.out.subarray(0, n));
+  });
+  writeFileSync(join(spoolDir(dataDir), '1700000000001-000001-frames.tsv'), Buffer.concat(tsv));
   const store = createStoreAddon({ flushMs: 20 });
   const relay = await startRelay({ upstream: csms.url, dataDir, addons: [store] });
   try {
-    await waitFor('the old spool replayed', () => store.stats().spooled === 0 && store.stats().replayed === 3);
+    await waitFor('the old spool replayed', () => store.stats().spooled === 0 && store.stats().replayed === 5);
     const frames = await store.reader().frames({ station: 'CP-OLD' });
-    assert.deepEqual(frames.map((f) => f.seq), [500, 501, 502]);
+    assert.deepEqual(frames.map((f) => f.seq), [500, 501, 502, 503, 504]);
   } finally {
     await relay.close();
     await csms.close();

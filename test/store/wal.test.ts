@@ -147,3 +147,24 @@ it('with the log disabled (--no-store-wal) nothing is written, and rows ClickHou
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+it('appends, rotates and reads back the same in every --store-fsync mode', async () => {
+  const dir = await tempDir();
+  try {
+    for (const fsync of ['never', 'interval', 'always'] as const) {
+      const wal = new Wal(join(dir, fsync), { fsync, segmentBytes: 100, fsyncIntervalMs: 5 });
+      const seg1 = wal.append([{ table: 'frames', writer: 'w', firstSeq: 1, rows: 2, lines: Buffer.from('a\nb\n') }]);
+      await new Promise((r) => setTimeout(r, 20)); // an interval flush in between
+      const big = Buffer.from('x'.repeat(120) + '\n');
+      const seg2 = wal.append([{ table: 'frames', writer: 'w', firstSeq: 3, rows: 1, lines: big }]);
+      assert.notEqual(seg1, seg2, `${fsync}: past segmentBytes the next append opens a new segment`);
+      wal.close();
+      const again = new Wal(join(dir, fsync));
+      assert.deepEqual(again.segments().map((s) => s.rows), [2, 1], fsync);
+      assert.equal((await again.read(again.segments()[1]!)).records[0]!.lines.toString(), big.toString());
+      again.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
