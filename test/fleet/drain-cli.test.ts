@@ -59,7 +59,7 @@ test('SIGTERM drains: readyz 503, sessions leave with 1001 over the window, ever
   }
 });
 
-test('a second signal during the drain stops at once, still recording every frame', { timeout: 120_000 }, async () => {
+test('a second signal during the drain stops at once, still recording every frame', { timeout: 120_000 }, async (t) => {
   const csms = await startCsms({ protocols: ['ocpp1.6'] });
   const data = await tempDir('ocpp-mitm-drain-');
   try {
@@ -74,6 +74,15 @@ test('a second signal during the drain stops at once, still recording every fram
     assert.equal(code, 0);
     assert.ok(Date.now() - t0 < 30_000, 'did not wait for the 60 s grace');
     assert.deepEqual(await Promise.all(closed), [1001, 1001, 1001]);
+    // Stopping at once may leave rows in the write-ahead log (the store was still starting, or busy): they are
+    // recorded all the same, and the next start on the folder inserts them, exactly once.
+    const inStore = await framesRecorded(data);
+    if (inStore < 3 * 5 * 2) {
+      t.diagnostic(`${3 * 5 * 2 - inStore} rows were still in the write-ahead log at exit: replayed by the next start`);
+      const again = await startProxy(data, csms.url, []);
+      again.run.proc.kill('SIGINT');
+      assert.equal((await again.run.exited).code, 0);
+    }
     assert.equal(await framesRecorded(data), 3 * 5 * 2);
   } finally {
     await csms.close();
