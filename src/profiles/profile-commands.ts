@@ -15,7 +15,7 @@ export const oneOf =
 
 /** Returns the text to print and the exit code; commands stay thin and this stays testable. */
 export async function importCommand(file: string, opts: { format?: string; out?: string; member?: string }): Promise<{ text: string; code: number }> {
-  const report = importReport(await readFile(file, 'utf8'), file);
+  const report = importReport(await readReportText(file), file);
   const profile = opts.member ? memberProfile(report, opts.member) : report;
   if (!profile) {
     const names = memberNames(report);
@@ -25,6 +25,23 @@ export async function importCommand(file: string, opts: { format?: string; out?:
   if (opts.out) await writeFile(opts.out, json);
   if (opts.format === 'table') return { text: formatProfileTable(profile), code: 0 };
   return { text: opts.out ? `wrote ${opts.out} (${profile.product}, ${profile.certificateNumber ?? 'no certificate number'})` : json.trimEnd(), code: 0 };
+}
+
+/** The report's text; a missing file or a PDF is said plainly, with what to do. */
+async function readReportText(file: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new Error(`${file}: no such file`);
+    if (code === 'EISDIR') throw new Error(`${file} is a folder: give the report's text file`);
+    throw new Error(`${file}: cannot read it (${code ?? (err as Error).message})`);
+  }
+  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') {
+    throw new Error(`${file} is a PDF: extract its text first, keeping the table layout, e.g. \`pdftotext -layout ${file} report.txt\`, then import report.txt`);
+  }
+  return bytes.toString('utf8');
 }
 
 export function registerProfileCommands(program: Command): void {

@@ -109,7 +109,7 @@ test('--max-depth is configurable: a shallow bound refuses a CALL a deeper one l
   const cmd = addCoreStartOptions(new Command()).exitOverride();
   cmd.parse(['--upstream', 'ws://127.0.0.1:1/ocpp', '--max-depth', '12'], { from: 'user' });
   assert.equal(relayOptionsFrom(cmd.opts()).maxDepth, 12);
-  assert.match(cmd.helpInformation(), /--max-depth <levels>.*\(default: 64\)/s);
+  assert.match(cmd.helpInformation().replace(/\s+/g, ' '), /--max-depth <levels> [^-]*\(default: 64\)/);
 });
 
 test('the depth scan: brackets inside strings and escaped quotes do not count; exactly the bound passes', () => {
