@@ -12,6 +12,7 @@ import type { Feature, FeatureEnv, StartOptions } from '../core/feature.js';
 import { RELAY_DEFAULTS, startRelay, type Relay } from '../core/relay.js';
 import { readControlInfo, type ControlInfo } from '../control/control-client.js';
 import { createLogger, type LogFormat } from '../log.js';
+import { lockDataDir } from './data-lock.js';
 import { parseHostPort } from './listen-address.js';
 
 export interface RunningProxy {
@@ -59,6 +60,16 @@ export function relayOptionsFrom(opts: StartOptions): RelayOptions {
 export async function launchProxy(features: readonly Feature[], opts: StartOptions, logger?: Logger): Promise<RunningProxy> {
   const relayOptions = relayOptionsFrom(opts);
   await mkdir(relayOptions.dataDir, { recursive: true });
+  const unlock = lockDataDir(relayOptions.dataDir);
+  try {
+    return await launchLocked(features, opts, relayOptions, unlock, logger);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}
+
+async function launchLocked(features: readonly Feature[], opts: StartOptions, relayOptions: RelayOptions, unlock: () => void, logger?: Logger): Promise<RunningProxy> {
   // The live view owns the terminal: logs then go to a file in the data folder.
   const destination = opts.tui ? createWriteStream(join(relayOptions.dataDir, 'ocpp-mitm.log'), { flags: 'a' }) : undefined;
   const log =
@@ -82,7 +93,11 @@ export async function launchProxy(features: readonly Feature[], opts: StartOptio
     `ocpp-mitm listening on ${listening}, relaying to ${relayOptions.upstream}`,
   );
   const controlInfo = await readControlInfo(relayOptions.dataDir);
-  return { relay, addons, controlInfo, logger: log, stop: () => relay.close() };
+  const stop = async (): Promise<void> => {
+    await relay.close();
+    unlock();
+  };
+  return { relay, addons, controlInfo, logger: log, stop };
 }
 
 export function registerStartCommand(program: Command, features: readonly Feature[], runTui?: (info: ControlInfo) => Promise<void>): void {
