@@ -1,5 +1,6 @@
 /** Formatting shared by the panes: fixed-width cells, times, sizes, arrows, flags. Pure functions. */
 import type { MessageRecord } from '../src/core/relay-message.js';
+import { FLAG_LEGEND, flagString } from '../src/core/frame-flags.js';
 
 /** Cut or pad `s` to exactly `width` columns (ASCII-wide; an ellipsis marks a cut). */
 export function cell(s: string, width: number, align: 'left' | 'right' = 'left'): string {
@@ -38,21 +39,12 @@ export const arrow = (r: Pick<MessageRecord, 'direction'>): string => (r.directi
 
 export const KIND_SHORT: Record<MessageRecord['kind'], string> = { CALL: 'CALL', CALLRESULT: 'RES', CALLERROR: 'ERR', MALFORMED: 'BAD' };
 
-/**
- * One character per flag, in a fixed order so columns line up:
- * ! invalid, M modified, X dropped, + injected, ~ delayed.
- */
+/** One character per flag, the same table `frames` prints (src/core/frame-flags.ts). */
 export function flags(r: MessageRecord): string {
-  return (
-    (r.valid ? ' ' : '!') +
-    (r.modified ? 'M' : ' ') +
-    (r.dropped ? 'X' : ' ') +
-    (r.origin !== 'wire' ? '+' : ' ') +
-    (r.ruleDelayMs > 0 ? '~' : ' ')
-  );
+  return flagString({ valid: r.valid, modified: r.modified, dropped: Boolean(r.dropped), injected: r.origin !== 'wire', delayed: r.ruleDelayMs > 0 });
 }
 
-export const FLAG_LEGEND = '! invalid  M modified  X dropped  + injected  ~ delayed';
+export { FLAG_LEGEND };
 
 /** The payload part of an OCPP-J frame text, or the text itself when it does not parse. */
 export function payloadOf(text: string): unknown {

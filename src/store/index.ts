@@ -118,7 +118,9 @@ export const storeFeature: Feature = {
       .option('--invalid', 'only frames that failed validation or were malformed')
       .option('--limit <n>', 'the newest N frames', positiveInt, 100)
       .addOption(new Option('--format <format>', 'output format (json with --follow: one object a line)').choices(['table', 'json']).default('table'))
-      .option('--follow', 'keep printing new frames until interrupted')
+      .option('--follow', 'keep printing new frames until interrupted (or until the proxy stops)')
+      .option('--reconnect', 'with --follow: when the proxy stops, wait for it to come back and keep following')
+      .addHelpText('after', ['', 'Examples:', '  ocpp-mitm frames --station CP-1 --limit 20', '  ocpp-mitm frames --action StartTransaction --invalid --format json', '  ocpp-mitm frames --follow --reconnect'].join('\n'))
       .action(async (o: Record<string, unknown>) => {
         const ac = new AbortController();
         const stop = (): void => ac.abort();
@@ -127,7 +129,7 @@ export const storeFeature: Feature = {
         try {
           const f = o as FramesOptions;
           const q: FramesOptions = { station: f.station, action: f.action, direction: f.direction, since: f.since, until: f.until };
-          await runFrames({ ...sourceOf(o), ...q, invalid: f.invalid, limit: f.limit, format: f.format, follow: f.follow }, undefined, ac.signal);
+          await runFrames({ ...sourceOf(o), ...q, invalid: f.invalid, limit: f.limit, format: f.format, follow: f.follow, reconnect: f.reconnect }, undefined, ac.signal);
         } finally {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
