@@ -38,8 +38,22 @@ export function sniffMessageId(text: string): string {
   return m?.[1] ?? '-1';
 }
 
+/** The action of what looks like a CALL (`[2, "id", "Action"` at the start), even when the rest is broken. */
+export function sniffAction(text: string): string | undefined {
+  return /^\s*\[\s*2\s*,\s*"(?:[^"\\]|\\.){0,36}"\s*,\s*"([A-Za-z][A-Za-z0-9]{0,63})"/.exec(text)?.[1];
+}
+
 /** @param maxDepth deepest nesting accepted (--max-depth); deeper frames come back malformed as 'too-deep'. */
 export function decodeFrame(text: string, maxDepth = DEFAULT_MAX_DEPTH): Decoded {
+  const decoded = decodeText(text, maxDepth);
+  if (decoded.malformed) {
+    const action = sniffAction(text);
+    if (action) decoded.malformed.action = action;
+  }
+  return decoded;
+}
+
+function decodeText(text: string, maxDepth: number): Decoded {
   if (nestsDeeperThan(text, maxDepth)) {
     return bad('too-deep', `nests arrays/objects deeper than ${maxDepth} levels (--max-depth)`, sniffMessageId(text), sniffMessageType(text));
   }

@@ -49,7 +49,7 @@ export class RelayMessage {
     readonly madeBy?: string,
     readonly binary = false,
   ) {
-    this.action = current?.type === 2 ? current.action : undefined;
+    this.action = current?.type === 2 ? current.action : malformed?.action;
   }
 
   /** Rules, translation or operator steps that changed the frame, in order. */

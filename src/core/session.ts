@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Addon, InjectOptions, RelayEvent, Session } from './addon.js';
 import type { AddonRunner } from './addon-runner.js';
 import { relayClose, truncateReason } from './close-codes.js';
-import { decodeFrame, encodeFrame, errorForMalformed, sniffMessageId } from './frame-codec.js';
+import { decodeFrame, encodeFrame, errorForMalformed, sniffAction, sniffMessageId } from './frame-codec.js';
 import { PendingCalls, type PendingView } from './pending-calls.js';
 import { RelayMessage } from './relay-message.js';
 import type {
@@ -163,6 +163,7 @@ export class RelaySession implements Session {
         reason: 'too-large',
         detail: `frame of ${data.length} bytes exceeds the limit of ${this.deps.maxFrame} bytes (--max-frame)`,
         messageId: sniffMessageId(text.slice(0, 100)),
+        action: sniffAction(text.slice(0, 200)),
       };
     } else {
       const decoded = decodeFrame(text, this.deps.maxDepth);

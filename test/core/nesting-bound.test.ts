@@ -134,3 +134,18 @@ test('behind the codec, the validator fails closed on a payload it cannot read (
   assert.equal(r.errorCode, 'FormationViolation');
   assert.match(r.issues[0]!.message, /could not be checked/);
 });
+
+test('a malformed frame keeps its readable action (recorded and shown instead of "?")', async () => {
+  const r = await rig('ocpp1.6', 'enforce');
+  try {
+    r.raw.send('[2, "bad-1", "Heartbeat"]');
+    await r.raw.next();
+    const rec = await r.rec.waitFor((m) => m.messageId === 'bad-1');
+    assert.equal(rec.kind, 'MALFORMED');
+    assert.equal(rec.action, 'Heartbeat');
+    assert.equal(decodeFrame('[2, "x", "StatusNotification", {').malformed?.action, 'StatusNotification');
+    assert.equal(decodeFrame('[3, "x", "nope"').malformed?.action, undefined, 'only a CALL has an action');
+  } finally {
+    await r.close();
+  }
+});
