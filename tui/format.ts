@@ -29,6 +29,16 @@ export function ms(v: number | undefined | null): string {
   return `${(v / 1000).toFixed(1)}s`;
 }
 
+/**
+ * A KPI figure (given in ms) in seconds, so one column never mixes `8000ms` and `30.0s`: three significant
+ * decimals below 10 s, two below 100 s, one above (the certificates print seconds).
+ */
+export function kpiSeconds(v: number | undefined | null): string {
+  if (v === undefined || v === null) return '';
+  const s = v / 1000;
+  return `${s.toFixed(s < 10 ? 3 : s < 100 ? 2 : 1)}s`;
+}
+
 export function rate(v: number | undefined): string {
   if (v === undefined) return '-';
   return v >= 100 ? String(Math.round(v)) : v.toFixed(1);

@@ -53,3 +53,9 @@ test('a filter draft that does not parse is not applied: Enter keeps it open, th
   store.endFilterEdit(false);
   assert.equal(store.filter.text, 'station:CP-1');
 });
+
+test('KPI figures: one unit (seconds) in every column, never 8000ms beside 30.0s', async () => {
+  const { kpiSeconds } = await import('../../tui/format.js');
+  assert.deepEqual([90, 8000, 30_000, 125_000].map(kpiSeconds), ['0.090s', '8.000s', '30.00s', '125.0s']);
+  assert.equal(kpiSeconds(null), '');
+});
