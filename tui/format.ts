@@ -39,6 +39,16 @@ export function kpiSeconds(v: number | undefined | null): string {
   return `${s.toFixed(s < 10 ? 3 : s < 100 ? 2 : 1)}s`;
 }
 
+/**
+ * A message of several lines ("… refused, the rules in force stay:" then each problem) on one line, its cause
+ * first: a line cut to the terminal's width then loses the summary, not the reason.
+ */
+export function causeFirst(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  if (lines.length < 2) return lines[0] ?? '';
+  return `${lines.slice(1).join(' · ')} — ${lines[0]!.replace(/:$/, '')}`;
+}
+
 export function rate(v: number | undefined): string {
   if (v === undefined) return '-';
   return v >= 100 ? String(Math.round(v)) : v.toFixed(1);

@@ -214,8 +214,8 @@ describe('live view', () => {
     const f = await waitFor('the KPIs', (s) => s.includes('csms_response_time'));
     assert.match(f, /KPIs 2 .* KPI engine \+ live ─/);
     assert.match(f, /^CP-1\s*$/m, 'the station heads its rows');
-    assert.match(f, /^csms_response_time\s+2\s+40ms\s+50ms\s+60ms\s+1\s*$/m, 'no p95 from stream samples alone');
-    assert.match(f, /^response_time\s+3\s+900ms\s+1500ms\s+2500ms\s+2500ms\s*$/m);
+    assert.match(f, /^csms_response_time\s+2\s+0\.040s\s+0\.050s\s+0\.060s\s+1\s*$/m, 'no p95 from stream samples alone');
+    assert.match(f, /^response_time\s+3\s+0\.900s\s+1\.500s\s+2\.500s\s+2\.500s\s*$/m);
     assert.doesNotMatch(f, /certified|verdict/, 'no certified columns when the proxy binds no profiles');
   });
 

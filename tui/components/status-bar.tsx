@@ -1,6 +1,7 @@
 /** The bottom line: the filter prompt while editing (with whether it parses), else hints and messages. */
 import { Box, Text } from 'ink';
 import { useViewStore } from '../use-view-store.js';
+import { causeFirst } from '../format.js';
 
 const NOTICE_MS = 15_000;
 const HINTS = '? help  / filter  tab pane  enter open  f follow  p pause  1 live 2 kpis 3 rules  q quit';
@@ -30,7 +31,7 @@ export function StatusBar({ width }: { width: number }) {
           <Text color="yellow">{store.flash}  </Text>
         ) : notice ? (
           <Text color={notice.level === 'error' ? 'red' : notice.level === 'warn' ? 'yellow' : 'gray'}>
-            {notice.text.startsWith(`${notice.source}:`) ? notice.text : `${notice.source}: ${notice.text}`}
+            {`${notice.source}: ${causeFirst(notice.text.startsWith(`${notice.source}:`) ? notice.text.slice(notice.source.length + 1) : notice.text)}`}
             {'  '}
           </Text>
         ) : null}
