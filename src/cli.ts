@@ -15,7 +15,7 @@ const program = new Command()
   .enablePositionalOptions();
 
 // Ink and React load only when the live view opens.
-registerStartCommand(program, FEATURES, async (control) => (await import('../tui/index.js')).runTui(control));
+registerStartCommand(program, FEATURES, async (control) => (await import('../tui/index.js')).runTui({ ...control, quitStopsProxy: true }));
 for (const f of FEATURES) f.commands?.(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {

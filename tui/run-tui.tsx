@@ -13,6 +13,8 @@ export interface RunTuiOptions extends ControlTarget {
   capacity?: number;
   /** Close the view from outside (e.g. `demo --duration`). */
   signal?: AbortSignal;
+  /** Quitting the view stops the proxy (`start --tui`): `q` asks first while stations are connected. */
+  quitStopsProxy?: boolean;
 }
 
 export async function runTui(opts: RunTuiOptions): Promise<void> {
@@ -26,7 +28,7 @@ export async function runTui(opts: RunTuiOptions): Promise<void> {
   conn.start();
   const app = render(
     <ViewStoreContext.Provider value={store}>
-      <App setRuleEnabled={(id, enabled) => conn.setRuleEnabled(id, enabled)} />
+      <App setRuleEnabled={(id, enabled) => conn.setRuleEnabled(id, enabled)} confirmQuit={opts.quitStopsProxy === true} />
     </ViewStoreContext.Provider>,
     { exitOnCtrlC: false, maxFps: 15, patchConsole: true },
   );

@@ -91,6 +91,8 @@ export class ViewStore {
   lastNoticeAt = 0;
   /** One-line answer to the last operator action (rule toggled, error...). */
   flash = '';
+  /** `q` was pressed while quitting would disconnect stations: the next key confirms or cancels. */
+  quitPending = false;
 
   // View state
   screen: Screen = 'live';
