@@ -1,6 +1,6 @@
 /** Registers `ocpp-mitm demo`. */
 import { InvalidArgumentError, type Command } from 'commander';
-import { runDemo } from './run-demo.js';
+import { DEFAULT_DEMO_DATA, runDemo } from './run-demo.js';
 
 const positiveInt = (name: string) => (value: string): number => {
   const n = Number(value);
@@ -15,7 +15,7 @@ export function demoCommand(program: Command): void {
     .option('--no-tui', 'print one line per event instead of opening the live view')
     .option('--duration <s>', 'stop after this many seconds (0 = until quit)', positiveInt('--duration'), 0)
     .option('--stations <n>', 'simulated stations besides the one that sends invalid frames', positiveInt('--stations'), 4)
-    .option('--data <dir>', 'keep the proxy data here (default: a temporary folder, removed at the end)')
+    .option('--data <dir>', "the proxy's data folder, kept afterwards for report, frames and audit", DEFAULT_DEMO_DATA)
     .action(async (opts: { tui: boolean; duration: number; stations: number; data?: string }) => {
       if (opts.tui && (!process.stdin.isTTY || !process.stdout.isTTY)) {
         throw new Error('the live view needs a terminal: use --no-tui (with --duration S) to print events instead');
