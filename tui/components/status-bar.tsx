@@ -5,7 +5,8 @@ import { causeFirst } from '../format.js';
 
 const NOTICE_MS = 15_000;
 const HINTS = '? help  / filter  tab pane  enter open  f follow  p pause  1 live 2 kpis 3 rules  q quit';
-const SHORT_HINTS = '? help  / filter  tab pane  f follow  p pause  q quit';
+// 80 columns keep every key, written shorter (the help overlay, ?, has them all).
+const SHORT_HINTS = '? help / filter tab pane ⏎ open f follow p pause 1 2 3 screens q quit';
 
 export function StatusBar({ width }: { width: number }) {
   const store = useViewStore();
