@@ -66,7 +66,12 @@ export function toKpiRow(r: RawKpiRow): KpiSummaryRow {
 
 export function framesSql(q: FrameQuery): string {
   const conds = [...stationCond('identity', q.station)];
-  if (q.action) conds.push(`(action = ${str(q.action)} OR call_action = ${str(q.action)})`);
+  if (q.action) {
+    // Either leg's action: a translated CALL is recorded under the action it was sent with; the one it came with
+    // is the action of its original text (kept with the frame when --payloads keeps text).
+    const leg = `^\\[\\s*2\\s*,\\s*"(?:[^"\\\\]|\\\\.)*"\\s*,\\s*"${q.action.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`;
+    conds.push(`(action = ${str(q.action)} OR call_action = ${str(q.action)} OR (modified = 1 AND match(original, ${str(leg)})))`);
+  }
   if (q.direction) conds.push(`direction = ${str(q.direction)}`);
   if (q.sinceMicros !== undefined) conds.push(`received_at >= ${int(q.sinceMicros)}`);
   if (q.untilMicros !== undefined) conds.push(`received_at < ${int(q.untilMicros)}`);
