@@ -16,6 +16,7 @@ export function demoCommand(program: Command): void {
     .option('--duration <s>', 'stop after this many seconds (0 = until quit)', positiveInt('--duration'), 0)
     .option('--stations <n>', 'simulated stations besides the one that sends invalid frames', positiveInt('--stations'), 4)
     .option('--data <dir>', "the proxy's data folder, kept afterwards for report, frames and audit", DEFAULT_DEMO_DATA)
+    .addHelpText('after', ['', 'Examples:', '  ocpp-mitm demo', '  ocpp-mitm demo --no-tui --duration 30 --stations 8'].join('\n'))
     .action(async (opts: { tui: boolean; duration: number; stations: number; data?: string }) => {
       if (opts.tui && (!process.stdin.isTTY || !process.stdout.isTTY)) {
         throw new Error('the live view needs a terminal: use --no-tui (with --duration S) to print events instead');

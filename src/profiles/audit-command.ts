@@ -80,6 +80,10 @@ export function registerAuditCommand(program: Command): void {
     .option('--station <glob>', 'only stations whose identity matches (e.g. HYC-*)')
     .option('--since <duration|date>', 'only data since then (e.g. 15m, 2h, 7d, or an ISO date)', parseSince)
     .option('--format <format>', 'table or json', oneOf('table', 'json'), 'table')
+    .addHelpText(
+      'after',
+      ['', 'Examples:', '  ocpp-mitm audit --profile hyc400.json', '  ocpp-mitm audit --profiles ./profiles --bindings bindings.yaml --since 7d --format json', '  (exit code 2 when a finding is an error: a pipeline gate)'].join('\n'),
+    )
     .action(async (o: Record<string, string | number | undefined>) => {
       const str = (k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
       const report = await auditFromStore({

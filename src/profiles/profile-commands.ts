@@ -52,6 +52,10 @@ export function registerProfileCommands(program: Command): void {
     .option('--format <format>', 'json or table', oneOf('json', 'table'), 'json')
     .option('--out <file>', 'write the profile JSON to this file')
     .option('--member <name>', 'the profile of a product-family member (product designation or config id)')
+    .addHelpText(
+      'after',
+      ['', 'Examples:', '  ocpp-mitm profile import certificate.txt --out profiles/station.json', '  ocpp-mitm profile import family.txt --member "HYC 200 US" --format table', '  pdftotext -layout certificate.pdf certificate.txt   (a PDF: extract its text first)'].join('\n'),
+    )
     .action(async (file: string, opts: { format: string; out?: string; member?: string }) => {
       const { text, code } = await importCommand(file, opts);
       process.stdout.write(`${text}\n`);

@@ -105,6 +105,7 @@ export const storeFeature: Feature = {
       .option('--station <glob>', 'stations whose identity matches (e.g. CP-*)')
       .option('--since <duration|date>', 'samples since then (e.g. 15m, 2h, 7d, or an ISO date)')
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+      .addHelpText('after', ['', 'Examples:', '  ocpp-mitm report', '  ocpp-mitm report --station "CP-*" --since 2h --format csv > kpis.csv', '  ocpp-mitm report --clickhouse http://user:pass@host:8123/ocpp'].join('\n'))
       .action(async (o: Record<string, unknown>) => {
         await runReport({ ...sourceOf(o), station: o.station as string | undefined, since: o.since as string | undefined, format: o.format as ReportOptions['format'] });
       });
