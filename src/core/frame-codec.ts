@@ -17,6 +17,8 @@ export const DEFAULT_MAX_DEPTH = 64;
 
 /** Whether `text` nests arrays/objects deeper than `max`, read in one pass without parsing (strings skipped). */
 export function nestsDeeperThan(text: string, max: number): boolean {
+  // Each level takes two characters: a shorter text cannot be deeper (and unbalanced text fails to parse anyway).
+  if (text.length <= 2 * max) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

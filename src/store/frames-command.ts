@@ -97,7 +97,9 @@ export async function runFrames(
   const q = framesQueryFrom(opts);
   let reader = await openStoreReader(opts);
   try {
-    const first = await reader.frames(q);
+    const first = await reader.frames(q).catch((err: unknown) => {
+      throw reader instanceof ControlReader && opts.follow ? proxyStopped() : err;
+    });
     if (!opts.follow) {
       write(format === 'json' ? JSON.stringify(first.map(frameJson), null, 2) + '\n' : formatFramesTable(first));
       return;
@@ -112,7 +114,7 @@ export async function runFrames(
     let after = newest(first);
     if (first.length === 0) {
       // Nothing matched yet: start after the newest frame of any kind so old frames are not replayed.
-      after = (await reader.frames({ limit: 1 })).at(-1)?.seq ?? 0;
+      after = (await reader.frames({ limit: 1 }).catch(() => [])).at(-1)?.seq ?? 0;
     }
     const pollMs = opts.pollMs ?? 1000;
     while (!signal?.aborted) {
@@ -124,7 +126,7 @@ export async function runFrames(
       } catch (err) {
         // Only a running proxy's control API goes away under us; a store read directly reports its own errors.
         if (!(reader instanceof ControlReader)) throw err;
-        if (!opts.reconnect) throw new Error('the proxy stopped (its control API no longer answers); frames --follow --reconnect keeps following when it comes back');
+        if (!opts.reconnect) throw proxyStopped();
         notice('ocpp-mitm: the proxy stopped; waiting for it to come back (--reconnect)\n');
         const back = await waitForProxy(opts.dataDir ?? './data', pollMs, signal);
         if (!back) break;
@@ -141,6 +143,9 @@ export async function runFrames(
     await reader.close();
   }
 }
+
+const proxyStopped = (): Error =>
+  new Error('the proxy stopped (its control API no longer answers); frames --follow --reconnect keeps following when it comes back');
 
 /** Poll until a proxy runs on `dataDir` again and answers (only through its control API: never open its store). */
 async function waitForProxy(dataDir: string, pollMs: number, signal?: AbortSignal): Promise<ControlReader | undefined> {

@@ -30,7 +30,7 @@ it('frames: the refused CALL before the CALLERROR, issues as JSON, flags with th
       upstream: csms.url,
       dataDir,
       validate: 'enforce',
-      addons: [createValidationAddon({ mode: 'enforce', validator }), createStoreAddon({ flushMs: 50 }), createControlAddon({ dataDir })],
+      addons: [createValidationAddon({ mode: 'enforce', validator }), createStoreAddon({ flushMs: 50, priority: 'normal' }), createControlAddon({ dataDir })],
     });
   let relay = await start();
   try {
@@ -62,11 +62,12 @@ it('frames: the refused CALL before the CALLERROR, issues as JSON, flags with th
 
     // --follow without --reconnect: the proxy stops → said plainly.
     const ac1 = new AbortController();
-    const plain = runFrames({ dataDir, follow: true, pollMs: 50 }, () => undefined, ac1.signal).then(
+    const plainOut = capture();
+    const plain = runFrames({ dataDir, follow: true, pollMs: 50 }, plainOut.write, ac1.signal).then(
       () => new Error('it kept following'),
       (err: Error) => err,
     );
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor('following', () => plainOut.out.length > 0);
     await relay.close();
     assert.match((await plain).message, /^the proxy stopped \(its control API no longer answers\); frames --follow --reconnect keeps following/);
 

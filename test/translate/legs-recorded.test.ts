@@ -25,13 +25,15 @@ it('1.6 station, 2.0.1 CSMS: each frame recorded as it was on each leg, queryabl
   const dataDir = await mkdtemp(join(tmpdir(), 'ocpp-mitm-legs-'));
   const csms = await startCsms({ protocols: ['ocpp2.0.1'] });
   const records: MessageRecord[] = [];
+  // Normal priority: on a busy machine an idle-priority store helper may not get to write before the close.
+  const store = createStoreAddon({ flushMs: 50, priority: 'normal' });
   const relay = await startRelay({
     upstream: csms.url,
     dataDir,
     addons: [
       createValidationAddon({ mode: 'observe', validator: validator() }),
       translateAddon({ rules: new TranslateRules({ file: parseTranslateConfig(''), upstreamProtocol: 'ocpp2.0.1' }), stateDir: join(dataDir, 'translation') }),
-      createStoreAddon({ flushMs: 50 }),
+      store,
       { name: 'recorder', observe: (e: RelayEvent) => void (e.type === 'message' && records.push(e.message)) },
     ],
   });
@@ -66,6 +68,8 @@ it('1.6 station, 2.0.1 CSMS: each frame recorded as it was on each leg, queryabl
     assert.ok(kept.dropped, 'the station\'s answer went to the proxy, not to the CSMS');
     assert.equal(kept.version, '1.6', 'it only ever was on the station\'s (1.6) leg');
     await station.close();
+    await new Promise((r) => setTimeout(r, 200)); // the observer queue
+    await store.flush();
   } finally {
     await relay.close();
     await csms.close();
