@@ -17,7 +17,8 @@ const program = new Command()
   .enablePositionalOptions();
 
 const ctx = commandContext(FEATURES);
-registerStartCommand(program, FEATURES, ctx.runTui);
+// `q` in `start --tui` stops the proxy too: the view asks first while stations are connected.
+registerStartCommand(program, FEATURES, (control) => ctx.runTui({ ...control, quitStopsProxy: true }));
 registerTuiCommand(program, ctx.runTui);
 for (const f of FEATURES) f.commands?.(program, ctx);
 

@@ -1,6 +1,7 @@
 /** What each named command does. The keymap says which key runs it; this says what it means. */
 import type { CommandName } from './keymap.js';
 import type { ViewStore } from './view-store.js';
+import { causeFirst } from './format.js';
 
 export interface CommandEnv {
   store: ViewStore;
@@ -63,7 +64,7 @@ export function runCommand(name: CommandName, env: CommandEnv): void {
       const enable = !rule.enabled;
       env.setRuleEnabled(rule.id, enable).then(
         () => store.setFlash(`rule ${rule.id} ${enable ? 'enabled' : 'disabled'}`),
-        (err: unknown) => store.setFlash(`rule ${rule.id}: ${(err as Error).message}`),
+        (err: unknown) => store.setFlash(`rule ${rule.id}: ${causeFirst((err as Error).message)}`),
       );
       return;
     }

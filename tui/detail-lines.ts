@@ -43,7 +43,8 @@ export function detailLines(r: MessageRecord, partner: MessageRecord | undefined
   };
   const where = r.direction === 'to-csms' ? `${r.identity} → CSMS` : `CSMS → ${r.identity}`;
   say({
-    text: `${KIND_WORDS[r.kind]} ${r.action ?? r.callAction ?? ''}  id ${r.messageId}  ${arrow(r)} ${where}  OCPP ${r.version ?? '?'}  ${clock(r.receivedAt)}  ${r.size} B`,
+    // A translated frame: the version (and action) it came with, then the one it went on with.
+    text: `${KIND_WORDS[r.kind]} ${r.originalAction ? `${r.originalAction} → ` : ''}${r.action ?? r.callAction ?? ''}  id ${r.messageId}  ${arrow(r)} ${where}  OCPP ${r.originalVersion ? `${r.originalVersion} → ` : ''}${r.version ?? '?'}  ${clock(r.receivedAt)}  ${r.size} B`,
     bold: true,
   });
   if (r.origin !== 'wire') say({ text: `made by the proxy: ${r.origin}${r.madeBy ? ` (${r.madeBy})` : ''}`, color: 'magenta' });

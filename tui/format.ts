@@ -1,5 +1,6 @@
 /** Formatting shared by the panes: fixed-width cells, times, sizes, arrows, flags. Pure functions. */
 import type { MessageRecord } from '../src/core/relay-message.js';
+import { FLAG_LEGEND, flagString } from '../src/core/frame-flags.js';
 
 /** Cut or pad `s` to exactly `width` columns (ASCII-wide; an ellipsis marks a cut). */
 export function cell(s: string, width: number, align: 'left' | 'right' = 'left'): string {
@@ -28,6 +29,26 @@ export function ms(v: number | undefined | null): string {
   return `${(v / 1000).toFixed(1)}s`;
 }
 
+/**
+ * A KPI figure (given in ms) in seconds, so one column never mixes `8000ms` and `30.0s`: three significant
+ * decimals below 10 s, two below 100 s, one above (the certificates print seconds).
+ */
+export function kpiSeconds(v: number | undefined | null): string {
+  if (v === undefined || v === null) return '';
+  const s = v / 1000;
+  return `${s.toFixed(s < 10 ? 3 : s < 100 ? 2 : 1)}s`;
+}
+
+/**
+ * A message of several lines ("… refused, the rules in force stay:" then each problem) on one line, its cause
+ * first: a line cut to the terminal's width then loses the summary, not the reason.
+ */
+export function causeFirst(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  if (lines.length < 2) return lines[0] ?? '';
+  return `${lines.slice(1).join(' · ')} — ${lines[0]!.replace(/:$/, '')}`;
+}
+
 export function rate(v: number | undefined): string {
   if (v === undefined) return '-';
   return v >= 100 ? String(Math.round(v)) : v.toFixed(1);
@@ -46,21 +67,12 @@ export const KIND_SHORT: Record<MessageRecord['kind'], string> = {
   MALFORMED: 'BAD',
 };
 
-/**
- * One character per flag, in a fixed order so columns line up:
- * ! invalid, M modified, X dropped, + injected, ~ delayed.
- */
+/** One character per flag, the same table `frames` prints (src/core/frame-flags.ts). */
 export function flags(r: MessageRecord): string {
-  return (
-    (r.valid ? ' ' : '!') +
-    (r.modified ? 'M' : ' ') +
-    (r.dropped ? 'X' : ' ') +
-    (r.origin !== 'wire' ? '+' : ' ') +
-    (r.ruleDelayMs > 0 ? '~' : ' ')
-  );
+  return flagString({ valid: r.valid, modified: r.modified, dropped: Boolean(r.dropped), injected: r.origin !== 'wire', delayed: r.ruleDelayMs > 0 });
 }
 
-export const FLAG_LEGEND = '! invalid  M modified  X dropped  + injected  ~ delayed';
+export { FLAG_LEGEND };
 
 /** The payload part of an OCPP-J frame text, or the text itself when it does not parse. */
 export function payloadOf(text: string): unknown {

@@ -22,7 +22,9 @@ export function computeLayout(columns: number, rows: number, stations: number): 
   const width = Math.max(40, columns);
   const height = Math.max(12, rows - 1);
   const body = height - HEADER_ROWS - STATUS_ROWS;
-  const stationRows = Math.max(1, Math.min(Math.max(stations, 1), Math.floor(body * 0.22)));
+  // A fifth of the body, but room for five stations whenever the traffic keeps ten rows (80×24 shows all five).
+  const share = Math.max(Math.floor(body * 0.22), Math.min(5, body - PANE_CHROME * 2 - 10));
+  const stationRows = Math.max(1, Math.min(Math.max(stations, 1), share));
   let rest = body - PANE_CHROME - stationRows;
   // The detail pane stays below the traffic only when both still get a useful height; else enter zooms it.
   let detailRows = 0;

@@ -11,11 +11,13 @@ import { ViewStore } from './view-store.js';
 
 export interface RunTuiOptions extends ControlTarget {
   /** Fleet view: more proxies, merged into one view (each target's `name` is shown with its stations). */
-  more?: ControlTarget[];
+  more?: readonly ControlTarget[];
   /** Frames kept in memory (default 20,000). */
   capacity?: number;
   /** Close the view from outside (e.g. `demo --duration`). */
   signal?: AbortSignal;
+  /** Quitting the view stops the proxy (`start --tui`): `q` asks first while stations are connected. */
+  quitStopsProxy?: boolean;
 }
 
 export async function runTui(opts: RunTuiOptions): Promise<void> {
@@ -30,7 +32,7 @@ export async function runTui(opts: RunTuiOptions): Promise<void> {
   conn.start();
   const app = render(
     <ViewStoreContext.Provider value={store}>
-      <App setRuleEnabled={(id, enabled) => conn.setRuleEnabled(id, enabled)} />
+      <App setRuleEnabled={(id, enabled) => conn.setRuleEnabled(id, enabled)} confirmQuit={opts.quitStopsProxy === true} />
     </ViewStoreContext.Provider>,
     { exitOnCtrlC: false, maxFps: 15, patchConsole: true },
   );

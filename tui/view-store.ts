@@ -9,7 +9,7 @@ import type { MessageRecord } from '../src/core/relay-message.js';
 import type { CloseInfo, SessionInfo } from '../src/core/types.js';
 import { MATCH_ALL, parseFilter, type EventFilter } from '../src/control/event-filter.js';
 import { RingBuffer } from '../src/control/ring-buffer.js';
-import type { SessionCounters } from '../src/control/traffic-counters.js';
+import { countFrame, emptyCounters, type SessionCounters } from '../src/control/traffic-counters.js';
 import type { ResponseOf, SessionView, StatsView } from '../src/control/contract.js';
 import { kpiTable, mergeKpiRows, type KpiTable } from './kpi-view.js';
 import { KpiHistory, LatencyHistory } from './kpi-history.js';
@@ -60,6 +60,11 @@ export class ViewStore {
 
   // Data
   readonly stations = new Map<string, StationRow>();
+  /**
+   * Each session's frames as the event stream brought them. The proxy's counters are polled (every second or so):
+   * a station that sent 30 frames and closed between two polls would keep a stale 0/0 or 10/9.
+   */
+  private readonly streamed = new Map<string, SessionCounters>();
   /** GET /api/stats; empty until the first answer. */
   stats: Partial<StatsView> = {};
   /** GET /api/rules; undefined when the proxy has no rules addon (404). */
@@ -81,6 +86,8 @@ export class ViewStore {
   lastNoticeAt = 0;
   /** One-line answer to the last operator action (rule toggled, error...). */
   flash = '';
+  /** `q` was pressed while quitting would disconnect stations: the next key confirms or cancels. */
+  quitPending = false;
 
   // View state
   screen: Screen = 'live';
@@ -245,10 +252,14 @@ export class ViewStore {
     for (const r of closed.slice(0, Math.max(0, closed.length - 8))) {
       this.stations.delete(r.info.id);
       this.latency.forget(r.info.id);
+      this.streamed.delete(r.info.id);
     }
   }
 
   private addRecord(r: MessageRecord): void {
+    let c = this.streamed.get(r.sessionId);
+    if (!c) this.streamed.set(r.sessionId, (c = emptyCounters()));
+    countFrame(c, r);
     this.records.push(r);
     if (r.latencyMs !== undefined) this.latency.add(r.sessionId, r.receivedAt / 1000, r.latencyMs);
     if (this.filter.matchRecord(r)) this.filteredRing.push(r);
@@ -269,7 +280,9 @@ export class ViewStore {
 
   /** Stations, open first, by identity. */
   stationList(): StationRow[] {
-    return [...this.stations.values()].sort((a, b) => Number(b.open) - Number(a.open) || a.info.identity.localeCompare(b.info.identity));
+    return [...this.stations.values()]
+      .sort((a, b) => Number(b.open) - Number(a.open) || a.info.identity.localeCompare(b.info.identity))
+      .map((row) => ({ ...row, counters: mergeCounters(row.counters, this.streamed.get(row.info.id)) }));
   }
 
   private get firstAbs(): number {
@@ -457,12 +470,19 @@ export class ViewStore {
     this.changed(true);
   }
 
-  /** The draft changed: apply it when it parses, so the list narrows as you type. */
+  /**
+   * The draft changed: apply it when it parses, so the list narrows as you type. A draft that does not parse is
+   * not applied, nor is what it parsed to a keystroke earlier (`foo` on the way to `foo:bar`): the view goes back
+   * to the filter from before the edit until the draft parses again.
+   */
   editFilter(draft: string): void {
     this.filterDraft = draft;
     const parsed = parseFilter(draft);
     if (parsed.ok) this.applyFilter(draft);
-    else this.filterError = parsed.error;
+    else {
+      if (this.filter.text !== this.filterBeforeEdit) this.applyFilter(this.filterBeforeEdit);
+      this.filterError = parsed.error;
+    }
     this.changed(true);
   }
 
@@ -523,3 +543,21 @@ export class ViewStore {
 }
 
 const clamp = (v: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, v));
+
+/**
+ * The proxy's polled counters and the stream's own count, field by field the larger: the poll lags behind the
+ * stream, and the stream misses what came before the view connected.
+ */
+function mergeCounters(polled: SessionCounters | undefined, streamed: SessionCounters | undefined): SessionCounters | undefined {
+  if (!polled || !streamed) return polled ?? streamed;
+  const newer = (streamed.lastFrameAt ?? 0) >= (polled.lastFrameAt ?? 0) ? streamed : polled;
+  return {
+    toCsms: Math.max(polled.toCsms, streamed.toCsms),
+    toStation: Math.max(polled.toStation, streamed.toStation),
+    invalid: Math.max(polled.invalid, streamed.invalid),
+    callErrors: Math.max(polled.callErrors, streamed.callErrors),
+    ruleHits: Math.max(polled.ruleHits, streamed.ruleHits),
+    lastLatencyMs: newer.lastLatencyMs ?? polled.lastLatencyMs ?? streamed.lastLatencyMs,
+    lastFrameAt: newer.lastFrameAt,
+  };
+}

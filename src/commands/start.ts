@@ -12,6 +12,7 @@ import type { Addon, RelayOptions } from '../core/addon.js';
 import type { ControlEndpoint, Feature, FeatureEnv, LaunchedProxy, StartOptions } from '../core/feature.js';
 import { RELAY_DEFAULTS, startRelay, type Relay } from '../core/relay.js';
 import { createLogger, type LogFormat } from '../log.js';
+import { lockDataDir } from './data-lock.js';
 import { parseHostPort, wholeNumber } from '../core/parse-options.js';
 
 export interface RunningProxy extends LaunchedProxy {
@@ -56,6 +57,16 @@ export async function launchProxy(features: readonly Feature[], opts: StartOptio
   const relayOptions = relayOptionsFrom(opts);
   for (const f of features) Object.assign(relayOptions, f.relayOptions?.(opts));
   await mkdir(relayOptions.dataDir, { recursive: true });
+  const unlock = lockDataDir(relayOptions.dataDir);
+  try {
+    return await launchLocked(features, opts, relayOptions, unlock, logger);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}
+
+async function launchLocked(features: readonly Feature[], opts: StartOptions, relayOptions: RelayOptions, unlock: () => void, logger?: Logger): Promise<RunningProxy> {
   // The live view owns the terminal: logs then go to a file in the data folder.
   const destination = opts.tui ? createWriteStream(join(relayOptions.dataDir, 'ocpp-mitm.log'), { flags: 'a' }) : undefined;
   const log =
@@ -79,7 +90,11 @@ export async function launchProxy(features: readonly Feature[], opts: StartOptio
     `ocpp-mitm listening on ${listening}, relaying to ${relayOptions.upstream}`,
   );
   const control = addons.map((a) => a.controlEndpoint?.()).find((e) => e !== undefined);
-  return { relay, url: relay.url, addons, control, logger: log, stop: () => relay.close() };
+  const stop = async (): Promise<void> => {
+    await relay.close();
+    unlock();
+  };
+  return { relay, url: relay.url, addons, control, logger: log, stop };
 }
 
 export function registerStartCommand(program: Command, features: readonly Feature[], runTui?: (control: ControlEndpoint) => Promise<void>): void {

@@ -105,7 +105,8 @@ function parseTerm(raw: string): Term | string {
     case 'action':
     case 'a': {
       const m = glob(value);
-      return { negate, station: false, test: (r) => m(r.action ?? r.callAction ?? '') };
+      // Either leg's action: a translated CALL also by the action it came with.
+      return { negate, station: false, test: (r) => m(r.action ?? r.callAction ?? '') || (r.originalAction !== undefined && m(r.originalAction)) };
     }
     case 'dir':
     case 'd': {

@@ -20,7 +20,7 @@ export interface SessionCounters {
   lastFrameAt: number | undefined;
 }
 
-const emptyCounters = (): SessionCounters => ({
+export const emptyCounters = (): SessionCounters => ({
   toCsms: 0,
   toStation: 0,
   invalid: 0,
@@ -94,19 +94,20 @@ export class TrafficCounters {
       c = emptyCounters();
       this.bySession.set(r.sessionId, c);
     }
-    if (r.direction === 'to-csms') c.toCsms++;
-    else c.toStation++;
-    if (!r.valid) {
-      c.invalid++;
-      this.invalid++;
-    }
-    if (r.kind === 'CALLERROR' || r.kind === 'CALLRESULTERROR') {
-      c.callErrors++;
-      this.callErrors++;
-    }
-    if (r.latencyMs !== undefined) c.lastLatencyMs = r.latencyMs;
-    c.ruleHits += r.ruleIds.length;
+    countFrame(c, r);
+    if (!r.valid) this.invalid++;
+    if (r.kind === 'CALLERROR' || r.kind === 'CALLRESULTERROR') this.callErrors++;
     this.ruleHits += r.ruleIds.length;
-    c.lastFrameAt = r.receivedAt;
   }
+}
+
+/** Count one frame into a session's counters (the proxy's, and the live view's own from the event stream). */
+export function countFrame(c: SessionCounters, r: MessageRecord): void {
+  if (r.direction === 'to-csms') c.toCsms++;
+  else c.toStation++;
+  if (!r.valid) c.invalid++;
+  if (r.kind === 'CALLERROR' || r.kind === 'CALLRESULTERROR') c.callErrors++;
+  if (r.latencyMs !== undefined) c.lastLatencyMs = r.latencyMs;
+  c.ruleHits += r.ruleIds.length;
+  c.lastFrameAt = r.receivedAt;
 }

@@ -21,6 +21,19 @@ export interface ControlEndpoint {
   token: string;
 }
 
+/** What the live view opens on: one proxy's control API, or a fleet of them. */
+export interface TuiTarget extends ControlEndpoint {
+  /** Fleet view: this proxy's name, and more proxies merged into the same view. */
+  name?: string;
+  more?: ReadonlyArray<ControlEndpoint & { name?: string }>;
+  /** Frames kept in memory. */
+  capacity?: number;
+  /** Close the view from outside (e.g. `demo --duration`). */
+  signal?: AbortSignal;
+  /** Quitting the view stops the proxy (`start --tui`): `q` asks first while stations are connected. */
+  quitStopsProxy?: boolean;
+}
+
 /** A proxy started the way `ocpp-mitm start` starts one. */
 export interface LaunchedProxy {
   /** ws:// or wss:// URL stations connect to (append /<identity>). */
@@ -38,7 +51,7 @@ export interface CommandContext {
   readonly features: readonly Feature[];
   launch(features: readonly Feature[], opts: StartOptions, logger?: Logger): Promise<LaunchedProxy>;
   /** Open the live view on a control API until the user quits or `signal` aborts. */
-  runTui(target: ControlEndpoint & { signal?: AbortSignal }): Promise<void>;
+  runTui(target: TuiTarget): Promise<void>;
 }
 
 export interface Feature {

@@ -18,6 +18,8 @@ export const DEFAULT_MAX_DEPTH = 64;
 
 /** Whether `text` nests arrays/objects deeper than `max`, read in one pass without parsing (strings skipped). */
 export function nestsDeeperThan(text: string, max: number): boolean {
+  // Each level takes two characters: a shorter text cannot be deeper (and unbalanced text fails to parse anyway).
+  if (text.length <= 2 * max) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -39,11 +41,25 @@ export function sniffMessageId(text: string): string {
   return m?.[1] ?? '-1';
 }
 
+/** The action of what looks like a CALL (`[2, "id", "Action"` at the start), even when the rest is broken. */
+export function sniffAction(text: string): string | undefined {
+  return /^\s*\[\s*2\s*,\s*"(?:[^"\\]|\\.){0,36}"\s*,\s*"([A-Za-z][A-Za-z0-9]{0,63})"/.exec(text)?.[1];
+}
+
 /**
  * `version` is the sender's: types 5 and 6 are OCPP-J only on a 2.1 connection, elsewhere an unknown type.
  * @param maxDepth deepest nesting accepted (--max-depth); deeper frames come back malformed as 'too-deep'.
  */
 export function decodeFrame(text: string, version?: OcppVersion, maxDepth = DEFAULT_MAX_DEPTH): Decoded {
+  const decoded = decodeText(text, version, maxDepth);
+  if (decoded.malformed) {
+    const action = sniffAction(text);
+    if (action) decoded.malformed.action = action;
+  }
+  return decoded;
+}
+
+function decodeText(text: string, version: OcppVersion | undefined, maxDepth: number): Decoded {
   if (nestsDeeperThan(text, maxDepth)) {
     return bad('too-deep', `nests arrays/objects deeper than ${maxDepth} levels (--max-depth)`, sniffMessageId(text), sniffMessageType(text));
   }

@@ -49,8 +49,12 @@ export class RelayMessage {
     readonly madeBy?: string,
     readonly binary = false,
   ) {
-    this.action = current?.type === 2 || current?.type === 6 ? current.action : undefined;
+    this.action = current?.type === 2 || current?.type === 6 ? current.action : malformed?.action;
+    this.initialAction = current?.type === 2 || current?.type === 6 ? current.action : undefined;
   }
+
+  /** A CALL's action as it came (before translation or a rule renamed it). */
+  private readonly initialAction: string | undefined;
 
   /** Rules, translation or operator steps that changed the frame, in order. */
   get changedBy(): readonly string[] {
@@ -101,7 +105,9 @@ export class RelayMessage {
   replace(frame: OcppFrame, by: string): void {
     this.current = frame;
     if (frame.type === 2 || frame.type === 6) this.action = frame.action;
-    this.replaced = encodeFrame(frame);
+    const text = encodeFrame(frame);
+    // The same text (a Heartbeat reads alike in 1.6 and 2.0.1) is not a modification, whoever handled the frame.
+    this.replaced = text === this.raw ? undefined : text;
     (this.changes ??= []).push(by);
   }
 
@@ -137,7 +143,7 @@ export class RelayMessage {
       direction: this.direction,
       origin: this.origin,
       madeBy: this.madeBy,
-      version: this.receiverVersion ?? this.senderVersion,
+      version: this.recordedVersion(),
       receivedAt: monoToMicros(this.receivedMono),
       sentAt: this.sentMono === undefined ? undefined : monoToMicros(this.sentMono),
       kind: this.kind,
@@ -161,7 +167,25 @@ export class RelayMessage {
           ? Math.max(0, this.receivedMono - this.call.sentMono)
           : undefined,
       callAction: this.call?.action,
+      ...this.originalLeg(),
     };
+  }
+
+  /**
+   * The version of the text recorded: the receiver's leg for what was (or would be) written there, but the
+   * sender's for a frame from the wire that was kept from the receiver unchanged (it only ever was on its own leg).
+   */
+  private recordedVersion(): OcppVersion | undefined {
+    if (this.dropped && !this.modified && this.origin === 'wire') return this.senderVersion ?? this.receiverVersion;
+    return this.receiverVersion ?? this.senderVersion;
+  }
+
+  private originalLeg(): { originalVersion?: OcppVersion; originalAction?: string } {
+    if (!this.modified || this.origin !== 'wire') return {};
+    const out: { originalVersion?: OcppVersion; originalAction?: string } = {};
+    if (this.senderVersion && this.senderVersion !== this.recordedVersion()) out.originalVersion = this.senderVersion;
+    if (this.initialAction && this.initialAction !== this.action) out.originalAction = this.initialAction;
+    return out;
   }
 }
 
@@ -197,4 +221,10 @@ export interface MessageRecord {
   /** For answers: time from the CALL written to the answer read (ms). */
   latencyMs: number | undefined;
   callAction: string | undefined;
+  /**
+   * When the frame was changed on its way across two versions (translation): the version and the CALL's action
+   * it had on the leg it came from. `version`/`action` are what it is on the leg it went to.
+   */
+  originalVersion?: OcppVersion;
+  originalAction?: string;
 }

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { InjectOptions, MalformedPolicy, RelayEvent, Session } from './addon.js';
 import type { AddonRunner } from './addon-runner.js';
 import { relayClose, truncateReason } from './close-codes.js';
-import { decodeFrame, encodeFrame, errorForMalformed, sniffMessageId } from './frame-codec.js';
+import { decodeFrame, encodeFrame, errorForMalformed, sniffAction, sniffMessageId } from './frame-codec.js';
 import { PendingCalls, type PendingView } from './pending-calls.js';
 import { RelayMessage } from './relay-message.js';
 import { SessionState } from './session-state.js';
@@ -127,6 +127,7 @@ export class RelaySession implements Session {
         reason: 'too-large',
         detail: `frame of ${data.length} bytes exceeds the limit of ${this.deps.maxFrame} bytes (--max-frame)`,
         messageId: sniffMessageId(text.slice(0, 100)),
+        action: sniffAction(text.slice(0, 200)),
       };
     } else {
       const decoded = decodeFrame(text, direction === 'to-csms' ? this.stationVersion : this.csmsVersion, this.deps.maxDepth);

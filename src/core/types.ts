@@ -61,6 +61,8 @@ export interface MalformedInfo {
   messageId: string;
   /** The message type number, when it could be read. */
   messageTypeId?: number;
+  /** A CALL's action, when it can be read from the text all the same (shown and recorded instead of nothing). */
+  action?: string;
 }
 
 /** One problem found by schema validation, in words an engineer reads at a glance. */

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../core/feature.js';
 import { wholeNumber } from '../core/parse-options.js';
-import { runDemo } from './run-demo.js';
+import { DEFAULT_DEMO_DATA, runDemo } from './run-demo.js';
 
 export function demoCommand(program: Command, ctx: CommandContext): void {
   program
@@ -11,7 +11,8 @@ export function demoCommand(program: Command, ctx: CommandContext): void {
     .option('--no-tui', 'print one line per event instead of opening the live view')
     .option('--duration <s>', 'stop after this many seconds (0 = until quit)', wholeNumber, 0)
     .option('--stations <n>', 'simulated stations besides the one that sends invalid frames', wholeNumber, 4)
-    .option('--data <dir>', 'keep the proxy data here (default: a temporary folder, removed at the end)')
+    .option('--data <dir>', "the proxy's data folder, kept afterwards for report, frames and audit", DEFAULT_DEMO_DATA)
+    .addHelpText('after', ['', 'Examples:', '  ocpp-mitm demo', '  ocpp-mitm demo --no-tui --duration 30 --stations 8'].join('\n'))
     .action(async (opts: { tui: boolean; duration: number; stations: number; data?: string }) => {
       if (opts.tui && (!process.stdin.isTTY || !process.stdout.isTTY)) {
         throw new Error('the live view needs a terminal: use --no-tui (with --duration S) to print events instead');

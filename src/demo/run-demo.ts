@@ -4,8 +4,7 @@
  * or one line per event with --no-tui.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { CommandContext, Feature } from '../core/feature.js';
@@ -23,7 +22,7 @@ export interface DemoOptions {
   durationS: number;
   /** Simulated ocpp-rpc stations, split between 1.6 and 2.0.1 (the raw station comes on top). */
   stations: number;
-  /** Keep the proxy's data here; default a temporary folder removed at the end. */
+  /** Keep the proxy's data here (default ./demo-data): kept afterwards, for `report`, `frames`, `audit`. */
   dataDir?: string;
   /** Print lines here (--no-tui). */
   out?: NodeJS.WritableStream;
@@ -35,10 +34,11 @@ export interface DemoOptions {
 
 export async function runDemo(app: CommandContext, opts: DemoOptions): Promise<void> {
   const out = opts.out ?? process.stdout;
-  const tempDir = opts.dataDir ? undefined : await mkdtemp(join(tmpdir(), 'ocpp-mitm-demo-'));
-  const dataDir = opts.dataDir ?? join(tempDir!, 'data');
+  const dataDir = opts.dataDir ?? DEFAULT_DEMO_DATA;
+  // The store and the stations take a few seconds to start: say so rather than leave the screen blank.
+  if (opts.tui) out.write(`demo: starting a simulated CSMS, ${opts.stations + 1} stations and the proxy (data in ${dataDir})…\n`);
   await mkdir(dataDir, { recursive: true });
-  const rulesDir = await writeDemoRules(join(tempDir ?? dataDir, 'rules'));
+  const rulesDir = await writeDemoRules(join(dataDir, 'demo-rules'));
   // The proxy logs to a file: on the terminal its lines would tear through the live view.
   const logPath = join(dataDir, 'ocpp-mitm.log');
   const logStream = createWriteStream(logPath, { flags: 'a' });
@@ -116,11 +116,26 @@ export async function runDemo(app: CommandContext, opts: DemoOptions): Promise<v
     stream?.close();
     await csms.close();
     logStream.end();
-    if (tempDir) await rm(tempDir, { recursive: true, force: true });
-    if (!opts.tui) out.write('demo: stopped\n');
+    // Said after the live view gave the terminal back, in both modes: the data stays, and what to do with it.
+    out.write(nextSteps(dataDir, logPath));
   }
 }
 
+export const DEFAULT_DEMO_DATA = './demo-data';
+
+/** The lines printed when the demo ends: where its recording is, and commands to read it. */
+export function nextSteps(dataDir: string, logPath: string): string {
+  const d = dataDir.includes(' ') ? JSON.stringify(dataDir) : dataDir;
+  return [
+    'demo: stopped',
+    `demo: what it recorded stays in ${d} (the proxy's log: ${logPath}); try:`,
+    `  npx ocpp-mitm report --data ${d}      # KPIs per station`,
+    `  npx ocpp-mitm frames --data ${d} --invalid      # the frames validation flagged`,
+    `  npx ocpp-mitm frames --data ${d} --station DEMO-RAW-1 --limit 20`,
+    `  npx ocpp-mitm demo --data ${d}      # again, adding to the same recording`,
+    '',
+  ].join('\n');
+}
 /** Follow the control stream and print one line per event. */
 function printEvents(info: { url: string; token: string }, out: NodeJS.WritableStream): WebSocket {
   const url = new URL('/api/stream', info.url);

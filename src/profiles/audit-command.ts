@@ -110,6 +110,10 @@ export function registerAuditCommand(program: Command): void {
     .option('--format <format>', 'table or json', oneOf('table', 'json'), 'table')
     .option('--publish', "write each station's certified KPI figures into the --clickhouse server's certified_kpis table, for the Grafana board (default: off)")
     .option('--html <file>', 'also write the audit as a self-contained HTML report (plots, fleet table, findings with their frames) (default: none)')
+    .addHelpText(
+      'after',
+      ['', 'Examples:', '  ocpp-mitm audit --profile hyc400.json', '  ocpp-mitm audit --profiles ./profiles --bindings bindings.yaml --since 7d --format json', '  (exit code 2 when a finding is an error: a pipeline gate)'].join('\n'),
+    )
     .action(async (o: Record<string, string | number | undefined>) => {
       const str = (k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
       const html = str('html');

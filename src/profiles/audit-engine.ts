@@ -3,6 +3,7 @@
  * A pure function over rows, so it is tested without a store; `audit-command.ts` feeds it from the StoreReader.
  */
 import { bootFactsOf, type BootFacts, type ProfileResolver } from './bindings.js';
+import { bootHint, checkBoot } from './audit-boot.js';
 import { checkFrames } from './audit-frames.js';
 import { kpiVerdict } from './audit-kpi.js';
 import { checkSessions } from './audit-sessions.js';
@@ -38,7 +39,7 @@ export function runAudit(input: AuditInput): AuditReport {
     const audit: StationAudit = { station, profile: null, kpis: [], findings: [] };
     if (boot) audit.boot = boot;
     if (!resolved) {
-      sink.add({ level: 'info', station, code: 'no_profile', message: 'no certified profile applies to this station (check bindings)' }, '');
+      sink.add({ level: 'info', station, code: 'no_profile', message: `no certified profile applies to this station (check bindings): ${bootHint(boot)}` }, '');
       audit.findings = sink.list();
       return audit;
     }
@@ -55,6 +56,7 @@ export function runAudit(input: AuditInput): AuditReport {
         sink.add({ level: 'warning', station, code: 'kpi_timeouts', message: `${kpi}: ${row.timeouts} measurement(s) never completed (no answer or follow-up in the window)` }, kpi);
       }
     }
+    checkBoot(station, profile, boot, sink);
     checkSessions(station, profile, sessionsOf.get(station) ?? [], sink);
     checkFrames(station, profile, frames, sink);
     audit.findings = sink.list().sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);

@@ -13,6 +13,7 @@ export type FindingLevel = 'error' | 'warning' | 'info';
 
 export type FindingCode =
   | 'no_profile'
+  | 'boot_mismatch'
   | 'kpi_exceeds_declared_max'
   | 'kpi_slower_than_certified'
   | 'kpi_timeouts'

@@ -15,6 +15,7 @@ export function memberProfile(profile: CertifiedProfile, name: string): Certifie
   if (m.configId) out.configId = m.configId;
   else delete out.configId;
   if (m.firmwareVersion) out.softwareVersion = m.firmwareVersion;
+  if (m.testDate) out.memberTestDate = m.testDate;
   if (m.profiles && Object.keys(m.profiles).length > 0) out.profiles = m.profiles;
   if (m.hardware && Object.keys(m.hardware).length > 0) out.hardware = m.hardware;
   if (m.evseCount !== undefined) out.evseCount = m.evseCount;

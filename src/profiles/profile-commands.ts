@@ -15,7 +15,7 @@ export const oneOf =
 
 /** Returns the text to print and the exit code; commands stay thin and this stays testable. */
 export async function importCommand(file: string, opts: { format?: string; out?: string; member?: string }): Promise<{ text: string; code: number }> {
-  const report = importReport(await readFile(file, 'utf8'), file);
+  const report = importReport(await readReportText(file), file);
   const profile = opts.member ? memberProfile(report, opts.member) : report;
   if (!profile) {
     const names = memberNames(report);
@@ -27,6 +27,23 @@ export async function importCommand(file: string, opts: { format?: string; out?:
   return { text: opts.out ? `wrote ${opts.out} (${profile.product}, ${profile.certificateNumber ?? 'no certificate number'})` : json.trimEnd(), code: 0 };
 }
 
+/** The report's text; a missing file or a PDF is said plainly, with what to do. */
+async function readReportText(file: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new Error(`${file}: no such file`);
+    if (code === 'EISDIR') throw new Error(`${file} is a folder: give the report's text file`);
+    throw new Error(`${file}: cannot read it (${code ?? (err as Error).message})`);
+  }
+  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') {
+    throw new Error(`${file} is a PDF: extract its text first, keeping the table layout, e.g. \`pdftotext -layout ${file} report.txt\`, then import report.txt`);
+  }
+  return bytes.toString('utf8');
+}
+
 export function registerProfileCommands(program: Command): void {
   const profile = program.command('profile').description('certified profiles from OCA certification reports');
   profile
@@ -35,6 +52,10 @@ export function registerProfileCommands(program: Command): void {
     .option('--format <format>', 'json or table', oneOf('json', 'table'), 'json')
     .option('--out <file>', 'write the profile JSON to this file')
     .option('--member <name>', 'the profile of a product-family member (product designation or config id)')
+    .addHelpText(
+      'after',
+      ['', 'Examples:', '  ocpp-mitm profile import certificate.txt --out profiles/station.json', '  ocpp-mitm profile import family.txt --member "HYC 200 US" --format table', '  pdftotext -layout certificate.pdf certificate.txt   (a PDF: extract its text first)'].join('\n'),
+    )
     .action(async (file: string, opts: { format: string; out?: string; member?: string }) => {
       const { text, code } = await importCommand(file, opts);
       process.stdout.write(`${text}\n`);

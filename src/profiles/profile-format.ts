@@ -16,15 +16,20 @@ export function formatProfileTable(p: CertifiedProfile): string {
   kv('family of', p.representativeProduct);
   kv('product type', p.productType);
   kv('software version', p.softwareVersion);
-  kv('certification date', p.certificationDate);
+  // A member's certificate facts and KPIs are the representative's: say so where they are shown.
+  const rep = p.representativeProduct ? ` (the representative's, ${p.representativeProduct})` : '';
+  kv('certification date', p.certificationDate && `${p.certificationDate}${rep}`);
+  kv('member tested', p.memberTestDate && `${p.memberTestDate} (vendor self-test, not independently verified)`);
   kv('OCPP', p.ocppVersion);
-  kv('test lab', p.testLab);
+  kv('test lab', p.testLab && `${p.testLab}${p.representativeProduct ? ' (tested the representative)' : ''}`);
   kv('EVSEs/connectors', p.evseCount);
   kv('security profiles', p.securityProfiles?.join(', '));
   kv('cipher suites', p.cipherSuites?.join(' '));
   lines.push('', 'profiles');
   for (const [k, v] of Object.entries({ ...p.profiles, ...p.extensions })) lines.push(`  ${k.padEnd(38)} ${v}`);
-  lines.push('', `${'kpis (s)'.padEnd(30)}${['declared', 'min', 'max', 'avg'].map((h) => h.padStart(9)).join('')}`);
+  if (p.representativeProduct) lines.push('', `kpis measured on the representative, ${p.representativeProduct}, not on this member`);
+  else lines.push('');
+  lines.push(`${'kpis (s)'.padEnd(30)}${['declared', 'min', 'max', 'avg'].map((h) => h.padStart(9)).join('')}`);
   for (const k of CERTIFIED_KPIS) {
     const f = p.kpis?.[k];
     lines.push(`  ${k.padEnd(28)}${[f?.declaredMaxS, f?.minS, f?.maxS, f?.avgS].map((v) => fig(v).padStart(9)).join('')}`);

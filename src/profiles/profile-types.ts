@@ -95,5 +95,7 @@ export interface CertifiedProfile {
   family?: FamilyMember[];
   /** Set on a family member's profile (`profile import --member`): the representative product it was certified with. */
   representativeProduct?: string;
+  /** On a family member's profile: when the vendor tested the member itself (its declaration; not independently verified). */
+  memberTestDate?: string;
   binding?: ProfileBinding;
 }

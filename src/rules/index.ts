@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Feature } from '../core/feature.js';
+import { stat } from 'node:fs/promises';
 import { RulesAddon } from './rules-addon.js';
 import { DEFAULT_RULES_DIR, registerRulesCommands } from './rules-commands.js';
 
@@ -23,10 +24,14 @@ function parseSeed(value: string): number {
 export const rulesFeature: Feature = {
   name: 'rules',
   startOptions(cmd: Command) {
-    cmd.option('--rules <dir>', 'folder of rule files (top-level *.yaml/*.yml/*.json; sub-folders are not read), watched for changes', DEFAULT_RULES_DIR);
+    // No commander default: a folder the user names must exist; the default is read only when it does.
+    cmd.option('--rules <dir>', `folder of rule files (top-level *.yaml/*.yml/*.json; sub-folders are not read), watched for changes (default: ${DEFAULT_RULES_DIR}, when it exists)`);
     cmd.option('--rules-seed <n>', 'seed for rule probabilities and jitter (overrides the files\' seed:)', parseSeed);
   },
-  addons(opts, env) {
+  async addons(opts, env) {
+    if (typeof opts.rules === 'string' && !(await isFolder(opts.rules))) {
+      throw new Error(`--rules ${opts.rules}: no such folder (create it, or leave --rules out to read ${DEFAULT_RULES_DIR} when it exists)`);
+    }
     return [
       new RulesAddon({
         dir: typeof opts.rules === 'string' ? opts.rules : DEFAULT_RULES_DIR,
@@ -39,3 +44,11 @@ export const rulesFeature: Feature = {
     registerRulesCommands(program);
   },
 };
+
+async function isFolder(dir: string): Promise<boolean> {
+  try {
+    return (await stat(dir)).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -116,6 +116,7 @@ export const storeFeature: Feature = {
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
       .option('--mirror', 'instead of KPIs: shadow-CSMS answers (start --mirror) compared and differing, per action')
       .option('--html <file>', 'write a self-contained HTML report (distributions, KPIs over time, fleet table) to this file instead (default: none)')
+      .addHelpText('after', ['', 'Examples:', '  ocpp-mitm report', '  ocpp-mitm report --station "CP-*" --since 2h --format csv > kpis.csv', '  ocpp-mitm report --clickhouse http://user:pass@host:8123/ocpp'].join('\n'))
       .action(async (o: Record<string, unknown>) => {
         await runReport({
           ...sourceOf(o),
@@ -137,7 +138,9 @@ export const storeFeature: Feature = {
       .option('--type <kind>', 'only frames of this kind: CALL, CALLRESULT, CALLERROR, CALLRESULTERROR, SEND (OCPP 2.1) or MALFORMED (default: all)')
       .option('--limit <n>', 'the newest N frames', positiveWholeNumber, 100)
       .addOption(new Option('--format <format>', 'output format (json with --follow: one object a line)').choices(['table', 'json']).default('table'))
-      .option('--follow', 'keep printing new frames until interrupted')
+      .option('--follow', 'keep printing new frames until interrupted (or until the proxy stops)')
+      .option('--reconnect', 'with --follow: when the proxy stops, wait for it to come back and keep following')
+      .addHelpText('after', ['', 'Examples:', '  ocpp-mitm frames --station CP-1 --limit 20', '  ocpp-mitm frames --action StartTransaction --invalid --format json', '  ocpp-mitm frames --follow --reconnect'].join('\n'))
       .action(async (o: Record<string, unknown>) => {
         const ac = new AbortController();
         const stop = (): void => ac.abort();
@@ -146,7 +149,7 @@ export const storeFeature: Feature = {
         try {
           const f = o as FramesOptions;
           const q: FramesOptions = { station: f.station, action: f.action, direction: f.direction, since: f.since, until: f.until };
-          await runFrames({ ...sourceOf(o), ...q, invalid: f.invalid, type: f.type, limit: f.limit, format: f.format, follow: f.follow }, undefined, ac.signal);
+          await runFrames({ ...sourceOf(o), ...q, invalid: f.invalid, type: f.type, limit: f.limit, format: f.format, follow: f.follow, reconnect: f.reconnect }, undefined, ac.signal);
         } finally {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);

@@ -92,7 +92,12 @@ export function toKpiSampleRow(r: RawKpiSample): KpiSampleRow {
 export function framesSql(q: FrameQuery): string {
   const conds = [...stationCond('identity', q.station)];
   if (q.session) conds.push(`session_id = ${str(q.session)}`);
-  if (q.action) conds.push(`(action = ${str(q.action)} OR call_action = ${str(q.action)})`);
+  if (q.action) {
+    // Either leg's action: a translated CALL is recorded under the action it was sent with; the one it came with
+    // is the action of its original text (kept with the frame when --payloads keeps text).
+    const leg = `^\\[\\s*2\\s*,\\s*"(?:[^"\\\\]|\\\\.)*"\\s*,\\s*"${q.action.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`;
+    conds.push(`(action = ${str(q.action)} OR call_action = ${str(q.action)} OR (modified = 1 AND match(original, ${str(leg)})))`);
+  }
   if (q.direction) conds.push(`direction = ${str(q.direction)}`);
   if (q.sinceMicros !== undefined) conds.push(`received_at >= ${int(q.sinceMicros)}`);
   if (q.untilMicros !== undefined) conds.push(`received_at < ${int(q.untilMicros)}`);
@@ -100,13 +105,14 @@ export function framesSql(q: FrameQuery): string {
   if (q.kind) conds.push(`kind = ${str(q.kind)}`);
   if (q.afterSeq !== undefined) conds.push(`store_seq > ${int(q.afterSeq)}`);
   const limit = Math.min(Math.max(1, Math.trunc(q.limit ?? DEFAULT_FRAME_LIMIT)), MAX_FRAME_LIMIT);
-  // Following (afterSeq) reads forward from the cursor; otherwise the newest `limit`, shown oldest first.
+  // Following (afterSeq) reads forward from the cursor; otherwise the newest `limit`. Shown by time received: a
+  // CALLERROR the proxy answered with is recorded (store_seq) before the CALL it refused, but received after it.
   const order = q.afterSeq !== undefined ? 'ASC' : 'DESC';
   return `SELECT * FROM (
       SELECT store_seq, session_id, identity, direction, origin, version, received_at, sent_at, kind, message_id,
-        action, call_action, size, valid, issues, error_code, dropped, modified, injected, rule_ids, latency_ms, payload, original
+        action, call_action, size, valid, issues, error_code, dropped, modified, injected, rule_ids, rule_delay_ms, latency_ms, payload, original
       FROM frames ${where(conds)} ORDER BY store_seq ${order} LIMIT ${int(limit)}
-    ) ORDER BY store_seq ASC`;
+    ) ORDER BY received_at ASC, store_seq ASC`;
 }
 
 interface RawFrameRow {
@@ -130,6 +136,7 @@ interface RawFrameRow {
   modified: number | string;
   injected: number | string;
   rule_ids: string[];
+  rule_delay_ms?: number;
   latency_ms: number;
   payload: string;
   original: string;
@@ -158,6 +165,7 @@ export function toFrameRow(r: RawFrameRow): FrameRow {
     modified: Number(r.modified) === 1,
     injected: Number(r.injected) === 1,
     ruleIds: r.rule_ids,
+    ruleDelayMs: Number(r.rule_delay_ms ?? 0),
     latencyMs: latency >= 0 ? latency : null,
     text: r.payload,
     original: r.original,

@@ -76,6 +76,8 @@ export interface FrameRow {
   injected: boolean;
   ruleIds: string[];
   latencyMs: number | null;
+  /** Delay rules added on purpose (ms); 0 when none. */
+  ruleDelayMs?: number;
   /** Payload text as retained: full, redacted or '' (per `--payloads`). */
   text: string;
   /** Text as received when something changed it, retained like `text`. */

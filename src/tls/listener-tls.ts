@@ -7,7 +7,7 @@ import { createSecureContext, type SecureContextOptions, type TlsOptions } from 
 import type { Logger } from 'pino';
 import { parsePemCerts, summarizeCert } from './describe-cert.js';
 import type { TlsConfig } from './options.js';
-import { loadKeyPair, readTlsFile } from './key-pair.js';
+import { caFileProblem, loadKeyPair, readTlsFile } from './key-pair.js';
 
 export type ListenerTls = TlsOptions & SecureContextOptions;
 
@@ -25,6 +25,7 @@ export function buildListenerTls(config: TlsConfig, log: Logger, now = Date.now(
     const s = summarizeCert(leaf, now);
     const facts = { file: certFile, subject: s.subject, sans: s.sans, key: s.key, notAfter: s.notAfter.toISOString(), daysLeft: s.daysLeft };
     if (s.expired) log.error(facts, 'station listener certificate has EXPIRED: stations will refuse it');
+    else if (s.notBefore.getTime() > now) log.warn({ ...facts, notBefore: s.notBefore.toISOString() }, `station listener certificate ${certFile} is not valid yet (from ${s.notBefore.toISOString()}): stations will refuse it until then`);
     else if (s.daysLeft < 30) log.warn(facts, 'station listener certificate expires soon');
     else log.info(facts, 'station listener certificate');
     certs.push(cert);
@@ -42,7 +43,14 @@ export function buildListenerTls(config: TlsConfig, log: Logger, now = Date.now(
     // Profile 3: a station without a valid certificate fails the TLS handshake, as with a real CSMS (A00.FR.407).
     rejectUnauthorized: profile3,
   };
-  if (profile3) opts.ca = config.clientCaFiles.map((f) => readTlsFile(f, 'client CA'));
+  if (profile3) {
+    opts.ca = config.clientCaFiles.map((f) => {
+      const pem = readTlsFile(f, 'client CA');
+      const problem = caFileProblem(f, pem);
+      if (problem) throw new Error(`--tls-client-ca: ${problem}`);
+      return pem;
+    });
+  }
   try {
     createSecureContext(opts);
   } catch (err) {

@@ -13,7 +13,7 @@ import YAML from 'yaml';
 import type { Addon } from '../core/addon.js';
 import { basicAuthHeader } from './basic-auth.js';
 import type { TlsConfig } from './options.js';
-import { loadKeyPair } from './key-pair.js';
+import { caFileProblem, loadKeyPair, readTlsFile } from './key-pair.js';
 import { secretFileProblem } from './secret-file.js';
 import { describeTlsError } from './tls-errors.js';
 
@@ -101,9 +101,17 @@ function csmsTlsConnect(identity: string, log: Logger) {
   };
 }
 
+/** An --upstream-ca file, checked at start: readable, and holding CA certificates (or a self-signed one). */
+function readUpstreamCa(file: string): Buffer {
+  const pem = readTlsFile(file, 'CSMS CA');
+  const problem = caFileProblem(file, pem);
+  if (problem) throw new Error(`--upstream-ca: ${problem}`);
+  return pem;
+}
+
 export function upstreamTlsAddon(config: TlsConfig, upstream: string, logger: Logger): Addon {
   const log = logger.child({ addon: 'tls-upstream' });
-  const ca = config.upstreamCaFiles.length > 0 ? config.upstreamCaFiles.map((f) => readFileSync(f)) : undefined;
+  const ca = config.upstreamCaFiles.length > 0 ? config.upstreamCaFiles.map(readUpstreamCa) : undefined;
   const defaultCert = config.upstreamCert && config.upstreamKey ? loadClientCert(config.upstreamCert, config.upstreamKey, log) : undefined;
   const perStation = config.upstreamClientCertsFile ? loadUpstreamClientCerts(config.upstreamClientCertsFile, log) : undefined;
   const credentials = config.upstreamCredentialsFile ? loadUpstreamCredentials(config.upstreamCredentialsFile, log) : undefined;

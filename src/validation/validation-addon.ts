@@ -183,7 +183,8 @@ export function createValidationAddon(opts: ValidationAddonOptions): ValidationA
     },
 
     beforeSend(msg, session) {
-      if (!msg.modified && msg.origin === 'wire') return;
+      // Also a frame translation handled without changing its text: it must still fit the receiver's version.
+      if (!msg.modified && msg.origin === 'wire' && msg.changedBy.length === 0) return;
       const version = msg.receiverVersion;
       if (!version) {
         msg.outputValidation = notChecked(msg.direction === 'to-csms' ? session.csmsProtocol : session.stationProtocol);

@@ -6,13 +6,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { FEATURES } from '../../src/features.js';
 
 const run = promisify(execFile);
 const ROOT = new URL('../..', import.meta.url).pathname;
 
-test('ocpp-mitm demo --no-tui: both OCPP versions, an invalid frame, a rule, then it stops by itself', async (t) => {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'demo', '--no-tui', '--duration', '6', '--stations', '4'], {
+test('ocpp-mitm demo --no-tui: both OCPP versions, an invalid frame, a rule, then it stops by itself and says where its data is', async (t) => {
+  const data = join(await mkdtemp(join(tmpdir(), 'ocpp-mitm-demo-test-')), 'demo data');
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'demo', '--no-tui', '--duration', '6', '--stations', '4', '--data', data], {
     cwd: ROOT,
     timeout: 90_000,
     maxBuffer: 16 * 1024 * 1024,
@@ -32,5 +37,13 @@ test('ocpp-mitm demo --no-tui: both OCPP versions, an invalid frame, a rule, the
   if (FEATURES.some((f) => f.name === 'rules')) assert.ok(lines.some((l) => /rule demo-slow-heartbeat-answer/.test(l)), 'the demo rule fires');
   else t.diagnostic('this build has no rules feature: the rule step was not checked');
   assert.ok(lines.some((l) => /- DEMO-16-1 closed by station 1000/.test(l)), 'stations leave cleanly');
-  assert.equal(lines.at(-2), 'demo: stopped');
+  // It ends saying so, keeps its recording, and says how to read it.
+  const end = lines.slice(lines.indexOf('demo: stopped'));
+  assert.equal(end[0], 'demo: stopped');
+  assert.match(end[1]!, new RegExp(`^demo: what it recorded stays in "${data.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`));
+  assert.ok(end.some((l) => l.includes(`npx ocpp-mitm report --data "${data}"`)));
+  assert.ok(existsSync(join(data, 'clickhouse')), 'the store is kept');
+  const report = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'report', '--data', data, '--format', 'json'], { cwd: ROOT, timeout: 60_000 });
+  assert.ok((JSON.parse(report.stdout) as unknown[]).length > 0, 'report finds what the demo recorded');
+  await rm(dirname(data), { recursive: true, force: true });
 });

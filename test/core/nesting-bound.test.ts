@@ -109,7 +109,7 @@ test('--max-depth is configurable: a shallow bound refuses a CALL a deeper one l
   const cmd = addCoreStartOptions(new Command()).exitOverride();
   cmd.parse(['--upstream', 'ws://127.0.0.1:1/ocpp', '--max-depth', '12'], { from: 'user' });
   assert.equal(relayOptionsFrom(cmd.opts()).maxDepth, 12);
-  assert.match(cmd.helpInformation(), /--max-depth <levels>.*\(default: 64\)/s);
+  assert.match(cmd.helpInformation().replace(/\s+/g, ' '), /--max-depth <levels> [^-]*\(default: 64\)/);
 });
 
 test('the depth scan: brackets inside strings and escaped quotes do not count; exactly the bound passes', () => {
@@ -133,4 +133,19 @@ test('behind the codec, the validator fails closed on a payload it cannot read (
   assert.equal(r.valid, false);
   assert.equal(r.errorCode, 'FormationViolation');
   assert.match(r.issues[0]!.message, /could not be checked/);
+});
+
+test('a malformed frame keeps its readable action (recorded and shown instead of "?")', async () => {
+  const r = await rig('ocpp1.6', 'enforce');
+  try {
+    r.raw.send('[2, "bad-1", "Heartbeat"]');
+    await r.raw.next();
+    const rec = await r.rec.waitFor((m) => m.messageId === 'bad-1');
+    assert.equal(rec.kind, 'MALFORMED');
+    assert.equal(rec.action, 'Heartbeat');
+    assert.equal(decodeFrame('[2, "x", "StatusNotification", {').malformed?.action, 'StatusNotification');
+    assert.equal(decodeFrame('[3, "x", "nope"').malformed?.action, undefined, 'only a CALL has an action');
+  } finally {
+    await r.close();
+  }
 });

@@ -196,7 +196,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const log = captureLogger('warn');
   const cmd = addCoreStartOptions(new Command()).exitOverride();
   for (const f of FEATURES) f.startOptions?.(cmd);
-  cmd.parse(['--listen', '127.0.0.1:0', '--upstream', upstream, '--data', dir, '--validate', opts.mode, '--max-frame', String(MAX_FRAME), '--max-depth', String(MAX_DEPTH), '--ping-interval', '0'], { from: 'user' });
+  cmd.parse(['--listen', '127.0.0.1:0', '--upstream', upstream, '--data', dir, '--validate', opts.mode, '--max-frame', String(MAX_FRAME), '--max-depth', String(MAX_DEPTH), '--ping-interval', '0', '--store-priority', 'normal'], { from: 'user' });
   const proxy = await launchProxy(FEATURES, cmd.opts(), log.logger);
   const base = proxy.relay.url;
   const port = Number(new URL(base).port);

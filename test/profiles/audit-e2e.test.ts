@@ -71,7 +71,7 @@ before(async () => {
   store = createStoreAddon({ dataDir, flushMs: 50 });
   // The control API lets `audit` read the store while this proxy holds the chDB folder.
   relay = await startRelay({ upstream: csms.url, dataDir, addons: [createKpiAddon(), store, createControlAddon({ dataDir })] });
-  for (const [identity, delay, vendor] of [['E2E-FAST', 0, 'fast co'], ['E2E-MID', DELAY_MS, 'mid co'], ['E2E-SLOW', DELAY_MS, 'slow co']] as const) {
+  for (const [identity, delay, vendor] of [['E2E-FAST', 0, 'Voltline'], ['E2E-MID', DELAY_MS, 'mid co'], ['E2E-SLOW', DELAY_MS, 'slow co']] as const) {
     const st = await connectStation({
       url: `${relay.url}/ocpp`,
       identity,
@@ -167,8 +167,11 @@ test('response time verdicts follow the delays the stations answered with', () =
 test('findings from the recorded traffic', () => {
   const codes = (id: string) => stationOf(id).findings.map((f) => `${f.level}:${f.code}`).sort();
   assert.deepEqual(codes('E2E-FAST'), []);
-  assert.deepEqual(codes('E2E-MID'), ['warning:kpi_slower_than_certified']);
-  assert.deepEqual(codes('E2E-SLOW'), ['error:connector_out_of_range', 'error:kpi_exceeds_declared_max', 'error:uncertified_action']);
+  assert.deepEqual(codes('E2E-MID'), ['warning:boot_mismatch', 'warning:kpi_slower_than_certified']);
+  assert.deepEqual(codes('E2E-SLOW'), ['error:connector_out_of_range', 'error:kpi_exceeds_declared_max', 'error:uncertified_action', 'warning:boot_mismatch']);
+  // The station's BootNotification names another vendor than the certificate bound to it (by identity).
+  const boot = stationOf('E2E-MID').findings.find((f) => f.code === 'boot_mismatch')!;
+  assert.equal(boot.message, 'its BootNotification names vendor "mid co", the certificate holder "Voltline": is the right certificate bound to it?');
   const sc = stationOf('E2E-SLOW').findings.find((f) => f.code === 'uncertified_action')!;
   assert.match(sc.message, /^SetChargingProfile sent by the CSMS: profile Smart Charging is "Not Tested"/);
   assert.ok(sc.evidence[0]!.seq! > 0 && sc.evidence[0]!.messageId, 'evidence names the frame');
@@ -223,6 +226,6 @@ test('the audit command reads the store folder itself once the proxy is gone', a
   assert.deepEqual(verdicts(fromCli), EXPECTED);
   assert.deepEqual(
     fromCli.stations.find((s) => s.station === 'E2E-SLOW')!.findings.map((f) => f.code).sort(),
-    ['connector_out_of_range', 'kpi_exceeds_declared_max', 'uncertified_action'],
+    ['boot_mismatch', 'connector_out_of_range', 'kpi_exceeds_declared_max', 'uncertified_action'],
   );
 });

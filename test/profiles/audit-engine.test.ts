@@ -263,3 +263,37 @@ test('a minimal hand-written profile is audited for what it gives, and nothing e
   assert.deepEqual(st.kpis.map((k) => k.verdict), ['exceeds_declared_max', 'no_data', 'no_data', 'no_data']);
   assert.deepEqual(codes(st.findings), ['error:kpi_exceeds_declared_max'], 'no profiles, hardware, settings or security facts: no such findings');
 });
+
+test('BootNotification against the bound certificate: a warning per field that names something else; no_profile shows what the station said', () => {
+  // Bound by identity to Voltline Duo (holder Voltline, firmware 3.73), but it says it is another vendor's.
+  const byId = createResolver([{ loaded: { file: 'volt.json', profile: volt }, stations: ['CP-*'], source: 'b#1' }], []);
+  const report = runAudit({
+    resolve: byId,
+    kpis: [],
+    frames: [
+      frame('CP-1', 'to-csms', 'CALL', 'BootNotification', 'b1', { chargePointVendor: 'Ampera', chargePointModel: 'AX 200 US', firmwareVersion: 'ax_v3.0.0' }),
+      frame('CP-2', 'to-csms', 'CALL', 'BootNotification', 'b2', { chargePointVendor: 'VOLTLINE', chargePointModel: 'Duo', firmwareVersion: '3.73' }),
+    ],
+    sessions: [],
+  });
+  const [cp1, cp2] = report.stations;
+  assert.deepEqual(codes(cp1!.findings), ['warning:boot_mismatch', 'warning:boot_mismatch', 'warning:boot_mismatch']);
+  assert.deepEqual(cp1!.findings.map((f) => f.message), [
+    'its BootNotification names vendor "Ampera", the certificate holder "Voltline": is the right certificate bound to it?',
+    'its BootNotification names model "AX 200 US", the certificate product "Voltline Duo": is the right certificate bound to it?',
+    'its BootNotification names firmware "ax_v3.0.0", the certificate firmware "3.73": is the right certificate bound to it?',
+  ]);
+  assert.deepEqual(codes(cp2!.findings), [], 'the same names spelled otherwise (case, a shorter form) are no mismatch');
+
+  const unbound = runAudit({
+    resolve: createResolver([], []),
+    kpis: [],
+    frames: [frame('NEW-1', 'to-csms', 'CALL', 'BootNotification', 'b3', { chargePointVendor: 'Ampera', chargePointModel: 'AX 200 EU' })],
+    sessions: [session('NEW-2')],
+  });
+  assert.equal(
+    unbound.stations[0]!.findings[0]!.message,
+    'no certified profile applies to this station (check bindings): its BootNotification names vendor "Ampera", model "AX 200 EU"; a binding for it: match: {vendor: "Ampera", model: "AX 200 EU"}',
+  );
+  assert.match(unbound.stations[1]!.findings[0]!.message, /: no BootNotification recorded for it$/);
+});

@@ -210,3 +210,31 @@ test('layouts: "not measurable" figures are null; a report cut short names what 
     return true;
   });
 });
+
+test('profile import --member says which facts are the representative\'s and when the member was self-tested', async () => {
+  const { importCommand } = await import('../../src/profiles/profile-commands.js');
+  const { text } = await importCommand(certDir + 'ampera-ax400-ocpp201-family.txt', { format: 'table', member: 'Ampera AX 200 US' });
+  assert.match(text, /product\s+Ampera AX 200 US/);
+  assert.match(text, /certification date\s+2025-06-27 \(the representative's, Ampera AX 400 US\)/);
+  assert.match(text, /member tested\s+2025-09-23 \(vendor self-test, not independently verified\)/);
+  assert.match(text, /test lab\s+Northlab Certification B\.V \(tested the representative\)/);
+  assert.match(text, /kpis measured on the representative, Ampera AX 400 US, not on this member/);
+  const full = await importCommand(certDir + 'ampera-ax400-ocpp201-family.txt', { format: 'table' });
+  assert.doesNotMatch(full.text, /representative's|member tested/, 'the representative\'s own profile needs no such note');
+  const json = JSON.parse((await importCommand(certDir + 'ampera-ax400-ocpp201-family.txt', { member: 'Ampera AX 200 US' })).text);
+  assert.equal(json.memberTestDate, '2025-09-23');
+  assert.deepEqual(profileProblems(json), []);
+});
+
+test('profile import: a missing file and a PDF are said plainly, with what to do', async () => {
+  const { importCommand } = await import('../../src/profiles/profile-commands.js');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(`${tmpdir()}/import-`);
+  await assert.rejects(importCommand(`${dir}/absent.txt`, {}), (err: Error) => {
+    assert.equal(err.message, `${dir}/absent.txt: no such file`);
+    return true;
+  });
+  writeFileSync(`${dir}/cert.pdf`, '%PDF-1.7\n%\u00e2\u00e3\n1 0 obj\n<<>>\nendobj\n');
+  await assert.rejects(importCommand(`${dir}/cert.pdf`, {}), /cert\.pdf is a PDF: extract its text first, keeping the table layout, e\.g\. `pdftotext -layout .*cert\.pdf report\.txt`/);
+});

@@ -21,16 +21,20 @@ function startCommand(): Command {
   return cmd;
 }
 
-test('start options: --rules defaults to ./rules, --rules-seed takes an integer', async () => {
+test('start options: --rules defaults to ./rules (read when it exists), a folder given must exist; --rules-seed takes an integer', async () => {
   const env = { logger: silentLogger(), relay: { ...RELAY_DEFAULTS, upstream: 'ws://127.0.0.1:1/' } };
   const plain = startCommand().parse([], { from: 'user' }).opts();
   const [addon] = await rulesFeature.addons!(plain, env);
   assert.ok(addon instanceof RulesAddon);
   assert.deepEqual([addon.opts.dir, addon.opts.seed], ['./rules', undefined]);
 
-  const given = startCommand().parse(['--rules', 'my-rules', '--rules-seed', '42'], { from: 'user' }).opts();
+  const given = startCommand().parse(['--rules', EXAMPLES, '--rules-seed', '42'], { from: 'user' }).opts();
   const [seeded] = (await rulesFeature.addons!(given, env)) as RulesAddon[];
-  assert.deepEqual([seeded!.opts.dir, seeded!.opts.seed], ['my-rules', 42]);
+  assert.deepEqual([seeded!.opts.dir, seeded!.opts.seed], [EXAMPLES, 42]);
+
+  // A folder the user names that does not exist is a mistake, not "0 rules".
+  const missing = startCommand().parse(['--rules', 'no-such-rules-dir'], { from: 'user' }).opts();
+  await assert.rejects(async () => rulesFeature.addons!(missing, env), /--rules no-such-rules-dir: no such folder/);
 
   assert.throws(() => startCommand().parse(['--rules-seed', 'abc'], { from: 'user' }), /a seed is an integer/);
 });

@@ -116,7 +116,8 @@ it('report and frames work while the proxy runs and after it stopped', { timeout
     const framesTable = capture();
     await runFrames({ dataDir, station: 'CP-?', limit: 4 }, framesTable.write);
     const rows = framesTable.text().trimEnd().split('\n');
-    assert.equal(rows.length, 5, framesTable.text());
+    assert.equal(rows.length, 6, framesTable.text());
+    assert.equal(rows[5], 'flags: ! invalid  M modified  X dropped  + injected  ~ delayed', 'the legend, as the live view has it');
     assert.match(rows[0]!, /^time \(UTC\)\s+station\s+dir\s+kind\s+action\s+id\s+bytes\s+flags\s+ms\s+payload$/);
     assert.match(rows[1]!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\s+CP-A\s+→csms\s+CALL\s+Heartbeat\s/);
 

@@ -91,13 +91,13 @@ describe('KPI screen beside certified profiles', () => {
     assert.match(f, /^kpi\s+n\s+min\s+avg\s+p95\s+max\s+t\/o\s+min\s+avg\s+max\s+decl\s+verdict\s*$/m);
     assert.match(f, /^HYC-7 · hyc400 · Hypercharger HYC 400 US · F01\.OCA\.0201\.0108\.CS · by boot\s*$/m);
     // field n, min, avg, p95, max, t/o | certified min, avg, max, declared max | verdict
-    assert.match(f, /^response_time\s+4\s+550ms\s+880ms\s+1100ms\s+1200ms\s+1\s+80ms\s+130ms\s+970ms\s+30\.0s\s+slower_than_certified\s*$/m);
-    assert.match(f, /^triggered_function\s+2\s+150ms\s+240ms\s+300ms\s+400ms\s+220ms\s+1250ms\s+4140ms\s+30\.0s\s+within_certified\s*$/m);
-    assert.match(f, /^remote_start_authorization\s+1\s+15\.5s\s+24\.8s\s+31\.0s\s+31\.0s\s+210ms\s+430ms\s+590ms\s+30\.0s\s+exceeds_declared_max\s*$/m);
-    assert.match(f, /^remote_stop_end\s+0\s+230ms\s+300ms\s+420ms\s+30\.0s\s+no_data\s*$/m);
-    assert.match(f, /^csms_response_time\s+2\s+20ms\s+32ms\s+40ms\s+50ms\s*$/m, 'certificates do not measure it: no certified figures, no verdict');
+    assert.match(f, /^response_time\s+4\s+0\.550s\s+0\.880s\s+1\.100s\s+1\.200s\s+1\s+0\.080s\s+0\.130s\s+0\.970s\s+30\.00s\s+slower_than_certified\s*$/m);
+    assert.match(f, /^triggered_function\s+2\s+0\.150s\s+0\.240s\s+0\.300s\s+0\.400s\s+0\.220s\s+1\.250s\s+4\.140s\s+30\.00s\s+within_certified\s*$/m);
+    assert.match(f, /^remote_start_authorization\s+1\s+15\.50s\s+24\.80s\s+31\.00s\s+31\.00s\s+0\.210s\s+0\.430s\s+0\.590s\s+30\.00s\s+exceeds_declared_max\s*$/m);
+    assert.match(f, /^remote_stop_end\s+0\s+0\.230s\s+0\.300s\s+0\.420s\s+30\.00s\s+no_data\s*$/m);
+    assert.match(f, /^csms_response_time\s+2\s+0\.020s\s+0\.032s\s+0\.040s\s+0\.050s\s*$/m, 'certificates do not measure it: no certified figures, no verdict');
     assert.match(f, /^CP-9 · no certified profile binds it\s*$/m);
-    assert.match(f.split('CP-9')[1]!, /^response_time\s+3\s+10ms\s+16ms\s+20ms\s+30ms\s*$/m, 'an unbound station: field figures only');
+    assert.match(f.split('CP-9')[1]!, /^response_time\s+3\s+0\.010s\s+0\.016s\s+0\.020s\s+0\.030s\s*$/m, 'an unbound station: field figures only');
     // Verdicts in colour (Ink writes them as SGR codes): red, yellow, green.
     const coloured = (code: number, word: string) => new RegExp(`\\u001B\\[${code}m${word}`).test(raw());
     assert.ok(coloured(31, 'exceeds_declared_max'), 'exceeds_declared_max is red');
@@ -113,8 +113,8 @@ describe('KPI screen beside certified profiles', () => {
     const lines = f.split('\n');
     assert.ok(lines.length <= 23, `${lines.length} lines`);
     for (const l of lines) assert.ok([...l].length <= 80, `too wide (${[...l].length}): ${l}`);
-    assert.match(f, /^response\s+4\s+1100ms\s+1200ms\s+80ms\s+130ms\s+970ms\s+30\.0s\s+slower_than_certified\s*$/m, 'short KPI names, no cut');
-    assert.match(f, /^rem\. start\s+1\s+31\.0s\s+31\.0s\s+210ms\s+430ms\s+590ms\s+30\.0s\s+exceeds_declared_max\s*$/m);
+    assert.match(f, /^response\s+4\s+1\.100s\s+1\.200s\s+0\.080s\s+0\.130s\s+0\.970s\s+30\.00s\s+slower_than_certified\s*$/m, 'short KPI names, no cut');
+    assert.match(f, /^rem\. start\s+1\s+31\.00s\s+31\.00s\s+0\.210s\s+0\.430s\s+0\.590s\s+30\.00s\s+exceeds_declared_max\s*$/m);
     assert.match(f, /q quit/);
 
     // Ten bound stations: more rows than the screen; G goes to the last, whose station header stays visible.
@@ -127,7 +127,7 @@ describe('KPI screen beside certified profiles', () => {
     await press('G');
     const end = await waitFor('the last station', (s) => s.includes('HYC-9 · hyc400'));
     assert.doesNotMatch(end, /HYC-0 · /, 'scrolled');
-    assert.match(end, /^rem\. stop\s+0\s+230ms\s+300ms\s+420ms\s+30\.0s\s+no_data\s*$/m);
+    assert.match(end, /^rem\. stop\s+0\s+0\.230s\s+0\.300s\s+0\.420s\s+30\.00s\s+no_data\s*$/m);
   });
 
   test('columns: certified ones only when the proxy binds profiles; extra field columns as room allows', () => {

@@ -222,9 +222,9 @@ describe('live view', () => {
     assert.match(f, /KPIs 2 .* KPI engine ─/);
     assert.match(f, /^CP-1\s*$/m, 'the station heads its rows');
     // The engine has no p95 here; the stream's samples (40 and 60 ms over 0–66 ms in 16 bins) draw the histogram.
-    assert.match(f, /^csms_response_time\s+2\s+40ms\s+50ms\s+60ms\s+1 {10}█ {4}█\s*$/m, 'the engine\'s figures, the samples\' histogram');
-    assert.match(f, /^response_time\s+3\s+900ms\s+1500ms\s+2500ms\s+2500ms\s*$/m);
-    assert.doesNotMatch(f, /^response_time\s+1\s+5ms/m, 'a stream sample is not added up by the view');
+    assert.match(f, /^csms_response_time\s+2\s+0\.040s\s+0\.050s\s+0\.060s\s+1 {10}█ {4}█\s*$/m, 'the engine\'s figures, the samples\' histogram');
+    assert.match(f, /^response_time\s+3\s+0\.900s\s+1\.500s\s+2\.500s\s+2\.500s\s*$/m);
+    assert.doesNotMatch(f, /^response_time\s+1\s+0\.005s/m, 'a stream sample is not added up by the view');
     assert.doesNotMatch(f, /certified|verdict/, 'no certified columns when the proxy binds no profiles');
   });
 

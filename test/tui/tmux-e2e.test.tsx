@@ -245,6 +245,7 @@ describe('start --tui: proxy and view in one process', { skip: hasTmux ? false :
     };
     try {
       const data = join(dir, 'data');
+      await mkdir(join(dir, 'no-rules')); // a --rules folder must exist; this one holds no rules
       const port = await freePort();
       tmux(
         'new-session', '-d', '-s', session, '-x', '120', '-y', '36',
@@ -263,6 +264,9 @@ describe('start --tui: proxy and view in one process', { skip: hasTmux ? false :
       const s = await waitScreen('the station and its boot', (x) => /CP-START\s+1\.6/.test(x) && /RES\s+BootNotification/.test(x));
       // The proxy's log goes to its file, not across the panes.
       assert.doesNotMatch(s, /INFO|station CP-START connected/);
+      // A station is connected: q asks before it stops the proxy, q again confirms.
+      tmux('send-keys', '-t', session, 'q');
+      await waitScreen('the question', (x) => x.includes('q again (or y) stops the proxy and disconnects 1 station;'));
       tmux('send-keys', '-t', session, 'q');
       await waitScreen('the exit', (x) => x.includes('EXITED 0'), 30_000);
       assert.match(await readFile(join(data, 'ocpp-mitm.log'), 'utf8'), /station CP-START connected/);

@@ -24,6 +24,8 @@ export interface AppProps {
   size?: { columns: number; rows: number };
   onQuit?: () => void;
   setRuleEnabled?: CommandEnv['setRuleEnabled'];
+  /** Quitting stops the proxy (`start --tui`): ask first while stations are connected. */
+  confirmQuit?: boolean;
 }
 
 function useTerminalSize(fixed: AppProps['size']): { columns: number; rows: number } {
@@ -41,7 +43,7 @@ function useTerminalSize(fixed: AppProps['size']): { columns: number; rows: numb
   return fixed ?? size;
 }
 
-export function App({ size, onQuit, setRuleEnabled }: AppProps) {
+export function App({ size, onQuit, setRuleEnabled, confirmQuit }: AppProps) {
   const store = useViewStore();
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize(size);
@@ -52,27 +54,40 @@ export function App({ size, onQuit, setRuleEnabled }: AppProps) {
     store.setViewport({ trafficRows: layout.trafficRows, stationRows: layout.stationRows, detailRows: store.detailZoom ? layout.bodyRows : layout.detailRows });
   }, [layout, store.detailZoom]);
 
+  const quitNow = (): void => {
+    onQuit?.();
+    exit();
+  };
   const env: CommandEnv = {
     store,
     quit: () => {
-      onQuit?.();
-      exit();
+      const open = [...store.stations.values()].filter((r) => r.open).length;
+      if (!confirmQuit || open === 0) return quitNow();
+      store.quitPending = true;
+      store.setFlash(`q again (or y) stops the proxy and disconnects ${open} station${open === 1 ? '' : 's'}; any other key keeps it running`);
     },
     setRuleEnabled,
   };
 
   const onKey = (input: string, key: Key): void => {
     const name = keyName(input, key);
+    if (store.quitPending) {
+      store.quitPending = false;
+      if (name === 'q' || name === 'y') return quitNow();
+      store.setFlash('the proxy keeps running');
+      return;
+    }
     if (store.editingFilter) {
       if (name === 'enter') store.endFilterEdit(true);
       else if (name === 'esc') store.endFilterEdit(false);
       else if (name === 'backspace') store.editFilter(store.filterDraft.slice(0, -1));
       else if (name === 'ctrl-u') store.editFilter('');
-      else if (name === 'ctrl-c') env.quit();
+      else if (name === 'ctrl-c') quitNow();
       else if (!key.ctrl && !key.meta && input && !/[\u0000-\u001f]/.test(input)) store.editFilter(store.filterDraft + input);
       return;
     }
     if (store.flash) store.flash = '';
+    if (name === 'ctrl-c') return quitNow(); // an interrupt is not asked about
     const command = resolveKey(name, store.screen);
     if (command) runCommand(command, env);
   };

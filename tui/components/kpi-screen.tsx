@@ -6,7 +6,7 @@
 import { Box, Text } from 'ink';
 import { Fragment } from 'react';
 import type { KpiVerdict } from '../../src/profiles/audit-types.js';
-import { cell, ms } from '../format.js';
+import { cell, kpiSeconds } from '../format.js';
 import type { KpiGroup, KpiRow } from '../kpi-view.js';
 import { useViewStore } from '../use-view-store.js';
 import { KpiDistributionPanel, KpiSparkCell } from './kpi-distribution.js';
@@ -74,7 +74,7 @@ const VERDICT_COLOR: Record<KpiVerdict, string> = {
   no_data: 'gray',
 };
 
-const sec = (s: number | null | undefined): string => (s === null || s === undefined ? '' : ms(s * 1000));
+const sec = (s: number | null | undefined): string => (s === null || s === undefined ? '' : kpiSeconds(s * 1000));
 
 function cellText(key: ColKey, r: KpiRow, kpiWidth: number): string {
   switch (key) {
@@ -83,13 +83,13 @@ function cellText(key: ColKey, r: KpiRow, kpiWidth: number): string {
     case 'n':
       return String(r.count);
     case 'min':
-      return ms(r.minMs);
+      return kpiSeconds(r.minMs);
     case 'avg':
-      return ms(r.avgMs);
+      return kpiSeconds(r.avgMs);
     case 'p95':
-      return ms(r.p95Ms);
+      return kpiSeconds(r.p95Ms);
     case 'max':
-      return ms(r.maxMs);
+      return kpiSeconds(r.maxMs);
     case 'to':
       return r.timeouts ? String(r.timeouts) : '';
     case 'cmin':

@@ -33,7 +33,7 @@ export function StationsPane({ width, rows }: { width: number; rows: number }) {
   const open = list.filter((r) => r.open).length;
   return (
     <Box flexDirection="column" width={width}>
-      <PaneTitle title={`Stations ${open} open`} focused={focused} width={width} right={list.length > rows ? `${cursor + 1}/${list.length}` : undefined} />
+      <PaneTitle title={`Stations ${open} open`} focused={focused} width={width} right={list.length > rows ? scrollHint(top, rows, list.length) : undefined} />
       <Text dimColor wrap="truncate-end">
         {cell('identity', idWidth)} {fleet ? `${cell('proxy', PROXY_COL)} ` : ''}{cell('version', COLS.ver)} {cell('tls/profile', COLS.tls)} {cell('state', COLS.state)} {cell('↑ / ↓', COLS.msgs, 'right')} {cell(latTitle, latWidth, store.latencySparkline ? 'left' : 'right')} {cell('err', COLS.err, 'right')}
       </Text>
@@ -75,4 +75,12 @@ function StationLine({ row, idWidth, fleet, selected, spark }: { row: StationRow
       <Text color={errors > 0 ? 'red' : undefined}>{cell(String(errors), COLS.err, 'right')}</Text>
     </Text>
   );
+}
+
+/** Which stations are in view and that more are above or below (tab to the pane, then j/k scrolls). */
+function scrollHint(top: number, rows: number, total: number): string {
+  const above = top;
+  const below = Math.max(0, total - top - rows);
+  const more = [above > 0 ? `↑${above}` : '', below > 0 ? `↓${below}` : ''].filter(Boolean).join(' ');
+  return `${top + 1}-${Math.min(total, top + rows)} of ${total}, ${more} more (tab, j/k)`;
 }

@@ -1,10 +1,12 @@
 /** The bottom line: the filter prompt while editing (with whether it parses), else hints and messages. */
 import { Box, Text } from 'ink';
 import { useViewStore } from '../use-view-store.js';
+import { causeFirst } from '../format.js';
 
 const NOTICE_MS = 15_000;
 const HINTS = '? help  / filter  tab pane  enter open  f follow  p pause  1 live 2 kpis 3 rules  q quit';
-const SHORT_HINTS = '? help  / filter  tab pane  f follow  p pause  q quit';
+// 80 columns keep every key, written shorter (the help overlay, ?, has them all).
+const SHORT_HINTS = '? help / filter tab pane ⏎ open f follow p pause 1 2 3 screens q quit';
 
 export function StatusBar({ width }: { width: number }) {
   const store = useViewStore();
@@ -30,7 +32,7 @@ export function StatusBar({ width }: { width: number }) {
           <Text color="yellow">{store.flash}  </Text>
         ) : notice ? (
           <Text color={notice.level === 'error' ? 'red' : notice.level === 'warn' ? 'yellow' : 'gray'}>
-            {notice.text.startsWith(`${notice.source}:`) ? notice.text : `${notice.source}: ${notice.text}`}
+            {`${notice.source}: ${causeFirst(notice.text.startsWith(`${notice.source}:`) ? notice.text.slice(notice.source.length + 1) : notice.text)}`}
             {'  '}
           </Text>
         ) : null}
