@@ -3,7 +3,7 @@
  * screen's distributions), and per session the slowest answer in each slot of the last minutes (for the station
  * table's latency sparkline). Bounded: a fixed number of values or slots each.
  */
-import type { KpiSample } from '../src/core/addon.js';
+import type { KpiSample } from '../src/kpi/kpi-types.js';
 
 export const KPI_HISTORY_VALUES = 500;
 

@@ -3,7 +3,7 @@
  * it does not recompute them), beside the certified figures of the profile each station is bound to
  * (GET /api/profiles/bound) with the audit's verdict.
  */
-import { KPI_NAMES, type KpiName } from '../src/core/addon.js';
+import { KPI_NAMES, type KpiName } from '../src/kpi/kpi-types.js';
 import type { KpiSummary } from '../src/kpi/kpi-stats.js';
 import type { BoundStation } from '../src/profiles/profile-binding-addon.js';
 import type { KpiVerdict } from '../src/profiles/audit-types.js';

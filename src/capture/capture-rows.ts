@@ -3,7 +3,7 @@
  * session trackers the live proxy uses, so an imported capture has the `calls` and `kpi_samples` a live recording
  * of those frames would have had (a browser's HAR, which has no KPIs, gets them too).
  */
-import type { KpiSample } from '../core/addon.js';
+import type { KpiSample } from '../kpi/kpi-types.js';
 import type { MessageRecord } from '../core/relay-message.js';
 import type { OcppVersion, SessionInfo, ValidationIssue } from '../core/types.js';
 import { DEFAULT_WINDOWS_MS } from '../kpi/kpi-addon.js';

@@ -120,44 +120,21 @@ export interface ConnectContext {
   reject(status: number, reason: string): void;
 }
 
-export type KpiName =
-  | 'response_time'
-  | 'csms_response_time'
-  | 'triggered_function'
-  | 'remote_start_authorization'
-  | 'remote_stop_end';
+/**
+ * Events a feature adds to the stream, typed by that feature: it augments this interface
+ * (`declare module '../core/addon.js' { interface FeatureEvents { kpi: { sample: KpiSample } } }`), the core
+ * carries them like its own without knowing them.
+ */
+export interface FeatureEvents {}
 
-export const KPI_NAMES: readonly KpiName[] = [
-  'response_time',
-  'csms_response_time',
-  'triggered_function',
-  'remote_start_authorization',
-  'remote_stop_end',
-];
-
-export interface KpiSample {
-  kpi: KpiName;
-  sessionId: string;
-  identity: string;
-  version: string;
-  /** The action that started the measurement (e.g. RemoteStartTransaction). */
-  action: string;
-  /** The action that ended it (e.g. StartTransaction), or '' on a timeout. */
-  endAction: string;
-  messageId: string;
-  /** Milliseconds, or null when the answer or follow-up never came within the window. */
-  valueMs: number | null;
-  timedOut: boolean;
-  /** Wall clock of the start, µs since the epoch. */
-  at: number;
-}
+type FeatureEvent = { [K in keyof FeatureEvents]: { type: K } & FeatureEvents[K] }[keyof FeatureEvents];
 
 export type RelayEvent =
   | { type: 'session-open'; session: SessionInfo }
   | { type: 'session-close'; session: SessionInfo; close: CloseInfo }
   | { type: 'message'; message: MessageRecord }
-  | { type: 'kpi'; sample: KpiSample }
-  | { type: 'notice'; level: 'info' | 'warn' | 'error'; source: string; text: string; sessionId?: string; identity?: string };
+  | { type: 'notice'; level: 'info' | 'warn' | 'error'; source: string; text: string; sessionId?: string; identity?: string }
+  | FeatureEvent;
 
 /** What an addon gets at start: publishing, logging and a read-only view of the relay. */
 export interface AddonContext {

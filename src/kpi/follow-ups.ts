@@ -3,7 +3,7 @@
  * answer), and which station CALL ends it. Pure data and predicates over payloads as the *station* sees them,
  * for OCPP 1.6 (incl. the security extension) and 2.0.1; action names tell the versions apart.
  */
-import type { KpiName } from '../core/addon.js';
+import type { KpiName } from './kpi-types.js';
 
 export type FollowUpKpi = Extract<KpiName, 'triggered_function' | 'remote_start_authorization' | 'remote_stop_end'>;
 

@@ -6,7 +6,7 @@
  *   curl -H "authorization: Bearer $TOKEN" "$CONTROL/api/kpis?station=CP-*&kpi=response_time"
  */
 import { InvalidArgumentError, Option } from 'commander';
-import { KPI_NAMES, type KpiName } from '../core/addon.js';
+import { KPI_NAMES, type KpiName } from './kpi-types.js';
 import type { Feature } from '../core/feature.js';
 import { milliseconds } from '../core/parse-options.js';
 import { createKpiAddon } from './kpi-addon.js';

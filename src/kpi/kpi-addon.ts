@@ -5,7 +5,8 @@
  * readable through `summary()` and `GET /api/kpis?station=GLOB&kpi=NAME`.
  */
 import picomatch from 'picomatch';
-import { KPI_NAMES, type Addon, type AddonContext, type KpiName, type RelayEvent } from '../core/addon.js';
+import { type Addon, type AddonContext, type RelayEvent } from '../core/addon.js';
+import { KPI_NAMES, type KpiName } from './kpi-types.js';
 import type { MessageRecord } from '../core/relay-message.js';
 import { nowMicros, type SessionInfo } from '../core/types.js';
 import { KpiBoard, type KpiSummary } from './kpi-stats.js';

@@ -1,5 +1,5 @@
 /** The KPI engine's part of the control API: live figures per station and KPI. */
-import { KPI_NAMES, type KpiName } from '../core/addon.js';
+import { KPI_NAMES, type KpiName } from './kpi-types.js';
 import { ControlError, typedRoutes, type ControlRoutes } from '../core/control-routes.js';
 import type { KpiSummary } from './kpi-stats.js';
 

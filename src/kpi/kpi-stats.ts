@@ -4,7 +4,7 @@
  * behaviour and cost nothing to keep up to date. The ring (4 KiB) is allocated on a figure's first value: a
  * station that never sees a remote start pays nothing for that KPI.
  */
-import { KPI_NAMES, type KpiName, type KpiSample } from '../core/addon.js';
+import { KPI_NAMES, type KpiName, type KpiSample } from './kpi-types.js';
 import type { NotCounted } from './session-tracker.js';
 
 export const RING_SIZE = 512;

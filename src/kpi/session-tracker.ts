@@ -6,7 +6,7 @@
  * (receivedAt: before any rule delay), so time a rule adds on purpose is never charged. Frames the proxy made
  * (origin other than 'wire') start nothing; an answer the proxy made ends its measurement without a sample.
  */
-import type { KpiName, KpiSample } from '../core/addon.js';
+import type { KpiName, KpiSample } from './kpi-types.js';
 import { FewMap } from '../core/few-map.js';
 import { FOLLOW_UP_OPENERS, followUpFor, type FollowUpSpec } from './follow-ups.js';
 import type { StationFrame } from './station-frame.js';

@@ -1,5 +1,5 @@
 /** The read side over a back end: the SQL behind `report`, `frames` and the session history. */
-import type { KpiName } from '../core/addon.js';
+import type { KpiName } from '../kpi/kpi-types.js';
 import type { Direction } from '../core/types.js';
 import type { StoreBackend } from './backend.js';
 import { globToRegex, int, str, where } from './sql.js';

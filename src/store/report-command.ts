@@ -1,5 +1,5 @@
 /** `ocpp-mitm report`: the KPIs per station (count, timeouts, min, avg, p50, p95, p99, max in ms). */
-import { KPI_NAMES } from '../core/addon.js';
+import { KPI_NAMES } from '../kpi/kpi-types.js';
 import { parseTimeMicros } from './duration.js';
 import { writeFile } from 'node:fs/promises';
 import { csv, ms, textTable } from './format.js';

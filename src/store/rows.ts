@@ -1,5 +1,5 @@
 /** RelayEvents → table rows (plain objects in the column names of schema.ts). */
-import type { KpiSample } from '../core/addon.js';
+import type { KpiSample } from '../kpi/kpi-types.js';
 import type { MessageRecord } from '../core/relay-message.js';
 import type { CloseInfo, SessionInfo } from '../core/types.js';
 import { FewMap } from '../core/few-map.js';

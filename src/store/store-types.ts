@@ -1,5 +1,5 @@
 /** The store's read side as types: rows, queries and the reader, shared by every reader and the commands. */
-import type { KpiName } from '../core/addon.js';
+import type { KpiName } from '../kpi/kpi-types.js';
 import type { Direction } from '../core/types.js';
 
 export interface KpiSummaryRow {

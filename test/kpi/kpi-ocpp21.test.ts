@@ -5,7 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KpiSample } from '../../src/core/addon.js';
+import type { KpiSample } from '../../src/kpi/kpi-types.js';
 import { warmOcpp21Peers } from '../support/ocpp-peers.js';
 import { eventually, hold, later, slowBootCsms, startRig, station201, ts, type KpiRig } from './kpi-rig.js';
 

@@ -4,7 +4,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RPCClient } from 'ocpp-rpc';
-import type { Addon, KpiName, KpiSample } from '../../src/core/addon.js';
+import type { Addon } from '../../src/core/addon.js';
+import type { KpiName, KpiSample } from '../../src/kpi/kpi-types.js';
 import { startRelay, type Relay } from '../../src/core/relay.js';
 import { createKpiAddon, type KpiAddon } from '../../src/kpi/index.js';
 import { connectStation, startCsms, type Handler, type RpcServerClient, type TestCsms } from '../support/ocpp-peers.js';

@@ -3,7 +3,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KpiSample } from '../../src/core/addon.js';
+import type { KpiSample } from '../../src/kpi/kpi-types.js';
 import { KpiBoard, RING_SIZE } from '../../src/kpi/kpi-stats.js';
 import { DEFAULT_WINDOWS_MS } from '../../src/kpi/index.js';
 

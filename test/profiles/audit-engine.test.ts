@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { KpiName } from '../../src/core/addon.js';
+import type { KpiName } from '../../src/kpi/kpi-types.js';
 import { importReport } from '../../src/profiles/report-import.js';
 import { createResolver } from '../../src/profiles/bindings.js';
 import { auditExitCode, runAudit } from '../../src/profiles/audit-engine.js';

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { readFile, rm } from 'node:fs/promises';
 import { it } from 'node:test';
-import type { Addon, AddonContext, KpiSample } from '../../src/core/addon.js';
+import type { Addon, AddonContext } from '../../src/core/addon.js';
+import type { KpiSample } from '../../src/kpi/kpi-types.js';
 import { startRelay } from '../../src/core/relay.js';
 import { readControlInfo } from '../../src/control/control-client.js';
 import { callControl, ControlApiError } from '../../src/control/api-client.js';

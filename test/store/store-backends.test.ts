@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { after, describe, it } from 'node:test';
-import type { Addon, AddonContext, KpiSample } from '../../src/core/addon.js';
+import type { Addon, AddonContext } from '../../src/core/addon.js';
+import type { KpiSample } from '../../src/kpi/kpi-types.js';
 import { startRelay } from '../../src/core/relay.js';
 import type { StoreBackend } from '../../src/store/backend.js';
 import { openChdb } from '../../src/store/chdb-backend.js';

@@ -2,7 +2,7 @@
  * Whole control-API answers for view tests, built from the fields a test cares about: the live view's store is
  * typed by the control contract, so its fixtures are answers the real routes could give.
  */
-import type { KpiName } from '../../src/core/addon.js';
+import type { KpiName } from '../../src/kpi/kpi-types.js';
 import type { KpiSummary } from '../../src/kpi/kpi-stats.js';
 import type { BoundStation, ProfileSummary } from '../../src/profiles/profile-binding-addon.js';
 import type { RuleView } from '../../src/rules/rule-views.js';

@@ -1,5 +1,5 @@
 /** `report --html`: the field figures of every station, with no certificate bound (the audit adds those). */
-import { KPI_NAMES } from '../../core/addon.js';
+import { KPI_NAMES } from '../../kpi/kpi-types.js';
 import { describeTarget, parseClickhouseTarget } from '../clickhouse-url.js';
 import { MAX_FRAME_LIMIT } from '../queries.js';
 import type { FrameRow, KpiQuery, OpenStoreReaderOptions, StoreReader } from '../store-reader.js';
