@@ -104,7 +104,8 @@ it('a shadow CSMS sees copies, its differences are counted, and it never touches
     ['to-station', 'CALLRESULT', 'proxy', true],
   ]);
   assert.match(frames[2]!.text, /"Invalid"/);
-  assert.match(frames[2]!.issues, /"rule":"mirror-changed".*Accepted → Invalid/);
+  // `frames --format json` gives the issues as an array.
+  assert.deepEqual(frames[2]!.issues as unknown, [{ path: '/idTagInfo/status', rule: 'mirror-changed', message: '/idTagInfo/status: Accepted → Invalid' }]);
 
   // KPIs are the primary's alone: one csms_response_time sample per station CALL.
   const kpis = JSON.parse(await collect((w) => runReport({ dataDir, format: 'json' }, w))) as KpiSummaryRow[];

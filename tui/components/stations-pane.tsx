@@ -33,7 +33,7 @@ export function StationsPane({ width, rows }: { width: number; rows: number }) {
   const open = list.filter((r) => r.open).length;
   return (
     <Box flexDirection="column" width={width}>
-      <PaneTitle title={`Stations ${open} open`} focused={focused} width={width} right={list.length > rows ? scrollHint(top, rows, list.length) : undefined} />
+      <PaneTitle title={`Stations ${open} open`} focused={focused} width={width} right={list.length > rows ? scrollHint(first, rows, list.length) : undefined} />
       <Text dimColor wrap="truncate-end">
         {cell('identity', idWidth)} {fleet ? `${cell('proxy', PROXY_COL)} ` : ''}{cell('version', COLS.ver)} {cell('tls/profile', COLS.tls)} {cell('state', COLS.state)} {cell('↑ / ↓', COLS.msgs, 'right')} {cell(latTitle, latWidth, store.latencySparkline ? 'left' : 'right')} {cell('err', COLS.err, 'right')}
       </Text>
