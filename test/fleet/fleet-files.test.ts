@@ -16,8 +16,6 @@ import { runCli } from '../support/cli-process.js';
 const run = promisify(execFile);
 const DOCKER = join(PACKAGE_ROOT, 'docker');
 const HAPROXY = '/usr/sbin/haproxy';
-/** Options of the cluster store (issue 16), built in parallel: accepted here until both are merged. */
-const CLUSTER_STORE_OPTIONS = new Set(['--clickhouse-cluster']);
 
 const haproxyInstalled = (): boolean => {
   try {
@@ -52,10 +50,12 @@ test('haproxy.cfg: consistent hashing on the identity in the path, /readyz check
   assert.match(tls, /check-ssl/);
 });
 
-test('compose-fleet.yaml: HAProxy, 3 proxies on shared Redis state, a 2-shard ClickHouse cluster', async (t) => {
+test('compose-fleet.yaml: HAProxy, 3 proxies on shared Redis state, a 2-shard ClickHouse cluster', async () => {
   const compose = parse(readFileSync(join(DOCKER, 'compose-fleet.yaml'), 'utf8'), { merge: true });
   const services = compose.services as Record<string, any>;
-  assert.deepEqual(Object.keys(services).sort(), ['clickhouse-1', 'clickhouse-2', 'haproxy', 'ocpp-mitm-1', 'ocpp-mitm-2', 'ocpp-mitm-3', 'redis']);
+  assert.deepEqual(Object.keys(services).sort(), ['ch-1', 'ch-2', 'grafana', 'haproxy', 'ocpp-mitm-1', 'ocpp-mitm-2', 'ocpp-mitm-3', 'redis']);
+  // Grafana's provisioning and board are the ones the board test checks.
+  for (const v of services.grafana.volumes as string[]) if (v.startsWith('./')) assert.ok(existsSync(join(DOCKER, v.split(':')[0]!)), `grafana mounts ${v}`);
   for (const v of services.haproxy.volumes as string[]) {
     const src = v.split(':')[0]!;
     assert.ok(existsSync(join(DOCKER, src)), `haproxy mounts ${src}, which does not exist`);
@@ -69,7 +69,7 @@ test('compose-fleet.yaml: HAProxy, 3 proxies on shared Redis state, a 2-shard Cl
     const p = services[name];
     assert.equal(p.build.dockerfile, 'docker/Dockerfile');
     const cmd = p.command as string[];
-    for (const opt of cmd.filter((a) => a.startsWith('--'))) assert.ok(known.has(opt) || CLUSTER_STORE_OPTIONS.has(opt), `${opt} is not an option of ocpp-mitm start`);
+    for (const opt of cmd.filter((a) => a.startsWith('--'))) assert.ok(known.has(opt), `${opt} is not an option of ocpp-mitm start`);
     assert.equal(cmd[cmd.indexOf('--state') + 1], 'redis://redis:6379/0');
     assert.equal(cmd[cmd.indexOf('--clickhouse-cluster') + 1], 'ocpp');
     assert.ok(p.stop_grace_period, 'docker waits for the drain before SIGKILL');
@@ -77,9 +77,13 @@ test('compose-fleet.yaml: HAProxy, 3 proxies on shared Redis state, a 2-shard Cl
   }
   const cfg = readFileSync(join(DOCKER, 'haproxy.cfg'), 'utf8');
   for (const name of ['ocpp-mitm-1', 'ocpp-mitm-2', 'ocpp-mitm-3']) assert.match(cfg, new RegExp(`server ${name} ${name}:9000`), `haproxy.cfg balances over ${name}`);
-  // The cluster's configs come from the cluster-store work (docker/clickhouse/); say so plainly until they are here.
-  const chFiles = ['clickhouse-1', 'clickhouse-2'].flatMap((n) => (services[n].volumes as string[]).filter((v) => v.startsWith('./clickhouse/')).map((v) => v.split(':')[0]!));
-  assert.equal(chFiles.length, 4);
-  const missing = chFiles.filter((f) => !existsSync(join(DOCKER, f)));
-  if (missing.length > 0) t.diagnostic(`not in this tree yet (the cluster store's docker/clickhouse/): ${missing.join(', ')}`);
+  // The cluster is compose-cluster.yaml's, from the same configs: the nodes its cluster.xml names, every file there.
+  const chFiles = ['ch-1', 'ch-2'].flatMap((n) => (services[n].volumes as string[]).filter((v) => v.startsWith('./clickhouse/')).map((v) => v.split(':')[0]!));
+  assert.deepEqual(chFiles, ['./clickhouse/cluster.xml', './clickhouse/macros-ch-1.xml', './clickhouse/cluster.xml', './clickhouse/macros-ch-2.xml']);
+  for (const f of chFiles) assert.ok(existsSync(join(DOCKER, f)), `${f} exists`);
+  const clusterXml = readFileSync(join(DOCKER, 'clickhouse/cluster.xml'), 'utf8');
+  for (const host of ['ch-1', 'ch-2']) {
+    assert.match(clusterXml, new RegExp(`<host>${host}</host>`), `cluster.xml names ${host}`);
+    assert.equal(services[host].hostname, host);
+  }
 });
