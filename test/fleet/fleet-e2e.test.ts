@@ -1,6 +1,6 @@
 /**
  * The fleet end to end, with real processes only: HAProxy running docker/haproxy.cfg, 3 `ocpp-mitm start`
- * processes sharing translation state in redis-server and recording into one clickhouse-server, and 300 ocpp-rpc
+ * processes sharing translation state in redis-server and recording into a 2-shard clickhouse-server cluster, and 300 ocpp-rpc
  * stations in strict mode (every 5th speaks 1.6 and is translated to the strict 2.0.1 CSMS).
  *
  * - /metrics of the 3 proxies, parsed as Prometheus text, count exactly the frames the peers sent.
@@ -24,7 +24,8 @@ import { haproxyInstalled, TestHaproxy } from '../support/haproxy.js';
 import { startCsms, type RpcServerClient, type TestCsms } from '../support/ocpp-peers.js';
 import { sampleSum, scrape } from '../support/prometheus.js';
 import { redisBin, TestRedis } from '../support/redis-server.js';
-import { clickhouseBin, freePort, TestClickhouse } from '../store/clickhouse-support.js';
+import { clickhouseBin, freePort } from '../store/clickhouse-support.js';
+import { TestCluster } from '../store/clickhouse-cluster-support.js';
 
 const STATIONS = 300;
 /** A station of a killed proxy is served again through HAProxy within this (kill to last reconnect). */
@@ -164,8 +165,10 @@ test('a fleet of 3 proxies behind HAProxy: kill -9, drain, Redis outage, metrics
   try {
     const redis = (await TestRedis.launch())!;
     cleanups.push(() => redis.destroy());
-    const ch = (await TestClickhouse.launch())!;
-    cleanups.push(() => ch.destroy());
+    // The record: a 2-shard cluster of clickhouse-server; every proxy knows both nodes (and fails over).
+    const cluster = (await TestCluster.launch({ shards: 2, replicas: 1 }))!;
+    cleanups.push(() => cluster.destroy());
+    const ch = cluster.nodes[0]![0]!;
     const csms: TestCsms = await startCsms({ protocols: ['ocpp2.0.1'] });
     cleanups.push(() => csms.close());
     const csmsReceived: string[] = [];
@@ -177,7 +180,7 @@ test('a fleet of 3 proxies behind HAProxy: kill -9, drain, Redis outage, metrics
 
     const base = await mkdtemp(join(tmpdir(), 'ocpp-mitm-fleet-'));
     cleanups.push(() => rm(base, { recursive: true, force: true }));
-    const common = ['--upstream', csms.url, '--upstream-protocol', 'ocpp2.0.1', '--state', redis.url, '--clickhouse', ch.url, '--store-flush-ms', '200'];
+    const common = ['--upstream', csms.url, '--upstream-protocol', 'ocpp2.0.1', '--state', redis.url, '--clickhouse', cluster.urls('fleet'), '--clickhouse-cluster', 'ocpp', '--store-flush-ms', '200'];
     const drain = ['--drain-grace', String(DRAIN_GRACE_S), '--drain-seconds', String(DRAIN_WINDOW_S), '--log-format', 'json'];
     for (let i = 1; i <= 3; i++) proxies.push(new Proxy(`ocpp-mitm-${i}`, await freePort(), await freePort(), join(base, `p${i}`), [...common, ...drain]));
     await Promise.all(proxies.map((p) => p.start()));
@@ -303,7 +306,8 @@ test('a fleet of 3 proxies behind HAProxy: kill -9, drain, Redis outage, metrics
       const [identity, text] = line.split('\u0000') as [string, string];
       expected.add(frameKey(identity, 'to-csms', text)!);
     }
-    const rows = await ch.query("SELECT identity, direction, message_id, kind, count() FROM frames WHERE origin = 'wire' GROUP BY identity, direction, message_id, kind FORMAT TabSeparated");
+    // Through the Distributed table: both shards' rows.
+    const rows = await ch.query("SELECT identity, direction, message_id, kind, count() FROM fleet.frames WHERE origin = 'wire' GROUP BY identity, direction, message_id, kind FORMAT TabSeparated");
     const stored = new Map<string, number>();
     for (const line of rows.split('\n').filter(Boolean)) {
       const [identity, direction, id, kind, n] = line.split('\t');
@@ -318,11 +322,16 @@ test('a fleet of 3 proxies behind HAProxy: kill -9, drain, Redis outage, metrics
     const elsewhere = lost.filter((k) => !onVictim.has(k.split('|')[0]!));
     assert.deepEqual(elsewhere.slice(0, 10), [], `frames lost from stations not on the killed proxy (${elsewhere.length})`);
     // `report` over the store lists every station (each has the CSMS's response-time KPI).
-    const report = runCli(['report', '--clickhouse', ch.url, '--format', 'json']);
+    const report = runCli(['report', '--clickhouse', cluster.urls('fleet'), '--format', 'json']);
     assert.equal((await report.exited).code, 0, report.stderr());
     const reported = new Set((JSON.parse(report.stdout()) as Array<{ station: string }>).map((r) => r.station));
     const missing = stations.filter((s) => !reported.has(s.identity)).map((s) => s.identity);
     assert.deepEqual(missing, [], 'report lists every station');
+    // Sharded by station: both shards hold some of the fleet's frames, and no station is split between them.
+    const perShard = await Promise.all(cluster.nodes.map((row) => row[0]!.query("SELECT arrayStringConcat(groupUniqArray(identity), ',') FROM fleet.frames_local")));
+    const sets = perShard.map((l) => new Set(l.trim().split(',').filter(Boolean)));
+    assert.ok(sets.every((x) => x.size > 0), `both shards hold stations (${sets.map((x) => x.size).join(' + ')})`);
+    assert.deepEqual([...sets[0]!].filter((id) => sets[1]!.has(id)), [], 'no station on two shards');
     // Last, so every other check has run. The write-ahead log holds every row built before the kill; what it cannot
     // hold is the row of a frame written in the very loop iteration the kill landed in (docs/store.md, "What
     // remains"): at most each of the killed proxy's stations' CALL and answer then in flight. More is a real loss.
