@@ -17,24 +17,8 @@ export interface CaptureHeader {
   payloads: 'full' | 'redacted' | 'none';
 }
 
-export interface SessionRecord {
-  type: 'session';
-  session: string;
-  station: string;
-  /** µs since the epoch. */
-  openedAt: number;
-  closedAt: number | null;
-  remoteAddress: string;
-  offeredProtocols: string[];
-  stationProtocol: string;
-  csmsProtocol: string;
-  securityProfile: number;
-  tlsVersion: string;
-  tlsCipher: string;
-  clientSubject: string;
-  closeCode: number | null;
-  closeReason: string;
-}
+/** A recorded session as a capture line: the store's SessionRow under the capture's names (times in µs). */
+export type SessionRecord = { type: 'session'; session: string; station: string } & Omit<SessionRow, 'sessionId' | 'identity'>;
 
 export interface FrameRecord {
   type: 'frame';
