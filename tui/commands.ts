@@ -1,4 +1,6 @@
 /** What each named command does. The keymap says which key runs it; this says what it means. */
+import { editInEditor, type EditText } from './external-editor.js';
+import { runHeldCommand, type InterceptClient } from './intercept-commands.js';
 import type { CommandName } from './keymap.js';
 import type { ViewStore } from './view-store.js';
 
@@ -7,6 +9,10 @@ export interface CommandEnv {
   quit(): void;
   /** Enable or disable a rule through the control API. */
   setRuleEnabled?(id: string, enabled: boolean): Promise<void>;
+  /** The proxy's intercept through the control API. */
+  intercept?: InterceptClient;
+  /** How a frame is edited (default: $EDITOR). */
+  edit?: EditText;
 }
 
 export function runCommand(name: CommandName, env: CommandEnv): void {
@@ -56,6 +62,18 @@ export function runCommand(name: CommandName, env: CommandEnv): void {
       return store.setScreen('kpis');
     case 'screen-rules':
       return store.setScreen('rules');
+    case 'screen-intercept':
+      return store.setScreen('intercept');
+    case 'command':
+      store.editingCommand = true;
+      store.commandDraft = '';
+      return store.changed(true);
+    case 'held-forward':
+    case 'held-edit':
+    case 'held-force':
+    case 'held-drop':
+    case 'held-answer':
+      return runHeldCommand(name, store, env.intercept, env.edit ?? editInEditor);
     case 'toggle-rule': {
       const rule = store.selectedRule();
       if (!rule) return store.setFlash(store.rules ? 'no rule selected' : 'no rules addon on this proxy');

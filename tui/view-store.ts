@@ -13,6 +13,7 @@ import type { SessionCounters } from '../src/control/traffic-counters.js';
 import type { ResponseOf, SessionView, StatsView } from '../src/control/contract.js';
 import { kpiTable, mergeKpiRows, type KpiTable } from './kpi-view.js';
 import { KpiHistory, LatencyHistory } from './kpi-history.js';
+import type { InterceptView } from '../src/intercept/intercept-routes.js';
 
 export type { KpiTable };
 
@@ -20,7 +21,7 @@ export type { KpiTable };
 export type RuleView = ResponseOf<'GET /api/rules'>['rules'][number];
 
 export type Pane = 'stations' | 'traffic' | 'detail';
-export type Screen = 'live' | 'kpis' | 'rules';
+export type Screen = 'live' | 'kpis' | 'rules' | 'intercept';
 export type Connection = 'connecting' | 'live' | 'down';
 
 export interface StationRow {
@@ -70,6 +71,16 @@ export class ViewStore {
   profilesBound: ResponseOf<'GET /api/profiles/bound'> | undefined;
   /** GET /api/store/stats; undefined when the proxy records nothing. */
   storeStats: ResponseOf<'GET /api/store/stats'> | undefined;
+  /** GET /api/intercept: the intercept filter and the frames held; undefined when the proxy has no intercept (404). */
+  intercept: InterceptView | undefined;
+  heldCursor = 0;
+  /** When `intercept` was read (ms): countdowns run from there. */
+  interceptReadAt = 0;
+  /** An edit the schema refused, kept so the operator can forward it anyway. */
+  refusedEdit: { id: number; frame: unknown[]; kind: 'forward' | 'answer' } | undefined;
+  /** The `:` command prompt. */
+  editingCommand = false;
+  commandDraft = '';
   connection: Connection = 'connecting';
   connectionError = '';
   /** Fleet view: each proxy's last stats and connection, by instance name (empty for a single proxy). */
@@ -343,6 +354,8 @@ export class ViewStore {
       this.helpScroll = Math.max(0, this.helpScroll + delta);
     } else if (this.screen === 'rules') {
       this.ruleCursor = clamp(this.ruleCursor + delta, 0, (this.rules?.length ?? 1) - 1);
+    } else if (this.screen === 'intercept') {
+      this.heldCursor = clamp(this.heldCursor + delta, 0, Math.max(0, (this.intercept?.held.length ?? 1) - 1));
     } else if (this.screen === 'kpis') {
       this.kpiCursor = clamp(this.kpiCursor + delta, 0, Math.max(0, this.kpiTable().rows.length - 1));
     } else if (this.focus === 'stations') {
@@ -514,6 +527,19 @@ export class ViewStore {
 
   selectedRule(): RuleView | undefined {
     return this.rules?.[this.ruleCursor];
+  }
+
+  /** The held frame under the cursor on the intercept screen. */
+  selectedHeld(): InterceptView['held'][number] | undefined {
+    const held = this.intercept?.held ?? [];
+    return held[Math.min(this.heldCursor, held.length - 1)];
+  }
+
+  setIntercept(view: InterceptView | undefined): void {
+    this.intercept = view;
+    this.interceptReadAt = Date.now();
+    if (this.refusedEdit && !view?.held.some((h) => h.id === this.refusedEdit!.id)) this.refusedEdit = undefined;
+    this.changed();
   }
 
   setFlash(text: string): void {

@@ -1,6 +1,7 @@
 /** The live view's root: lays the panes out for the terminal's size and turns keys into keymap commands. */
 import { Box, useApp, useInput, useStdout, type Key } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
+import { runPromptLine } from '../command-line.js';
 import { runCommand, type CommandEnv } from '../commands.js';
 import { keyName, resolveKey } from '../keymap.js';
 import { computeLayout } from '../layout.js';
@@ -8,6 +9,7 @@ import { useViewStore } from '../use-view-store.js';
 import { DetailPane } from './detail-pane.js';
 import { Header } from './header.js';
 import { HelpOverlay } from './help-overlay.js';
+import { InterceptScreen } from './intercept-screen.js';
 import { KpiScreen } from './kpi-screen.js';
 import { RulesScreen } from './rules-screen.js';
 import { StationsPane } from './stations-pane.js';
@@ -24,6 +26,8 @@ export interface AppProps {
   size?: { columns: number; rows: number };
   onQuit?: () => void;
   setRuleEnabled?: CommandEnv['setRuleEnabled'];
+  intercept?: CommandEnv['intercept'];
+  edit?: CommandEnv['edit'];
 }
 
 function useTerminalSize(fixed: AppProps['size']): { columns: number; rows: number } {
@@ -41,7 +45,7 @@ function useTerminalSize(fixed: AppProps['size']): { columns: number; rows: numb
   return fixed ?? size;
 }
 
-export function App({ size, onQuit, setRuleEnabled }: AppProps) {
+export function App({ size, onQuit, setRuleEnabled, intercept, edit }: AppProps) {
   const store = useViewStore();
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize(size);
@@ -59,6 +63,8 @@ export function App({ size, onQuit, setRuleEnabled }: AppProps) {
       exit();
     },
     setRuleEnabled,
+    intercept,
+    edit,
   };
 
   const onKey = (input: string, key: Key): void => {
@@ -70,6 +76,17 @@ export function App({ size, onQuit, setRuleEnabled }: AppProps) {
       else if (name === 'ctrl-u') store.editFilter('');
       else if (name === 'ctrl-c') env.quit();
       else if (!key.ctrl && !key.meta && input && !/[\u0000-\u001f]/.test(input)) store.editFilter(store.filterDraft + input);
+      return;
+    }
+    if (store.editingCommand) {
+      if (name === 'enter' || name === 'esc') {
+        store.editingCommand = false;
+        if (name === 'enter') runPromptLine(store.commandDraft, env);
+      } else if (name === 'backspace') store.commandDraft = store.commandDraft.slice(0, -1);
+      else if (name === 'ctrl-u') store.commandDraft = '';
+      else if (name === 'ctrl-c') env.quit();
+      else if (!key.ctrl && !key.meta && input && !/[\u0000-\u001f]/.test(input)) store.commandDraft += input;
+      store.changed(true);
       return;
     }
     if (store.flash) store.flash = '';
@@ -91,6 +108,7 @@ export function App({ size, onQuit, setRuleEnabled }: AppProps) {
   if (store.showHelp) body = <HelpOverlay width={width} rows={layout.bodyRows + 1} />;
   else if (store.screen === 'kpis') body = <KpiScreen width={width} rows={layout.bodyRows} />;
   else if (store.screen === 'rules') body = <RulesScreen width={width} rows={layout.bodyRows} />;
+  else if (store.screen === 'intercept') body = <InterceptScreen width={width} rows={layout.bodyRows} />;
   else if (store.detailZoom) body = <DetailPane width={width} rows={layout.bodyRows} />;
   else
     body = (

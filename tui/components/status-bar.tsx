@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import { useViewStore } from '../use-view-store.js';
 
 const NOTICE_MS = 15_000;
-const HINTS = '? help  / filter  tab pane  enter open  f follow  p pause  1 live 2 kpis 3 rules  q quit';
+const HINTS = '? help  / filter  : cmd  tab pane  enter open  f follow  p pause  1 live 2 kpis 3 rules 4 held  q quit';
 const SHORT_HINTS = '? help  / filter  tab pane  f follow  p pause  q quit';
 
 export function StatusBar({ width }: { width: number }) {
@@ -17,6 +17,17 @@ export function StatusBar({ width }: { width: number }) {
           <Text inverse> </Text>
           {'  '}
           {store.filterError ? <Text color="red">✗ {store.filterError}</Text> : <Text color="green">✓ {store.filterDraft.trim() ? 'filter ok' : 'no filter'}</Text>}
+        </Text>
+      </Box>
+    );
+  }
+  if (store.editingCommand) {
+    return (
+      <Box width={width}>
+        <Text wrap="truncate-end">
+          <Text color="cyan">:</Text>
+          {store.commandDraft}
+          <Text inverse> </Text>
         </Text>
       </Box>
     );

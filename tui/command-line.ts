@@ -1,0 +1,74 @@
+/**
+ * The `:` prompt (k9s, vim): what keys do, typed. `:filter TEXT`, `:intercept TEXT` (empty: hold nothing),
+ * `:rule on|off ID`, `:help`. Unknown commands say what exists.
+ */
+import type { CommandEnv } from './commands.js';
+
+interface PromptCommand {
+  name: string;
+  usage: string;
+  description: string;
+  run(arg: string, env: CommandEnv): void;
+}
+
+export const PROMPT_COMMANDS: readonly PromptCommand[] = [
+  {
+    name: 'filter',
+    usage: ':filter TEXT',
+    description: 'filter the traffic (the / language; empty clears it)',
+    run(arg, { store }) {
+      const error = store.applyFilter(arg);
+      store.setFlash(error ? `filter: ${error}` : arg ? `filter: ${arg}` : 'filter cleared');
+    },
+  },
+  {
+    name: 'intercept',
+    usage: ':intercept TEXT',
+    description: 'hold frames matching TEXT (the / language; empty holds nothing)',
+    run(arg, { store, intercept }) {
+      if (!intercept) return store.setFlash('this proxy has no intercept');
+      intercept.setFilter(arg).then(
+        (v) => {
+          store.setIntercept(v);
+          store.setFlash(v.filter ? `intercepting: ${v.filter} (4 shows what is held)` : 'intercept off');
+        },
+        (err: unknown) => store.setFlash((err as Error).message.replace(/^control API \S+ \S+: /, '')),
+      );
+    },
+  },
+  {
+    name: 'rule',
+    usage: ':rule on|off ID',
+    description: 'enable or disable a rule',
+    run(arg, { store, setRuleEnabled }) {
+      const [state, id] = arg.split(/\s+/);
+      if ((state !== 'on' && state !== 'off') || !id) return store.setFlash('usage: :rule on|off ID');
+      if (!setRuleEnabled) return store.setFlash('rules cannot be changed from here');
+      setRuleEnabled(id, state === 'on').then(
+        () => store.setFlash(`rule ${id} ${state === 'on' ? 'enabled' : 'disabled'}`),
+        (err: unknown) => store.setFlash(`rule ${id}: ${(err as Error).message}`),
+      );
+    },
+  },
+  {
+    name: 'help',
+    usage: ':help',
+    description: 'list these commands',
+    run(_arg, { store }) {
+      store.setFlash(PROMPT_COMMANDS.map((c) => c.usage).join('  '));
+    },
+  },
+];
+
+/** Run one prompt line (without the leading ':'). */
+export function runPromptLine(line: string, env: CommandEnv): void {
+  const text = line.trim();
+  if (!text) return;
+  const space = text.search(/\s/);
+  const word = space < 0 ? text : text.slice(0, space);
+  const arg = space < 0 ? '' : text.slice(space + 1).trim();
+  const matches = PROMPT_COMMANDS.filter((c) => c.name.startsWith(word));
+  const command = matches.find((c) => c.name === word) ?? (matches.length === 1 ? matches[0] : undefined);
+  if (!command) return env.store.setFlash(`unknown command :${word} (${PROMPT_COMMANDS.map((c) => c.usage).join('  ')})`);
+  command.run(arg, env);
+}
