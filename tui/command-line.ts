@@ -3,6 +3,7 @@
  * `:rule on|off ID`, `:help`. Unknown commands say what exists.
  */
 import type { CommandEnv } from './commands.js';
+import { sortLabel, STATION_SORTS, type StationSortKey } from './station-sort.js';
 
 interface PromptCommand {
   name: string;
@@ -48,6 +49,20 @@ export const PROMPT_COMMANDS: readonly PromptCommand[] = [
         () => store.setFlash(`rule ${id} ${state === 'on' ? 'enabled' : 'disabled'}`),
         (err: unknown) => store.setFlash(`rule ${id}: ${(err as Error).message}`),
       );
+    },
+  },
+  {
+    name: 'sort',
+    usage: `:sort ${STATION_SORTS.join('|')} [asc|desc]`,
+    description: 'order the station table',
+    run(arg, { store }) {
+      const [key, order] = arg.split(/\s+/);
+      const match = STATION_SORTS.filter((k) => k.startsWith(key ?? ''));
+      if (!key || match.length !== 1) return store.setFlash(`usage: :sort ${STATION_SORTS.join('|')} [asc|desc]`);
+      const chosen = match[0] as StationSortKey;
+      const natural = chosen === 'identity' || chosen === 'version' ? 'asc' : 'desc';
+      store.sortStationsBy(chosen, order === undefined ? false : order !== natural);
+      store.setFlash(`stations ${sortLabel(store.stationSort)}`);
     },
   },
   {

@@ -64,6 +64,10 @@ export function runCommand(name: CommandName, env: CommandEnv): void {
       return store.setScreen('rules');
     case 'screen-intercept':
       return store.setScreen('intercept');
+    case 'screen-summary':
+      return store.setScreen('summary');
+    case 'sort-stations':
+      return store.sortStationsBy();
     case 'command':
       store.editingCommand = true;
       store.commandDraft = '';

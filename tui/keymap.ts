@@ -29,6 +29,8 @@ export type CommandName =
   | 'toggle-rule'
   | 'latency-sparkline'
   | 'screen-intercept'
+  | 'screen-summary'
+  | 'sort-stations'
   | 'command'
   | 'held-forward'
   | 'held-edit'
@@ -55,6 +57,7 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['2'], command: 'screen-kpis', description: 'KPIs per station (beside the certified profile)', context: 'global' },
   { keys: ['3'], command: 'screen-rules', description: 'rules with hit counts', context: 'global' },
   { keys: ['4'], command: 'screen-intercept', description: 'intercept: frames held by the intercept filter', context: 'global' },
+  { keys: ['5'], command: 'screen-summary', description: 'summary: counts per action and per error code of the filtered frames', context: 'global' },
   { keys: [':'], command: 'command', description: 'command prompt (:help lists the commands)', context: 'global' },
   { keys: ['up', 'k'], command: 'up', description: 'move up (scroll in detail)', context: 'global' },
   { keys: ['down', 'j'], command: 'down', description: 'move down (scroll in detail)', context: 'global' },
@@ -68,6 +71,7 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['f'], command: 'follow', description: 'follow the newest frame', context: 'live' },
   { keys: ['p'], command: 'pause', description: 'pause the traffic (frames keep arriving)', context: 'live' },
   { keys: ['o'], command: 'partner', description: "jump to the CALL's answer, or the answer's CALL", context: 'live' },
+  { keys: ['S'], command: 'sort-stations', description: 'sort the stations by the next column (identity, version, errors, latency, frames, seen)', context: 'live' },
   { keys: ['c'], command: 'clear', description: 'clear the traffic buffer', context: 'live' },
   { keys: ['s'], command: 'latency-sparkline', description: 'stations: latency sparkline of the last minutes, or the last latency', context: 'live' },
   { keys: ['space', 'enter', 'e'], command: 'toggle-rule', description: 'enable or disable the rule', context: 'rules' },
@@ -107,8 +111,8 @@ export function resolveKey(name: string, screen: Screen): CommandName | undefine
 
 /** Help lines, grouped by context, straight from the table. */
 export function helpSections(): Array<{ title: string; rows: Array<{ keys: string; description: string }> }> {
-  const titles: Record<KeyContext, string> = { global: 'Everywhere', live: 'Live view', kpis: 'KPIs', rules: 'Rules', intercept: 'Intercept' };
-  const order: KeyContext[] = ['global', 'live', 'rules', 'kpis', 'intercept'];
+  const titles: Record<KeyContext, string> = { global: 'Everywhere', live: 'Live view', kpis: 'KPIs', rules: 'Rules', intercept: 'Intercept', summary: 'Summary' };
+  const order: KeyContext[] = ['global', 'live', 'rules', 'kpis', 'intercept', 'summary'];
   return order
     .map((context) => ({
       title: titles[context],

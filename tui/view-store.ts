@@ -14,6 +14,7 @@ import type { ResponseOf, SessionView, StatsView } from '../src/control/contract
 import { kpiTable, mergeKpiRows, type KpiTable } from './kpi-view.js';
 import { KpiHistory, LatencyHistory } from './kpi-history.js';
 import type { InterceptView } from '../src/intercept/intercept-routes.js';
+import { nextSortKey, sortStations, type StationSort, type StationSortKey } from './station-sort.js';
 
 export type { KpiTable };
 
@@ -21,7 +22,7 @@ export type { KpiTable };
 export type RuleView = ResponseOf<'GET /api/rules'>['rules'][number];
 
 export type Pane = 'stations' | 'traffic' | 'detail';
-export type Screen = 'live' | 'kpis' | 'rules' | 'intercept';
+export type Screen = 'live' | 'kpis' | 'rules' | 'intercept' | 'summary';
 export type Connection = 'connecting' | 'live' | 'down';
 
 export interface StationRow {
@@ -74,6 +75,9 @@ export class ViewStore {
   /** GET /api/intercept: the intercept filter and the frames held; undefined when the proxy has no intercept (404). */
   intercept: InterceptView | undefined;
   heldCursor = 0;
+  /** Station table order (S cycles the key, :sort sets it). */
+  stationSort: StationSort = { key: 'identity', reverse: false };
+  summaryScroll = 0;
   /** When `intercept` was read (ms): countdowns run from there. */
   interceptReadAt = 0;
   /** An edit the schema refused, kept so the operator can forward it anyway. */
@@ -280,7 +284,18 @@ export class ViewStore {
 
   /** Stations, open first, by identity. */
   stationList(): StationRow[] {
-    return [...this.stations.values()].sort((a, b) => Number(b.open) - Number(a.open) || a.info.identity.localeCompare(b.info.identity));
+    return sortStations([...this.stations.values()], this.stationSort);
+  }
+
+  /** Order the station table by `key` (same key again: reverse it). */
+  sortStationsBy(key: StationSortKey = nextSortKey(this.stationSort.key), reverse?: boolean): void {
+    this.stationSort = { key, reverse: reverse ?? (key === this.stationSort.key ? !this.stationSort.reverse : false) };
+    this.changed(true);
+  }
+
+  /** The frames the filter lets through, oldest first (what the summary counts). */
+  filteredRecords(): Iterable<MessageRecord> {
+    return this.filteredRing;
   }
 
   private get firstAbs(): number {
@@ -354,6 +369,8 @@ export class ViewStore {
       this.helpScroll = Math.max(0, this.helpScroll + delta);
     } else if (this.screen === 'rules') {
       this.ruleCursor = clamp(this.ruleCursor + delta, 0, (this.rules?.length ?? 1) - 1);
+    } else if (this.screen === 'summary') {
+      this.summaryScroll = Math.max(0, this.summaryScroll + delta);
     } else if (this.screen === 'intercept') {
       this.heldCursor = clamp(this.heldCursor + delta, 0, Math.max(0, (this.intercept?.held.length ?? 1) - 1));
     } else if (this.screen === 'kpis') {

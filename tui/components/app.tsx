@@ -14,6 +14,7 @@ import { KpiScreen } from './kpi-screen.js';
 import { RulesScreen } from './rules-screen.js';
 import { StationsPane } from './stations-pane.js';
 import { StatusBar } from './status-bar.js';
+import { SummaryScreen } from './summary-screen.js';
 import { TrafficPane } from './traffic-pane.js';
 
 /** The Key Ink would have given `ch` alone (enter, tab and backspace can come inside a chunk). */
@@ -109,6 +110,7 @@ export function App({ size, onQuit, setRuleEnabled, intercept, edit }: AppProps)
   else if (store.screen === 'kpis') body = <KpiScreen width={width} rows={layout.bodyRows} />;
   else if (store.screen === 'rules') body = <RulesScreen width={width} rows={layout.bodyRows} />;
   else if (store.screen === 'intercept') body = <InterceptScreen width={width} rows={layout.bodyRows} />;
+  else if (store.screen === 'summary') body = <SummaryScreen width={width} rows={layout.bodyRows} />;
   else if (store.detailZoom) body = <DetailPane width={width} rows={layout.bodyRows} />;
   else
     body = (
