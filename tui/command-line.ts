@@ -3,6 +3,8 @@
  * `:rule on|off ID`, `:help`. Unknown commands say what exists.
  */
 import type { CommandEnv } from './commands.js';
+import { editInEditor } from './external-editor.js';
+import { composeCall } from './send-commands.js';
 import { sortLabel, STATION_SORTS, type StationSortKey } from './station-sort.js';
 
 interface PromptCommand {
@@ -49,6 +51,14 @@ export const PROMPT_COMMANDS: readonly PromptCommand[] = [
         () => store.setFlash(`rule ${id} ${state === 'on' ? 'enabled' : 'disabled'}`),
         (err: unknown) => store.setFlash(`rule ${id}: ${(err as Error).message}`),
       );
+    },
+  },
+  {
+    name: 'send',
+    usage: ':send ACTION [station|csms]',
+    description: "compose a CALL from the action's template for the selected station (or, as it, to the CSMS)",
+    run(arg, { store, inject, edit }) {
+      composeCall(arg, store, inject, edit ?? editInEditor);
     },
   },
   {

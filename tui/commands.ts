@@ -2,6 +2,7 @@
 import { editInEditor, type EditText } from './external-editor.js';
 import { runHeldCommand, type InterceptClient } from './intercept-commands.js';
 import type { CommandName } from './keymap.js';
+import { resendSelected, type InjectClient } from './send-commands.js';
 import type { ViewStore } from './view-store.js';
 
 export interface CommandEnv {
@@ -11,6 +12,8 @@ export interface CommandEnv {
   setRuleEnabled?(id: string, enabled: boolean): Promise<void>;
   /** The proxy's intercept through the control API. */
   intercept?: InterceptClient;
+  /** Frames sent from the view, through the control API. */
+  inject?: InjectClient;
   /** How a frame is edited (default: $EDITOR). */
   edit?: EditText;
 }
@@ -69,9 +72,12 @@ export function runCommand(name: CommandName, env: CommandEnv): void {
     case 'sort-stations':
       return store.sortStationsBy();
     case 'command':
+    case 'send':
       store.editingCommand = true;
-      store.commandDraft = '';
+      store.commandDraft = name === 'send' ? 'send ' : '';
       return store.changed(true);
+    case 'resend':
+      return resendSelected(store, env.inject, env.edit ?? editInEditor);
     case 'held-forward':
     case 'held-edit':
     case 'held-force':

@@ -11,6 +11,8 @@ import type { ControlRoute, ResponseOf } from '../src/control/contract.js';
 import type { StreamEvent } from '../src/control/wire-format.js';
 import type { AnswerBody } from '../src/intercept/held-edit.js';
 import type { InterceptClient } from './intercept-commands.js';
+import type { InjectClient } from './send-commands.js';
+import type { Direction } from '../src/core/types.js';
 import type { ViewStore } from './view-store.js';
 
 /** A proxy to follow; in a fleet view its `name` is shown beside its stations. */
@@ -35,7 +37,7 @@ function poll<K extends PolledRoute & ControlRoute>(route: K, everyMs: number, a
 
 const ABSENT_RETRY_MS = 15_000;
 
-export class ControlConnection implements InterceptClient {
+export class ControlConnection implements InterceptClient, InjectClient {
   private ws: WebSocket | undefined;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
@@ -86,6 +88,11 @@ export class ControlConnection implements InterceptClient {
     const rules = this.polls.find((p) => p.route === 'GET /api/rules');
     if (rules) rules.next = 0;
     this.tick();
+  }
+
+  /** Send a frame from the view (POST /api/sessions/:id/inject waits for a CALL's answer). */
+  inject(sessionId: string, direction: Direction, frame: unknown[]) {
+    return callControl(this.target, 'POST /api/sessions/:id/inject', { params: { id: sessionId }, body: { direction, frame } });
   }
 
   // ---- intercept (InterceptClient): each action refreshes the held list at once --------------------------

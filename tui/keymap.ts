@@ -31,6 +31,8 @@ export type CommandName =
   | 'screen-intercept'
   | 'screen-summary'
   | 'sort-stations'
+  | 'send'
+  | 'resend'
   | 'command'
   | 'held-forward'
   | 'held-edit'
@@ -72,6 +74,8 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['p'], command: 'pause', description: 'pause the traffic (frames keep arriving)', context: 'live' },
   { keys: ['o'], command: 'partner', description: "jump to the CALL's answer, or the answer's CALL", context: 'live' },
   { keys: ['S'], command: 'sort-stations', description: 'sort the stations by the next column (identity, version, errors, latency, frames, seen)', context: 'live' },
+  { keys: ['n'], command: 'send', description: 'compose a CALL to the selected station or its CSMS (:send ACTION [station|csms])', context: 'live' },
+  { keys: ['r'], command: 'resend', description: 're-send the selected CALL (edited in $EDITOR first)', context: 'live' },
   { keys: ['c'], command: 'clear', description: 'clear the traffic buffer', context: 'live' },
   { keys: ['s'], command: 'latency-sparkline', description: 'stations: latency sparkline of the last minutes, or the last latency', context: 'live' },
   { keys: ['space', 'enter', 'e'], command: 'toggle-rule', description: 'enable or disable the rule', context: 'rules' },

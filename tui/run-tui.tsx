@@ -31,7 +31,7 @@ export async function runTui(opts: RunTuiOptions): Promise<void> {
   for (const c of others) c.start();
   const app = render(
     <ViewStoreContext.Provider value={store}>
-      <App setRuleEnabled={(id, enabled) => conn.setRuleEnabled(id, enabled)} intercept={conn} />
+      <App setRuleEnabled={(id, enabled) => conn.setRuleEnabled(id, enabled)} intercept={conn} inject={conn} />
     </ViewStoreContext.Provider>,
     { exitOnCtrlC: false, maxFps: 15, patchConsole: true },
   );

@@ -28,6 +28,7 @@ export interface AppProps {
   onQuit?: () => void;
   setRuleEnabled?: CommandEnv['setRuleEnabled'];
   intercept?: CommandEnv['intercept'];
+  inject?: CommandEnv['inject'];
   edit?: CommandEnv['edit'];
 }
 
@@ -46,7 +47,7 @@ function useTerminalSize(fixed: AppProps['size']): { columns: number; rows: numb
   return fixed ?? size;
 }
 
-export function App({ size, onQuit, setRuleEnabled, intercept, edit }: AppProps) {
+export function App({ size, onQuit, setRuleEnabled, intercept, inject, edit }: AppProps) {
   const store = useViewStore();
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize(size);
@@ -65,6 +66,7 @@ export function App({ size, onQuit, setRuleEnabled, intercept, edit }: AppProps)
     },
     setRuleEnabled,
     intercept,
+    inject,
     edit,
   };
 
