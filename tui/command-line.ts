@@ -4,6 +4,7 @@
  */
 import type { CommandEnv } from './commands.js';
 import { editInEditor } from './external-editor.js';
+import { exportFiltered } from './export-view.js';
 import { composeCall } from './send-commands.js';
 import { sortLabel, STATION_SORTS, type StationSortKey } from './station-sort.js';
 
@@ -59,6 +60,18 @@ export const PROMPT_COMMANDS: readonly PromptCommand[] = [
     description: "compose a CALL from the action's template for the selected station (or, as it, to the CSMS)",
     run(arg, { store, inject, edit }) {
       composeCall(arg, store, inject, edit ?? editInEditor);
+    },
+  },
+  {
+    name: 'export',
+    usage: ':export FILE',
+    description: 'write the frames in view (the filter applied) to FILE as JSON lines',
+    run(arg, { store }) {
+      if (!arg) return store.setFlash('usage: :export FILE');
+      exportFiltered(store, arg).then(
+        (r) => store.setFlash(`exported ${r.frames} frames to ${r.path}`),
+        (err: NodeJS.ErrnoException) => store.setFlash(err.code === 'EEXIST' ? `${arg} exists: give a new file name` : `export: ${err.message}`),
+      );
     },
   },
   {

@@ -4,6 +4,9 @@
  */
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { render, cleanup } from 'ink-testing-library';
 import type { SessionCounters } from '../../src/control/traffic-counters.js';
 import { App } from '../../tui/components/app.js';
@@ -128,5 +131,29 @@ describe(': prompt', () => {
     await waitFor('the filter error', (x) => /filter: .*nonsense/.test(x));
     await press(':', ...'intercept x', ENTER);
     await waitFor('no intercept', (x) => x.includes('this proxy has no intercept'));
+  });
+});
+
+describe(':export', () => {
+  test('writes the filtered frames as JSON lines and never overwrites a file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ocpp-mitm-view-export-'));
+    try {
+      const { store, waitFor, press } = setup();
+      const boot = call('CP-1', 'BootNotification', { chargePointVendor: 'A', chargePointModel: 'B' });
+      const hb = call('CP-2', 'Heartbeat', {});
+      for (const m of [boot, result(boot, { status: 'Accepted' }), hb]) store.ingest({ type: 'message', message: m });
+      await waitFor('the traffic', (x) => x.includes('Heartbeat'));
+      const file = join(dir, 'cp1.jsonl');
+      await press(':', ...'filter station:CP-1', ENTER);
+      await press(':', ...`export ${file}`, ENTER);
+      await waitFor('the export', (x) => x.includes('exported 2 frames to'));
+      const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+      assert.deepEqual(lines.map((l) => [l.identity, l.kind, l.messageId]), [['CP-1', 'CALL', boot.messageId], ['CP-1', 'CALLRESULT', boot.messageId]]);
+      assert.equal(lines[0].text, boot.text);
+      await press(':', ...`export ${file}`, ENTER);
+      await waitFor('the refusal', (x) => x.includes('exists: give a new file name'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
