@@ -69,6 +69,10 @@ export function runCommand(name: CommandName, env: CommandEnv): void {
       return store.setScreen('intercept');
     case 'screen-summary':
       return store.setScreen('summary');
+    case 'screen-transactions':
+      return store.setScreen('transactions');
+    case 'tx-timeline':
+      return store.toggleTxTimeline();
     case 'sort-stations':
       return store.sortStationsBy();
     case 'command':

@@ -30,6 +30,8 @@ export type CommandName =
   | 'latency-sparkline'
   | 'screen-intercept'
   | 'screen-summary'
+  | 'screen-transactions'
+  | 'tx-timeline'
   | 'sort-stations'
   | 'send'
   | 'resend'
@@ -60,6 +62,7 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['3'], command: 'screen-rules', description: 'rules with hit counts', context: 'global' },
   { keys: ['4'], command: 'screen-intercept', description: 'intercept: frames held by the intercept filter', context: 'global' },
   { keys: ['5'], command: 'screen-summary', description: 'summary: counts per action and per error code of the filtered frames', context: 'global' },
+  { keys: ['6'], command: 'screen-transactions', description: 'transactions: station, connector, id token, energy, duration, state', context: 'global' },
   { keys: [':'], command: 'command', description: 'command prompt (:help lists the commands)', context: 'global' },
   { keys: ['up', 'k'], command: 'up', description: 'move up (scroll in detail)', context: 'global' },
   { keys: ['down', 'j'], command: 'down', description: 'move down (scroll in detail)', context: 'global' },
@@ -79,6 +82,7 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['c'], command: 'clear', description: 'clear the traffic buffer', context: 'live' },
   { keys: ['s'], command: 'latency-sparkline', description: 'stations: latency sparkline of the last minutes, or the last latency', context: 'live' },
   { keys: ['space', 'enter', 'e'], command: 'toggle-rule', description: 'enable or disable the rule', context: 'rules' },
+  { keys: ['enter'], command: 'tx-timeline', description: "show or hide the transaction's frames as a sequence timeline", context: 'transactions' },
   { keys: ['enter', 'f'], command: 'held-forward', description: 'forward the held frame unchanged', context: 'intercept' },
   { keys: ['e'], command: 'held-edit', description: 'edit the held frame in $EDITOR, then forward it (schema-checked)', context: 'intercept' },
   { keys: ['!'], command: 'held-force', description: 'send the edit the schema refused anyway', context: 'intercept' },
@@ -115,8 +119,8 @@ export function resolveKey(name: string, screen: Screen): CommandName | undefine
 
 /** Help lines, grouped by context, straight from the table. */
 export function helpSections(): Array<{ title: string; rows: Array<{ keys: string; description: string }> }> {
-  const titles: Record<KeyContext, string> = { global: 'Everywhere', live: 'Live view', kpis: 'KPIs', rules: 'Rules', intercept: 'Intercept', summary: 'Summary' };
-  const order: KeyContext[] = ['global', 'live', 'rules', 'kpis', 'intercept', 'summary'];
+  const titles: Record<KeyContext, string> = { global: 'Everywhere', live: 'Live view', kpis: 'KPIs', rules: 'Rules', intercept: 'Intercept', summary: 'Summary', transactions: 'Transactions' };
+  const order: KeyContext[] = ['global', 'live', 'rules', 'kpis', 'intercept', 'summary', 'transactions'];
   return order
     .map((context) => ({
       title: titles[context],

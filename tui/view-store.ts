@@ -22,7 +22,7 @@ export type { KpiTable };
 export type RuleView = ResponseOf<'GET /api/rules'>['rules'][number];
 
 export type Pane = 'stations' | 'traffic' | 'detail';
-export type Screen = 'live' | 'kpis' | 'rules' | 'intercept' | 'summary';
+export type Screen = 'live' | 'kpis' | 'rules' | 'intercept' | 'summary' | 'transactions';
 export type Connection = 'connecting' | 'live' | 'down';
 
 export interface StationRow {
@@ -78,6 +78,10 @@ export class ViewStore {
   /** Station table order (S cycles the key, :sort sets it). */
   stationSort: StationSort = { key: 'identity', reverse: false };
   summaryScroll = 0;
+  txCursor = 0;
+  /** The selected transaction's sequence timeline is open (enter on the transactions screen). */
+  txTimeline = false;
+  txScroll = 0;
   /** When `intercept` was read (ms): countdowns run from there. */
   interceptReadAt = 0;
   /** An edit the schema refused, kept so the operator can forward it anyway. */
@@ -369,6 +373,9 @@ export class ViewStore {
       this.helpScroll = Math.max(0, this.helpScroll + delta);
     } else if (this.screen === 'rules') {
       this.ruleCursor = clamp(this.ruleCursor + delta, 0, (this.rules?.length ?? 1) - 1);
+    } else if (this.screen === 'transactions') {
+      if (this.txTimeline) this.txScroll = Math.max(0, this.txScroll + delta);
+      else this.txCursor = Math.max(0, this.txCursor + delta);
     } else if (this.screen === 'summary') {
       this.summaryScroll = Math.max(0, this.summaryScroll + delta);
     } else if (this.screen === 'intercept') {
@@ -448,6 +455,7 @@ export class ViewStore {
   /** Escape: close what is open, innermost first. Returns false when there was nothing to close. */
   back(): boolean {
     if (this.showHelp) this.showHelp = false;
+    else if (this.txTimeline && this.screen === 'transactions') this.txTimeline = false;
     else if (this.detailZoom) this.detailZoom = false;
     else if (this.screen !== 'live') this.screen = 'live';
     else if (!this.filter.empty) this.applyFilter('');
@@ -544,6 +552,12 @@ export class ViewStore {
 
   selectedRule(): RuleView | undefined {
     return this.rules?.[this.ruleCursor];
+  }
+
+  toggleTxTimeline(): void {
+    this.txTimeline = !this.txTimeline;
+    this.txScroll = 0;
+    this.changed(true);
   }
 
   /** The held frame under the cursor on the intercept screen. */

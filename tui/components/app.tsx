@@ -15,6 +15,7 @@ import { RulesScreen } from './rules-screen.js';
 import { StationsPane } from './stations-pane.js';
 import { StatusBar } from './status-bar.js';
 import { SummaryScreen } from './summary-screen.js';
+import { TransactionsScreen } from './transactions-screen.js';
 import { TrafficPane } from './traffic-pane.js';
 
 /** The Key Ink would have given `ch` alone (enter, tab and backspace can come inside a chunk). */
@@ -113,6 +114,7 @@ export function App({ size, onQuit, setRuleEnabled, intercept, inject, edit }: A
   else if (store.screen === 'rules') body = <RulesScreen width={width} rows={layout.bodyRows} />;
   else if (store.screen === 'intercept') body = <InterceptScreen width={width} rows={layout.bodyRows} />;
   else if (store.screen === 'summary') body = <SummaryScreen width={width} rows={layout.bodyRows} />;
+  else if (store.screen === 'transactions') body = <TransactionsScreen width={width} rows={layout.bodyRows} />;
   else if (store.detailZoom) body = <DetailPane width={width} rows={layout.bodyRows} />;
   else
     body = (
