@@ -46,8 +46,8 @@ describe('transactions', () => {
     const rig = await startRig({ stationVersion: '1.6', identity: 'CP-TX' });
     try {
       await rig.station.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'T' });
-      const started = await rig.station.call('StartTransaction', { connectorId: 1, idTag: 'TAG-TX', meterStart: 500, timestamp: new Date().toISOString() });
-      const txId = started.transactionId as number;
+      const started = (await rig.station.call('StartTransaction', { connectorId: 1, idTag: 'TAG-TX', meterStart: 500, timestamp: new Date().toISOString() })) as { transactionId: number };
+      const txId = started.transactionId;
       await rig.station.call('MeterValues', { connectorId: 1, transactionId: txId, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: '1700', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] }] });
       await rig.station.call('StopTransaction', { transactionId: txId, meterStop: 2500, timestamp: new Date().toISOString(), reason: 'Local' });
       await rig.station.call('Heartbeat', {});
