@@ -5,6 +5,7 @@
 import type { CommandEnv } from './commands.js';
 import { editInEditor } from './external-editor.js';
 import { exportFiltered } from './export-view.js';
+import { parseGotoTime } from './goto-time.js';
 import { composeCall } from './send-commands.js';
 import { sortLabel, STATION_SORTS, type StationSortKey } from './station-sort.js';
 
@@ -72,6 +73,18 @@ export const PROMPT_COMMANDS: readonly PromptCommand[] = [
         (r) => store.setFlash(`exported ${r.frames} frames to ${r.path}`),
         (err: NodeJS.ErrnoException) => store.setFlash(err.code === 'EEXIST' ? `${arg} exists: give a new file name` : `export: ${err.message}`),
       );
+    },
+  },
+  {
+    name: 'goto',
+    usage: ':goto HH:MM[:SS[.mmm]]',
+    description: 'select the first frame in view at or after that time (or an ISO date-time)',
+    run(arg, { store }) {
+      let newest: number | undefined;
+      for (const r of store.filteredRecords()) newest = r.receivedAt;
+      const t = parseGotoTime(arg, newest);
+      if (!t.ok) return store.setFlash(`goto: ${t.error}`);
+      if (!store.gotoTime(t.micros)) store.setFlash(`goto: no frame in view at or after ${arg} (the buffer holds ${store.viewCount})`);
     },
   },
   {

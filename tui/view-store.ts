@@ -540,6 +540,21 @@ export class ViewStore {
     this.changed(true);
   }
 
+  /** Select the first frame in view received at or after `micros` (µs since the epoch); false when none is. */
+  gotoTime(micros: number): boolean {
+    for (let i = 0; i < this.viewCount; i++) {
+      if (this.filteredRing.at(i)!.receivedAt >= micros) {
+        this.selAbs = this.firstAbs + i;
+        this.follow = false;
+        this.detailScroll = 0;
+        this.screen = 'live';
+        this.changed(true);
+        return true;
+      }
+    }
+    return false;
+  }
+
   clearTraffic(): void {
     this.records.clear();
     this.filteredRing = new RingBuffer(this.records.capacity);

@@ -157,3 +157,24 @@ describe(':export', () => {
     }
   });
 });
+
+describe(':goto', () => {
+  test('selects the first frame in view at or after the time; says so when there is none or the time is wrong', async () => {
+    const { store, waitFor, press } = setup();
+    const at = (h: number, m: number): number => new Date(2026, 0, 1, h, m, 0).getTime() * 1000;
+    store.ingest({ type: 'message', message: call('CP-1', 'Heartbeat', {}, { receivedAt: at(10, 0) }) });
+    store.ingest({ type: 'message', message: call('CP-1', 'Authorize', { idTag: 'T' }, { receivedAt: at(10, 5) }) });
+    store.ingest({ type: 'message', message: call('CP-1', 'DataTransfer', { vendorId: 'v' }, { receivedAt: at(10, 10) }) });
+    await waitFor('the newest selected', (x) => /CALL DataTransfer\s+id/.test(x));
+    await press(':', ...'goto 10:04', ENTER);
+    await waitFor('Authorize selected', (x) => /CALL Authorize\s+id/.test(x));
+    assert.equal(store.selected?.action, 'Authorize');
+    assert.equal(store.follow, false);
+    await press(':', ...'goto 10:00:00.000', ENTER);
+    await waitFor('Heartbeat selected', (x) => /CALL Heartbeat\s+id/.test(x));
+    await press(':', ...'goto 11:00', ENTER);
+    await waitFor('none after', (x) => x.includes('goto: no frame in view at or after 11:00'));
+    await press(':', ...'goto 25:99', ENTER);
+    await waitFor('not a time', (x) => x.includes('goto: "25:99" is not a time of day'));
+  });
+});
