@@ -1,6 +1,7 @@
 /** What each named command does. The keymap says which key runs it; this says what it means. */
 import { editInEditor, type EditText } from './external-editor.js';
 import { runHeldCommand, type InterceptClient } from './intercept-commands.js';
+import type { HistoryPager } from './history-pager.js';
 import type { CommandName } from './keymap.js';
 import { resendSelected, type InjectClient } from './send-commands.js';
 import type { ViewStore } from './view-store.js';
@@ -14,6 +15,8 @@ export interface CommandEnv {
   intercept?: InterceptClient;
   /** Frames sent from the view, through the control API. */
   inject?: InjectClient;
+  /** Older frames from the store. */
+  history?: HistoryPager;
   /** How a frame is edited (default: $EDITOR). */
   edit?: EditText;
 }
@@ -71,6 +74,11 @@ export function runCommand(name: CommandName, env: CommandEnv): void {
       return store.setScreen('summary');
     case 'screen-transactions':
       return store.setScreen('transactions');
+    case 'history-older':
+      if (!env.history) return store.setFlash('no store to page back into');
+      store.setFlash('loading history…');
+      void env.history.older(store).then((text) => store.setFlash(text));
+      return;
     case 'tx-timeline':
       return store.toggleTxTimeline();
     case 'sort-stations':

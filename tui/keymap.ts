@@ -32,6 +32,7 @@ export type CommandName =
   | 'screen-summary'
   | 'screen-transactions'
   | 'tx-timeline'
+  | 'history-older'
   | 'sort-stations'
   | 'send'
   | 'resend'
@@ -79,6 +80,7 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['S'], command: 'sort-stations', description: 'sort the stations by the next column (identity, version, errors, latency, frames, seen)', context: 'live' },
   { keys: ['n'], command: 'send', description: 'compose a CALL to the selected station or its CSMS (:send ACTION [station|csms])', context: 'live' },
   { keys: ['r'], command: 'resend', description: 're-send the selected CALL (edited in $EDITOR first)', context: 'live' },
+  { keys: ['H'], command: 'history-older', description: 'history: load older frames from the store, past the in-memory buffer', context: 'live' },
   { keys: ['c'], command: 'clear', description: 'clear the traffic buffer', context: 'live' },
   { keys: ['s'], command: 'latency-sparkline', description: 'stations: latency sparkline of the last minutes, or the last latency', context: 'live' },
   { keys: ['space', 'enter', 'e'], command: 'toggle-rule', description: 'enable or disable the rule', context: 'rules' },

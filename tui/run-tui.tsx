@@ -5,6 +5,7 @@
 import { render } from 'ink';
 import { App } from './components/app.js';
 import { ControlConnection, type ControlTarget } from './control-connection.js';
+import { HistoryPager } from './history-pager.js';
 import { ViewStoreContext } from './use-view-store.js';
 import { ViewStore } from './view-store.js';
 
@@ -15,23 +16,33 @@ export interface RunTuiOptions extends ControlTarget {
   capacity?: number;
   /** Close the view from outside (e.g. `demo --duration`). */
   signal?: AbortSignal;
+  /** A stopped proxy's data folder: no control API; the view browses what it recorded (url and token unused). */
+  recording?: string;
 }
 
 export async function runTui(opts: RunTuiOptions): Promise<void> {
   if (!process.stdin.isTTY) throw new Error('the live view needs a terminal (stdin is not a TTY)');
   const store = new ViewStore({ capacity: opts.capacity });
-  const conn = new ControlConnection({ url: opts.url, token: opts.token, name: opts.name }, store);
+  const conn = opts.recording ? undefined : new ControlConnection({ url: opts.url, token: opts.token, name: opts.name }, store);
+  // The store, read lazily (chDB loads only when history is asked for): the proxy's, or the stopped one's folder.
+  const recording = opts.recording;
+  const history = new HistoryPager(async () =>
+    recording
+      ? (await import('../src/store/store-reader.js')).openStoreReader({ dataDir: recording })
+      : new (await import('../src/store/open-reader.js')).ControlReader({ url: opts.url, token: opts.token }),
+  );
   // A fleet: one connection per proxy into the same store; rules, KPI engine, profiles and store come from the first.
   const others = (opts.more ?? []).map((t) => new ControlConnection(t, store, { primary: false }));
   const tty = process.stdout.isTTY === true;
   if (tty) process.stdout.write('\x1b[?1049h\x1b[H');
   const restoreWrite = tty ? synchronizedWrites(process.stdout) : () => undefined;
   const releaseStderr = captureStderr(store);
-  conn.start();
+  conn?.start();
   for (const c of others) c.start();
+  if (recording) void history.openRecording(store, recording);
   const app = render(
     <ViewStoreContext.Provider value={store}>
-      <App setRuleEnabled={(id, enabled) => conn.setRuleEnabled(id, enabled)} intercept={conn} inject={conn} />
+      <App setRuleEnabled={conn && ((id, enabled) => conn.setRuleEnabled(id, enabled))} intercept={conn} inject={conn} history={history} />
     </ViewStoreContext.Provider>,
     { exitOnCtrlC: false, maxFps: 15, patchConsole: true },
   );
@@ -42,8 +53,9 @@ export async function runTui(opts: RunTuiOptions): Promise<void> {
     await app.waitUntilExit();
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
-    conn.stop();
+    conn?.stop();
     for (const c of others) c.stop();
+    await history.close();
     store.dispose();
     restoreWrite();
     if (tty) process.stdout.write('\x1b[?1049l');

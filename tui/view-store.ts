@@ -540,6 +540,26 @@ export class ViewStore {
     this.changed(true);
   }
 
+  /**
+   * Frames older than any held, from the store (history): put before the buffer's, the newest of them selected.
+   * A full buffer gives up its newest frames for them (paging back, not forward). Returns how many were kept.
+   */
+  prependHistory(older: MessageRecord[]): number {
+    const all = [...older, ...this.records].slice(0, this.records.capacity);
+    const kept = Math.min(older.length, all.length);
+    this.records.clear();
+    for (const r of all) this.records.push(r);
+    this.follow = false;
+    this.paused = false;
+    this.applyFilter(this.filter.text);
+    const last = older[kept - 1];
+    let idx = -1;
+    for (let i = 0; i < this.filteredRing.length; i++) if (last && this.filteredRing.at(i)!.receivedAt <= last.receivedAt) idx = i;
+    if (idx >= 0) this.selAbs = this.firstAbs + idx;
+    this.changed(true);
+    return kept;
+  }
+
   /** Select the first frame in view received at or after `micros` (µs since the epoch); false when none is. */
   gotoTime(micros: number): boolean {
     for (let i = 0; i < this.viewCount; i++) {

@@ -30,6 +30,7 @@ export interface AppProps {
   setRuleEnabled?: CommandEnv['setRuleEnabled'];
   intercept?: CommandEnv['intercept'];
   inject?: CommandEnv['inject'];
+  history?: CommandEnv['history'];
   edit?: CommandEnv['edit'];
 }
 
@@ -48,7 +49,7 @@ function useTerminalSize(fixed: AppProps['size']): { columns: number; rows: numb
   return fixed ?? size;
 }
 
-export function App({ size, onQuit, setRuleEnabled, intercept, inject, edit }: AppProps) {
+export function App({ size, onQuit, setRuleEnabled, intercept, inject, history, edit }: AppProps) {
   const store = useViewStore();
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize(size);
@@ -68,6 +69,7 @@ export function App({ size, onQuit, setRuleEnabled, intercept, inject, edit }: A
     setRuleEnabled,
     intercept,
     inject,
+    history,
     edit,
   };
 
