@@ -9,7 +9,7 @@ import type { Addon, AddonContext, Session } from '../core/addon.js';
 import { ControlError } from '../core/control-routes.js';
 import type { RelayMessage } from '../core/relay-message.js';
 import { opposite } from '../core/types.js';
-import { MATCH_ALL, parseFilter, type EventFilter } from '../control/event-filter.js';
+import { MATCH_ALL, parseFilter, type EventFilter, type FilterFields } from '../control/event-filter.js';
 import { answerFrame, checkOutgoing, describeIssues, parseEditedFrame, type AnswerBody } from './held-edit.js';
 import { registerInterceptRoutes, type HeldView, type InterceptView, type ReleaseResult } from './intercept-routes.js';
 
@@ -89,7 +89,7 @@ export function createInterceptAddon(opts: InterceptAddonOptions): InterceptAddo
     },
     beforeSend(msg, session) {
       if (filter.empty || msg.madeBy === BY || msg.heldBy !== undefined) return;
-      if (!filter.matchRecord(msg.toRecord())) return;
+      if (!filter.matchRecord(filterFields(msg, session))) return;
       if (held.size >= MAX_HELD) {
         ctx?.logger.warn({ station: session.identity }, `intercept: ${MAX_HELD} frames already held, this one goes through`);
         return;
@@ -161,6 +161,24 @@ export function createInterceptAddon(opts: InterceptAddonOptions): InterceptAddo
     },
   };
   return addon;
+}
+
+/** What the filter reads of a frame in flight, without the cost of a whole record (text size, copies). */
+function filterFields(msg: RelayMessage, session: Session): FilterFields {
+  return {
+    action: msg.action,
+    callAction: msg.call?.action,
+    direction: msg.direction,
+    dropped: msg.dropped,
+    identity: session.identity,
+    kind: msg.kind,
+    modified: msg.modified,
+    origin: msg.origin,
+    ruleDelayMs: msg.ruleDelayMs,
+    ruleIds: msg.ruleIds as string[],
+    valid: !msg.malformed && (msg.validation?.valid ?? true) && (msg.outputValidation?.valid ?? true),
+    version: msg.receiverVersion ?? msg.senderVersion,
+  };
 }
 
 function compile(text: string): EventFilter {
