@@ -2,7 +2,15 @@
  * How the station table is ordered (k9s-style sortable columns): by identity or version (A→Z), or by errors,
  * latency, frames or last seen (largest first). Open stations stay above closed ones either way.
  */
-import type { StationRow } from './view-store.js';
+import type { SessionCounters } from '../src/control/traffic-counters.js';
+import type { SessionInfo } from '../src/core/types.js';
+
+/** What sorting reads of a station row (the view store's StationRow; declared here so the store may import this). */
+interface StationRow {
+  info: SessionInfo;
+  counters: SessionCounters | undefined;
+  open: boolean;
+}
 
 export const STATION_SORTS = ['identity', 'version', 'errors', 'latency', 'frames', 'seen'] as const;
 export type StationSortKey = (typeof STATION_SORTS)[number];
@@ -27,7 +35,7 @@ const COMPARE: Record<StationSortKey, (a: StationRow, b: StationRow) => number> 
   seen: (a, b) => (b.counters?.lastFrameAt ?? b.info.openedAt) - (a.counters?.lastFrameAt ?? a.info.openedAt),
 };
 
-export function sortStations(rows: StationRow[], sort: StationSort): StationRow[] {
+export function sortStations<R extends StationRow>(rows: R[], sort: StationSort): R[] {
   const by = COMPARE[sort.key];
   const sign = sort.reverse ? -1 : 1;
   return rows.sort((a, b) => Number(b.open) - Number(a.open) || sign * by(a, b) || a.info.identity.localeCompare(b.info.identity));
