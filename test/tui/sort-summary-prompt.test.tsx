@@ -178,3 +178,35 @@ describe(':goto', () => {
     await waitFor('not a time', (x) => x.includes('goto: "25:99" is not a time of day'));
   });
 });
+
+describe('80×24', () => {
+  test('the summary, transactions and intercept screens fit: no line wider than 80, one row spare', async () => {
+    const store = new ViewStore({ minNotifyMs: 0 });
+    const r = render(
+      <ViewStoreContext.Provider value={store}>
+        <App size={{ columns: 80, rows: 24 }} />
+      </ViewStoreContext.Provider>,
+    );
+    const { waitFor, press } = inkDriver(r);
+    stations(store);
+    for (let i = 0; i < 30; i++) {
+      const start = call(`CP-LONG-IDENTITY-${i}`, 'StartTransaction', { connectorId: 1, idTag: `TAG-WITH-A-LONG-NAME-${i}`, meterStart: 0, timestamp: 't' });
+      store.ingest({ type: 'message', message: start });
+      store.ingest({ type: 'message', message: result(start, { transactionId: 100000 + i, idTagInfo: { status: 'Accepted' } }, { action: 'StartTransaction' }) });
+    }
+    store.setIntercept({ filter: 'action:RemoteStartTransaction dir:to-station', timeoutMs: 60_000, held: [] });
+    const fits = (f: string, what: string): void => {
+      const lines = f.split('\n');
+      assert.ok(lines.length <= 23, `${what}: ${lines.length} lines`);
+      for (const l of lines) assert.ok([...l].length <= 80, `${what}: too wide (${[...l].length}): ${l}`);
+    };
+    await press('5');
+    fits(await waitFor('the summary', (x) => /Summary 60 frames/.test(x)), 'summary');
+    await press('6');
+    fits(await waitFor('the transactions', (x) => /Transactions 30/.test(x)), 'transactions');
+    await press('\r');
+    fits(await waitFor('a timeline', (x) => /Transaction 1000\d\d ·/.test(x)), 'timeline');
+    await press('4');
+    fits(await waitFor('the intercept', (x) => /Intercept 0 held/.test(x)), 'intercept');
+  });
+});
