@@ -3,7 +3,7 @@ import { editInEditor, type EditText } from './external-editor.js';
 import { runHeldCommand, type InterceptClient } from './intercept-commands.js';
 import type { HistoryPager } from './history-pager.js';
 import type { CommandName } from './keymap.js';
-import { resendSelected, type InjectClient } from './send-commands.js';
+import { resendSelected, targetStation, type InjectClient } from './send-commands.js';
 import type { ViewStore } from './view-store.js';
 
 export interface CommandEnv {
@@ -79,6 +79,11 @@ export function runCommand(name: CommandName, env: CommandEnv): void {
       store.setFlash('loading history…');
       void env.history.older(store).then((text) => store.setFlash(text));
       return;
+    case 'session-timeline': {
+      const station = targetStation(store);
+      if (!station) return store.setFlash('select a station (stations pane) or one of its frames');
+      return store.showSessionTimeline(station.info.id);
+    }
     case 'tx-timeline':
       return store.toggleTxTimeline();
     case 'sort-stations':

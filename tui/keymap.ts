@@ -33,6 +33,7 @@ export type CommandName =
   | 'screen-transactions'
   | 'tx-timeline'
   | 'history-older'
+  | 'session-timeline'
   | 'sort-stations'
   | 'send'
   | 'resend'
@@ -80,6 +81,7 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['S'], command: 'sort-stations', description: 'sort the stations by the next column (identity, version, errors, latency, frames, seen)', context: 'live' },
   { keys: ['n'], command: 'send', description: 'compose a CALL to the selected station or its CSMS (:send ACTION [station|csms])', context: 'live' },
   { keys: ['r'], command: 'resend', description: 're-send the selected CALL (edited in $EDITOR first)', context: 'live' },
+  { keys: ['T'], command: 'session-timeline', description: "the selected station's session as a sequence timeline (station ↔ proxy ↔ CSMS)", context: 'live' },
   { keys: ['H'], command: 'history-older', description: 'history: load older frames from the store, past the in-memory buffer', context: 'live' },
   { keys: ['c'], command: 'clear', description: 'clear the traffic buffer', context: 'live' },
   { keys: ['s'], command: 'latency-sparkline', description: 'stations: latency sparkline of the last minutes, or the last latency', context: 'live' },

@@ -163,3 +163,24 @@ export function framesOf(t: Transaction, records: Iterable<MessageRecord>): Mess
   }
   return out;
 }
+
+/** A whole session as a span the timeline shows (every frame of it in memory). */
+export function sessionSpan(sessionId: string, identity: string): Transaction {
+  return {
+    key: `session|${sessionId}`,
+    sessionId,
+    identity,
+    transactionId: '',
+    connectorId: undefined,
+    evseId: undefined,
+    idToken: undefined,
+    startedAt: 0,
+    stoppedAt: undefined,
+    meterStartWh: undefined,
+    meterLastWh: undefined,
+    state: 'active',
+    stopReason: undefined,
+    firstSeq: 0,
+    lastSeq: Number.MAX_SAFE_INTEGER,
+  };
+}

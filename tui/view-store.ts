@@ -82,6 +82,8 @@ export class ViewStore {
   /** The selected transaction's sequence timeline is open (enter on the transactions screen). */
   txTimeline = false;
   txScroll = 0;
+  /** A whole session shown as a sequence timeline (T), by session id. */
+  timelineSession: string | undefined;
   /** When `intercept` was read (ms): countdowns run from there. */
   interceptReadAt = 0;
   /** An edit the schema refused, kept so the operator can forward it anyway. */
@@ -455,7 +457,12 @@ export class ViewStore {
   /** Escape: close what is open, innermost first. Returns false when there was nothing to close. */
   back(): boolean {
     if (this.showHelp) this.showHelp = false;
-    else if (this.txTimeline && this.screen === 'transactions') this.txTimeline = false;
+    else if (this.txTimeline && this.screen === 'transactions') {
+      this.txTimeline = false;
+      // A session's timeline was opened from the live view: go back there.
+      if (this.timelineSession) this.screen = 'live';
+      this.timelineSession = undefined;
+    }
     else if (this.detailZoom) this.detailZoom = false;
     else if (this.screen !== 'live') this.screen = 'live';
     else if (!this.filter.empty) this.applyFilter('');
@@ -589,7 +596,17 @@ export class ViewStore {
     return this.rules?.[this.ruleCursor];
   }
 
+  /** Show one session's frames as a sequence timeline (on the transactions screen). */
+  showSessionTimeline(sessionId: string): void {
+    this.timelineSession = sessionId;
+    this.screen = 'transactions';
+    this.txTimeline = true;
+    this.txScroll = 0;
+    this.changed(true);
+  }
+
   toggleTxTimeline(): void {
+    this.timelineSession = undefined;
     this.txTimeline = !this.txTimeline;
     this.txScroll = 0;
     this.changed(true);

@@ -82,6 +82,16 @@ describe('transactions', () => {
       assert.equal(events, 3, 'Started, Updated (the meter values), Ended');
       await press('\u001B');
       await waitFor('back to the list', (x) => /Transactions 1/.test(x));
+
+      // The same for the whole session: T on the station, from the live view.
+      await press('1', '\t', '\t');
+      await press('T');
+      f = await waitFor('the session timeline', (x) => x.includes('Session · CP-TX'));
+      assert.match(f, /station ────▶ proxy ────▶ CSMS CALL BootNotification/);
+      assert.match(f, /station ◀──── proxy ◀──── CSMS RES\s+BootNotification\s+[\d.]+m?s/);
+      assert.match(f, /CALL TransactionEvent/);
+      await press('\u001B');
+      await waitFor('back to the live view', (x) => /─ Stations/.test(x) && /─ Traffic/.test(x));
     } finally {
       await rig.close();
     }

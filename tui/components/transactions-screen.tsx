@@ -7,7 +7,7 @@ import { useMemo } from 'react';
 import { nowMicros } from '../../src/core/types.js';
 import { cell, clock } from '../format.js';
 import { sequenceRow } from '../sequence-lines.js';
-import { durationOf, energyOf, framesOf, transactionsOf, type Transaction } from '../transactions.js';
+import { durationOf, energyOf, framesOf, sessionSpan, transactionsOf, type Transaction } from '../transactions.js';
 import { useViewStore } from '../use-view-store.js';
 import { PaneTitle } from './pane-title.js';
 
@@ -22,6 +22,10 @@ export function TransactionsScreen({ width, rows }: { width: number; rows: numbe
   const txs = useMemo(() => transactionsOf(store.records), [store.version]);
   const cursor = Math.min(store.txCursor, Math.max(0, txs.length - 1));
   const selected = txs[cursor];
+  if (store.txTimeline && store.timelineSession) {
+    const identity = store.stations.get(store.timelineSession)?.info.identity ?? store.timelineSession;
+    return <Timeline tx={sessionSpan(store.timelineSession, identity)} width={width} rows={rows} />;
+  }
   if (store.txTimeline && selected) return <Timeline tx={selected} width={width} rows={rows} />;
   const room = Math.max(1, rows - 2);
   const top = Math.max(0, cursor - room + 1);
@@ -54,7 +58,7 @@ function Timeline({ tx, width, rows }: { tx: Transaction; width: number; rows: n
   const position = frames.length > room ? `${top + 1}-${Math.min(frames.length, top + room)}/${frames.length}  ` : '';
   return (
     <Box flexDirection="column" width={width}>
-      <PaneTitle title={`Transaction ${tx.transactionId} · ${tx.identity}`} focused width={width} right={`${position}esc: back`} />
+      <PaneTitle title={tx.transactionId ? `Transaction ${tx.transactionId} · ${tx.identity}` : `Session · ${tx.identity}`} focused width={width} right={`${position}esc: back`} />
       {frames.slice(top, top + room).map((f, i) => (
         <Text key={i} wrap="truncate-end">
           {'  '}
