@@ -78,13 +78,27 @@ export const PROMPT_COMMANDS: readonly PromptCommand[] = [
   {
     name: 'goto',
     usage: ':goto HH:MM[:SS[.mmm]]',
-    description: 'select the first frame in view at or after that time (or an ISO date-time)',
-    run(arg, { store }) {
+    description: 'select the first frame in view at or after that time (or an ISO date-time), paging back into the store if need be',
+    run(arg, { store, history }) {
       let newest: number | undefined;
       for (const r of store.filteredRecords()) newest = r.receivedAt;
       const t = parseGotoTime(arg, newest);
       if (!t.ok) return store.setFlash(`goto: ${t.error}`);
-      if (!store.gotoTime(t.micros)) store.setFlash(`goto: no frame in view at or after ${arg} (the buffer holds ${store.viewCount})`);
+      const go = (): void => {
+        if (!store.gotoTime(t.micros)) store.setFlash(`goto: no frame in view at or after ${arg} (the buffer holds ${store.viewCount})`);
+      };
+      const oldest = store.records.at(0)?.receivedAt;
+      // Older than what is held: page back into the store first.
+      if (history && (oldest === undefined || t.micros < oldest)) {
+        store.setFlash('goto: loading history…');
+        void history.reach(store, t.micros).then((problem) => {
+          go();
+          const first = store.records.at(0)?.receivedAt;
+          if (problem && first !== undefined && first > t.micros) store.setFlash(`goto: ${arg} is before what could be loaded (${problem}); the oldest frame loaded is selected`);
+        });
+        return;
+      }
+      go();
     },
   },
   {

@@ -49,6 +49,23 @@ export class HistoryPager {
     }
   }
 
+  /**
+   * Page back until the buffer reaches `micros` (or the beginning of the recording, or a full buffer), for
+   * `:goto` to a time older than what is held. Says what happened when it could not get there.
+   */
+  async reach(view: ViewStore, micros: number): Promise<string | undefined> {
+    let last: string | undefined;
+    for (;;) {
+      const oldest = view.records.at(0)?.receivedAt;
+      if (oldest !== undefined && oldest <= micros) return undefined;
+      if (this.atBeginning) return last ?? 'history: the beginning of the recording';
+      const before = view.records.length;
+      last = await this.older(view);
+      if (view.records.length === before) return last;
+      if (view.records.length >= view.records.capacity) return `${last} — the buffer is full`;
+    }
+  }
+
   /** A stopped proxy's folder: its recorded sessions, then the newest page of frames. */
   async openRecording(view: ViewStore, dataDir: string): Promise<void> {
     view.setConnection('down', `proxy stopped: what ${dataDir} recorded (H: older frames)`);

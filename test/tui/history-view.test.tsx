@@ -34,10 +34,13 @@ const HEARTBEATS = 14;
 describe('history from a stopped proxy', () => {
   let dir: string;
   let pager: HistoryPager | undefined;
+  /** Just before anything was recorded. */
+  let before0 = '';
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ocpp-mitm-history-'));
     const csms = await startCsms({ protocols: ['ocpp1.6'] });
+    before0 = new Date(Date.now() - 1000).toISOString();
     const relay = await startRelay({ upstream: csms.url, dataDir: dir, addons: [createStoreAddon({ flushMs: 50 })] });
     const station = await connectStation({ url: `${relay.url}/ocpp`, identity: 'CP-H' });
     await station.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'H' });
@@ -90,6 +93,25 @@ describe('history from a stopped proxy', () => {
     f = await waitFor('the filtered history', (x) => /Traffic 2\b/.test(x));
     assert.match(f, /CALL BootNotification/);
     assert.match(f, /RES\s+BootNotification/);
+  });
+
+  test(':goto a time older than the buffer pages back into the store until it gets there', async () => {
+    const store = new ViewStore({ minNotifyMs: 0 });
+    pager = new HistoryPager(() => openStoreReader({ dataDir: dir }), 6);
+    const r = render(
+      <ViewStoreContext.Provider value={store}>
+        <App size={{ columns: 120, rows: 36 }} history={pager} />
+      </ViewStoreContext.Provider>,
+    );
+    const { waitFor, press } = inkDriver(r);
+    await pager.openRecording(store, dir);
+    await waitFor('the newest page', (x) => /Traffic 6\b/.test(x));
+    await press(':', ...`goto ${before0}`, ENTER);
+    const f = await waitFor('the boot selected', (x) => /CALL BootNotification\s+id/.test(x));
+    assert.match(f, /Traffic 30\b/);
+    assert.match(f, /is before what could be loaded \(history: the beginning of the recording\)/);
+    assert.equal(store.selected?.action, 'BootNotification');
+    assert.equal(store.selected?.kind, 'CALL');
   });
 
   test('`ocpp-mitm tui --data DIR` in a terminal browses what the stopped proxy recorded', { skip: hasTmux ? false : 'tmux is not installed' }, async () => {
