@@ -105,8 +105,12 @@ export function createInterceptAddon(opts: InterceptAddonOptions): InterceptAddo
       held.set(msg.seq, h);
     },
     sessionClose(session) {
-      // Released into a closed leg: recorded as dropped, with the reason.
-      for (const h of [...held.values()]) if (h.session === session) release(h);
+      // Its session is ending: the frame is not sent into it (one leg may still be open a moment), recorded dropped.
+      for (const h of [...held.values()]) {
+        if (h.session !== session) continue;
+        h.msg.drop(BY, 'the session closed while the frame was held');
+        release(h);
+      }
     },
     stop() {
       for (const h of [...held.values()]) release(h);

@@ -178,4 +178,19 @@ describe('intercept', () => {
     assert.ok(sample.valueMs !== null && sample.valueMs < 500, `response_time ${sample.valueMs} ms must not include the 700 ms hold`);
     await callControl(target, 'PUT /api/intercept', { body: { filter: '' } });
   });
+
+  test('a frame held when its session closes is recorded dropped, and no longer listed', async () => {
+    await callControl(target, 'PUT /api/intercept', { body: { filter: 'action:Heartbeat', timeoutMs: 60_000 } });
+    const station = await connectStation({ url: `${relay.url}/CP-GONE`, identity: 'CP-GONE' });
+    void station.call('Heartbeat', {}).catch(() => undefined);
+    const held = await heldOne();
+    assert.equal(held.identity, 'CP-GONE');
+    await station.close({ force: true });
+    await until('the hold released', async () => (await callControl(target, 'GET /api/intercept')).held.length === 0);
+    const rec = await recordOf(held.messageId, 'CALL');
+    assert.deepEqual(rec.dropped, { by: 'intercept', reason: 'the session closed while the frame was held' });
+    assert.ok(!csms.received.some((r) => r.identity === 'CP-GONE' && r.method === 'Heartbeat'), 'nothing sent into the closing session');
+    await refused(callControl(target, 'POST /api/intercept/:id/forward', { params: { id: String(held.id) }, body: {} }), 404, /no held frame/);
+    await callControl(target, 'PUT /api/intercept', { body: { filter: '' } });
+  });
 });
