@@ -65,12 +65,12 @@ export const PROMPT_COMMANDS: readonly PromptCommand[] = [
   },
   {
     name: 'export',
-    usage: ':export FILE',
-    description: 'write the frames in view (the filter applied) to FILE as JSON lines',
+    usage: ':export FILE[.har]',
+    description: 'write the frames in view (the filter applied) to FILE: a capture in JSON lines, or HAR for .har',
     run(arg, { store }) {
       if (!arg) return store.setFlash('usage: :export FILE');
       exportFiltered(store, arg).then(
-        (r) => store.setFlash(`exported ${r.frames} frames to ${r.path}`),
+        (r) => store.setFlash(`exported ${r.frames} frames of ${r.sessions} session(s) to ${r.path} (${r.format})`),
         (err: NodeJS.ErrnoException) => store.setFlash(err.code === 'EEXIST' ? `${arg} exists: give a new file name` : `export: ${err.message}`),
       );
     },

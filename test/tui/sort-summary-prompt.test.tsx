@@ -8,6 +8,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { render, cleanup } from 'ink-testing-library';
+import { parseCapture } from '../../src/capture/parse-capture.js';
+import { parseHar } from '../../src/capture/har.js';
 import type { SessionCounters } from '../../src/control/traffic-counters.js';
 import { App } from '../../tui/components/app.js';
 import { ViewStoreContext } from '../../tui/use-view-store.js';
@@ -135,10 +137,11 @@ describe(': prompt', () => {
 });
 
 describe(':export', () => {
-  test('writes the filtered frames as JSON lines and never overwrites a file', async () => {
+  test('writes the filtered frames as a capture (JSON lines, or HAR for .har) that import reads back; never overwrites', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ocpp-mitm-view-export-'));
     try {
       const { store, waitFor, press } = setup();
+      store.ingest({ type: 'session-open', session: session('CP-1') });
       const boot = call('CP-1', 'BootNotification', { chargePointVendor: 'A', chargePointModel: 'B' });
       const hb = call('CP-2', 'Heartbeat', {});
       for (const m of [boot, result(boot, { status: 'Accepted' }), hb]) store.ingest({ type: 'message', message: m });
@@ -146,12 +149,21 @@ describe(':export', () => {
       const file = join(dir, 'cp1.jsonl');
       await press(':', ...'filter station:CP-1', ENTER);
       await press(':', ...`export ${file}`, ENTER);
-      await waitFor('the export', (x) => x.includes('exported 2 frames to'));
-      const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-      assert.deepEqual(lines.map((l) => [l.identity, l.kind, l.messageId]), [['CP-1', 'CALL', boot.messageId], ['CP-1', 'CALLRESULT', boot.messageId]]);
-      assert.equal(lines[0].text, boot.text);
+      await waitFor('the export', (x) => x.includes('exported 2 frames of 1 session(s) to'));
+      const capture = parseCapture(await readFile(file, 'utf8'));
+      assert.deepEqual(capture.sessions.map((s) => [s.session, s.station, s.stationProtocol]), [['sess-CP-1', 'CP-1', 'ocpp1.6']]);
+      assert.deepEqual(capture.frames.map((f) => [f.station, f.kind, f.messageId, f.received]), [
+        ['CP-1', 'CALL', boot.messageId, boot.text],
+        ['CP-1', 'CALLRESULT', boot.messageId, JSON.stringify([3, boot.messageId, { status: 'Accepted' }])],
+      ]);
       await press(':', ...`export ${file}`, ENTER);
       await waitFor('the refusal', (x) => x.includes('exists: give a new file name'));
+
+      const har = join(dir, 'cp1.har');
+      await press(':', ...`export ${har}`, ENTER);
+      await waitFor('the HAR export', (x) => x.includes('(har)'));
+      const back = parseHar(JSON.parse(await readFile(har, 'utf8')));
+      assert.deepEqual(back.frames.map((f) => [f.kind, f.messageId]), [['CALL', boot.messageId], ['CALLRESULT', boot.messageId]]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
