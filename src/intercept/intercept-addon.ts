@@ -95,14 +95,14 @@ export function createInterceptAddon(opts: InterceptAddonOptions): InterceptAddo
         return;
       }
       msg.hold(BY);
-      const h: Held = { msg, session, heldAt: Date.now(), timer: undefined as unknown as NodeJS.Timeout };
-      h.timer = setTimeout(() => {
-        if (!held.has(msg.seq)) return;
+      const timer = setTimeout(() => {
+        const h = held.get(msg.seq);
+        if (!h) return;
         release(h);
         notice('warn', h, `held ${msg.kind} ${msg.action ?? ''} ${msg.messageId} released unchanged after ${timeoutMs} ms`);
       }, timeoutMs);
-      h.timer.unref();
-      held.set(msg.seq, h);
+      timer.unref();
+      held.set(msg.seq, { msg, session, heldAt: Date.now(), timer });
     },
     sessionClose(session) {
       // Its session is ending: the frame is not sent into it (one leg may still be open a moment), recorded dropped.
