@@ -29,6 +29,8 @@ interface Held {
   msg: RelayMessage;
   session: Session;
   heldAt: number;
+  /** When its timer releases it (a later change of the timeout applies to frames held after it). */
+  releaseAt: number;
   timer: NodeJS.Timeout;
 }
 
@@ -76,8 +78,8 @@ export function createInterceptAddon(opts: InterceptAddonOptions): InterceptAddo
       messageId: m.messageId,
       text: m.text,
       heldAt: h.heldAt,
-      releaseAt: h.heldAt + timeoutMs,
-      remainingMs: Math.max(0, h.heldAt + timeoutMs - now),
+      releaseAt: h.releaseAt,
+      remainingMs: Math.max(0, h.releaseAt - now),
     };
   }
 
@@ -102,7 +104,8 @@ export function createInterceptAddon(opts: InterceptAddonOptions): InterceptAddo
         notice('warn', h, `held ${msg.kind} ${msg.action ?? ''} ${msg.messageId} released unchanged after ${timeoutMs} ms`);
       }, timeoutMs);
       timer.unref();
-      held.set(msg.seq, { msg, session, heldAt: Date.now(), timer });
+      const heldAt = Date.now();
+      held.set(msg.seq, { msg, session, heldAt, releaseAt: heldAt + timeoutMs, timer });
     },
     sessionClose(session) {
       // Its session is ending: the frame is not sent into it (one leg may still be open a moment), recorded dropped.
