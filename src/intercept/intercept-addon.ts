@@ -101,7 +101,7 @@ export function createInterceptAddon(opts: InterceptAddonOptions): InterceptAddo
         const h = held.get(msg.seq);
         if (!h) return;
         release(h);
-        notice('warn', h, `held ${msg.kind} ${msg.action ?? ''} ${msg.messageId} released unchanged after ${timeoutMs} ms`);
+        notice('warn', h, `held ${msg.kind} ${msg.action ?? ''} ${msg.messageId} released unchanged after ${h.releaseAt - h.heldAt} ms`);
       }, timeoutMs);
       timer.unref();
       const heldAt = Date.now();
