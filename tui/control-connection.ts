@@ -9,13 +9,17 @@ import type { RelayEvent } from '../src/core/addon.js';
 import { callControl, ControlApiError, type ControlTarget as BaseTarget } from '../src/control/api-client.js';
 import type { ControlRoute, InjectBody, InjectResult, ResponseOf } from '../src/control/contract.js';
 import type { StreamEvent } from '../src/control/wire-format.js';
+import type { AnswerBody } from '../src/intercept/held-edit.js';
+import type { InterceptClient } from './intercept-commands.js';
+import type { InjectClient } from './send-commands.js';
+import type { Direction } from '../src/core/types.js';
 import type { ViewStore } from './view-store.js';
 
 /** A proxy to follow; in a fleet view its `name` is shown beside its stations. */
 export type ControlTarget = BaseTarget & { name?: string };
 
 /** The GET routes the view polls: none takes a path parameter or needs a query. */
-type PolledRoute = 'GET /api/stats' | 'GET /api/sessions' | 'GET /api/rules' | 'GET /api/kpis' | 'GET /api/profiles/bound' | 'GET /api/store/stats';
+type PolledRoute = 'GET /api/stats' | 'GET /api/sessions' | 'GET /api/rules' | 'GET /api/kpis' | 'GET /api/profiles/bound' | 'GET /api/store/stats' | 'GET /api/intercept';
 
 interface Poll {
   route: PolledRoute;
@@ -33,7 +37,7 @@ function poll<K extends PolledRoute & ControlRoute>(route: K, everyMs: number, a
 
 const ABSENT_RETRY_MS = 15_000;
 
-export class ControlConnection {
+export class ControlConnection implements InterceptClient, InjectClient {
   private ws: WebSocket | undefined;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
@@ -57,6 +61,7 @@ export class ControlConnection {
       poll('GET /api/kpis', fast * 2, (b) => store.setKpis(b, name), () => (store.kpiApi = undefined)),
       poll('GET /api/profiles/bound', fast * 2, (b) => (store.profilesBound = b), () => (store.profilesBound = undefined)),
       poll('GET /api/store/stats', fast * 2, (b) => (store.storeStats = b), () => (store.storeStats = undefined)),
+      poll('GET /api/intercept', fast, (b) => store.setIntercept(b), () => store.setIntercept(undefined)),
     ];
     // A fleet's other proxies add their stations, counts and KPIs; rules, profiles and store come from the first.
     const fleetWide = new Set<PolledRoute>(['GET /api/stats', 'GET /api/sessions', 'GET /api/kpis']);
@@ -85,9 +90,35 @@ export class ControlConnection {
     this.tick();
   }
 
-  /** POST /api/sessions/:id/inject on this proxy: a frame toward one side of a session it holds. */
-  inject(sessionId: string, body: InjectBody): Promise<InjectResult> {
-    return callControl(this.target, 'POST /api/sessions/:id/inject', { params: { id: sessionId }, body });
+  /** Send a frame from the view (POST /api/sessions/:id/inject waits for a CALL's answer). */
+  inject(sessionId: string, direction: Direction, frame: unknown[]) {
+    return callControl(this.target, 'POST /api/sessions/:id/inject', { params: { id: sessionId }, body: { direction, frame } });
+  }
+
+  // ---- intercept (InterceptClient): each action refreshes the held list at once --------------------------
+
+  forward(id: number, frame?: unknown[], force?: boolean) {
+    return this.thenRefresh(callControl(this.target, 'POST /api/intercept/:id/forward', { params: { id: String(id) }, body: { frame, force } }));
+  }
+
+  drop(id: number) {
+    return this.thenRefresh(callControl(this.target, 'POST /api/intercept/:id/drop', { params: { id: String(id) } }));
+  }
+
+  answer(id: number, body: AnswerBody & { force?: boolean }) {
+    return this.thenRefresh(callControl(this.target, 'POST /api/intercept/:id/answer', { params: { id: String(id) }, body }));
+  }
+
+  setFilter(filter: string) {
+    return this.thenRefresh(callControl(this.target, 'PUT /api/intercept', { body: { filter } }));
+  }
+
+  private thenRefresh<T>(p: Promise<T>): Promise<T> {
+    return p.finally(() => {
+      const held = this.polls.find((x) => x.route === 'GET /api/intercept');
+      if (held) held.next = 0;
+      this.tick();
+    });
   }
 
   private connectStream(): void {

@@ -4,7 +4,8 @@
  * the one whose rules, KPI engine, profiles and store the view shows.
  */
 import { ControlConnection, type ControlTarget } from './control-connection.js';
-import type { InjectBody, InjectResult } from '../src/control/contract.js';
+import type { InjectResult } from '../src/control/contract.js';
+import type { Direction } from '../src/core/types.js';
 import type { ViewStore } from './view-store.js';
 
 export class FleetConnections {
@@ -38,16 +39,21 @@ export class FleetConnections {
     for (const c of this.all) c.stop();
   }
 
+  /** The first proxy: the one whose rules, KPI engine, profiles, store and intercept the view shows. */
+  get primary(): ControlConnection {
+    return this.all[0]!;
+  }
+
   setRuleEnabled(id: string, enabled: boolean): Promise<void> {
     return this.all[0]!.setRuleEnabled(id, enabled);
   }
 
   /** Inject into a session through the proxy that holds it (the view knows each session's proxy). */
-  inject(sessionId: string, body: InjectBody): Promise<InjectResult> {
+  inject(sessionId: string, direction: Direction, frame: unknown[]): Promise<InjectResult> {
     const row = this.store.stations.get(sessionId);
     if (!row) return Promise.reject(new Error(`session ${sessionId} is not in the view`));
     const conn = row.instance === undefined ? this.all[0]! : this.byName.get(row.instance);
     if (!conn) return Promise.reject(new Error(`session ${sessionId} is on "${row.instance}", which the view is not connected to`));
-    return conn.inject(sessionId, body);
+    return conn.inject(sessionId, direction, frame);
   }
 }

@@ -27,7 +27,22 @@ export type CommandName =
   | 'screen-kpis'
   | 'screen-rules'
   | 'toggle-rule'
-  | 'latency-sparkline';
+  | 'latency-sparkline'
+  | 'screen-intercept'
+  | 'screen-summary'
+  | 'screen-transactions'
+  | 'tx-timeline'
+  | 'history-older'
+  | 'session-timeline'
+  | 'sort-stations'
+  | 'send'
+  | 'resend'
+  | 'command'
+  | 'held-forward'
+  | 'held-edit'
+  | 'held-force'
+  | 'held-drop'
+  | 'held-answer';
 
 /** Where a binding applies: everywhere, or only on one screen. */
 export type KeyContext = 'global' | Screen;
@@ -47,6 +62,10 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['1'], command: 'screen-live', description: 'live view: stations, traffic, detail', context: 'global' },
   { keys: ['2'], command: 'screen-kpis', description: 'KPIs per station (beside the certified profile)', context: 'global' },
   { keys: ['3'], command: 'screen-rules', description: 'rules with hit counts', context: 'global' },
+  { keys: ['4'], command: 'screen-intercept', description: 'intercept: frames held by the intercept filter', context: 'global' },
+  { keys: ['5'], command: 'screen-summary', description: 'summary: counts per action and per error code of the filtered frames', context: 'global' },
+  { keys: ['6'], command: 'screen-transactions', description: 'transactions: station, connector, id token, energy, duration, state', context: 'global' },
+  { keys: [':'], command: 'command', description: 'command prompt (:help lists the commands)', context: 'global' },
   { keys: ['up', 'k'], command: 'up', description: 'move up (scroll in detail)', context: 'global' },
   { keys: ['down', 'j'], command: 'down', description: 'move down (scroll in detail)', context: 'global' },
   { keys: ['pgup', 'ctrl-b'], command: 'page-up', description: 'page up', context: 'global' },
@@ -59,9 +78,20 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['f'], command: 'follow', description: 'follow the newest frame', context: 'live' },
   { keys: ['p'], command: 'pause', description: 'pause the traffic (frames keep arriving)', context: 'live' },
   { keys: ['o'], command: 'partner', description: "jump to the CALL's answer, or the answer's CALL", context: 'live' },
+  { keys: ['S'], command: 'sort-stations', description: 'sort the stations by the next column (identity, version, errors, latency, frames, seen)', context: 'live' },
+  { keys: ['n'], command: 'send', description: 'compose a CALL to the selected station or its CSMS (:send ACTION [station|csms])', context: 'live' },
+  { keys: ['r'], command: 'resend', description: 're-send the selected CALL (edited in $EDITOR first)', context: 'live' },
+  { keys: ['T'], command: 'session-timeline', description: "the selected station's session as a sequence timeline (station ↔ proxy ↔ CSMS)", context: 'live' },
+  { keys: ['H'], command: 'history-older', description: 'history: load older frames from the store, past the in-memory buffer', context: 'live' },
   { keys: ['c'], command: 'clear', description: 'clear the traffic buffer', context: 'live' },
   { keys: ['s'], command: 'latency-sparkline', description: 'stations: latency sparkline of the last minutes, or the last latency', context: 'live' },
   { keys: ['space', 'enter', 'e'], command: 'toggle-rule', description: 'enable or disable the rule', context: 'rules' },
+  { keys: ['enter'], command: 'tx-timeline', description: "show or hide the transaction's frames as a sequence timeline", context: 'transactions' },
+  { keys: ['enter', 'f'], command: 'held-forward', description: 'forward the held frame unchanged', context: 'intercept' },
+  { keys: ['e'], command: 'held-edit', description: 'edit the held frame in $EDITOR, then forward it (schema-checked)', context: 'intercept' },
+  { keys: ['!'], command: 'held-force', description: 'send the edit the schema refused anyway', context: 'intercept' },
+  { keys: ['d', 'x'], command: 'held-drop', description: 'drop the held frame', context: 'intercept' },
+  { keys: ['a'], command: 'held-answer', description: 'answer the held CALL (CALLRESULT or CALLERROR, in $EDITOR)', context: 'intercept' },
 ];
 
 /** A keypress as the keymap names it: 'up', 'enter', 'ctrl-c', 'shift-tab', or the character itself. */
@@ -93,8 +123,8 @@ export function resolveKey(name: string, screen: Screen): CommandName | undefine
 
 /** Help lines, grouped by context, straight from the table. */
 export function helpSections(): Array<{ title: string; rows: Array<{ keys: string; description: string }> }> {
-  const titles: Record<KeyContext, string> = { global: 'Everywhere', live: 'Live view', kpis: 'KPIs', rules: 'Rules' };
-  const order: KeyContext[] = ['global', 'live', 'rules', 'kpis'];
+  const titles: Record<KeyContext, string> = { global: 'Everywhere', live: 'Live view', kpis: 'KPIs', rules: 'Rules', intercept: 'Intercept', summary: 'Summary', transactions: 'Transactions' };
+  const order: KeyContext[] = ['global', 'live', 'rules', 'kpis', 'intercept', 'summary', 'transactions'];
   return order
     .map((context) => ({
       title: titles[context],

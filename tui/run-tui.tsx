@@ -6,6 +6,7 @@ import { render } from 'ink';
 import { App } from './components/app.js';
 import type { ControlTarget } from './control-connection.js';
 import { FleetConnections } from './fleet-connections.js';
+import { HistoryPager } from './history-pager.js';
 import { ViewStoreContext } from './use-view-store.js';
 import { ViewStore } from './view-store.js';
 
@@ -18,21 +19,37 @@ export interface RunTuiOptions extends ControlTarget {
   signal?: AbortSignal;
   /** Quitting the view stops the proxy (`start --tui`): `q` asks first while stations are connected. */
   quitStopsProxy?: boolean;
+  /** A stopped proxy's data folder: no control API; the view browses what it recorded (url and token unused). */
+  recording?: string;
 }
 
 export async function runTui(opts: RunTuiOptions): Promise<void> {
   if (!process.stdin.isTTY) throw new Error('the live view needs a terminal (stdin is not a TTY)');
   const store = new ViewStore({ capacity: opts.capacity });
-  // A fleet: one connection per proxy into the same store (see fleet-connections.ts).
-  const conn = new FleetConnections([{ url: opts.url, token: opts.token, name: opts.name }, ...(opts.more ?? [])], store);
+  // A fleet: one connection per proxy into the same store (see fleet-connections.ts); none on a stopped proxy's folder.
+  const recording = opts.recording;
+  const conn = recording ? undefined : new FleetConnections([{ url: opts.url, token: opts.token, name: opts.name }, ...(opts.more ?? [])], store);
+  // The store, read lazily (chDB loads only when history is asked for): the (first) proxy's, or the stopped one's folder.
+  const history = new HistoryPager(async () =>
+    recording
+      ? (await import('../src/store/store-reader.js')).openStoreReader({ dataDir: recording })
+      : new (await import('../src/store/open-reader.js')).ControlReader({ url: opts.url, token: opts.token }),
+  );
   const tty = process.stdout.isTTY === true;
   if (tty) process.stdout.write('\x1b[?1049h\x1b[H');
   const restoreWrite = tty ? synchronizedWrites(process.stdout) : () => undefined;
   const releaseStderr = captureStderr(store);
-  conn.start();
+  conn?.start();
+  if (recording) void history.openRecording(store, recording);
   const app = render(
     <ViewStoreContext.Provider value={store}>
-      <App setRuleEnabled={(id, enabled) => conn.setRuleEnabled(id, enabled)} confirmQuit={opts.quitStopsProxy === true} />
+      <App
+        setRuleEnabled={conn && ((id, enabled) => conn.setRuleEnabled(id, enabled))}
+        confirmQuit={opts.quitStopsProxy === true}
+        intercept={conn?.primary}
+        inject={conn}
+        history={history}
+      />
     </ViewStoreContext.Provider>,
     { exitOnCtrlC: false, maxFps: 15, patchConsole: true },
   );
@@ -43,7 +60,8 @@ export async function runTui(opts: RunTuiOptions): Promise<void> {
     await app.waitUntilExit();
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
-    conn.stop();
+    conn?.stop();
+    await history.close();
     store.dispose();
     restoreWrite();
     if (tty) process.stdout.write('\x1b[?1049l');

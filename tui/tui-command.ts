@@ -2,10 +2,12 @@
  * `ocpp-mitm tui`: open the live view on a proxy that is already running (found through control.json), or on a
  * fleet of them (`--connect` repeated, or `--fleet FILE`), merged into one view.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { readControlInfo } from '../src/control/control-client.js';
+import { chdbDir } from '../src/store/store-paths.js';
 import type { RunTuiOptions } from './run-tui.js';
 
 export interface TuiCommandOptions {
@@ -98,8 +100,14 @@ export function registerTuiCommand(program: Command, runTui: (opts: RunTuiOption
     .option('--connect <url>', 'control API URL; repeat it for a fleet (default: read <data>/control.json)', collect)
     .option('--token <token>', 'control API token, one per --connect or one for all (or OCPP_MITM_CONTROL_TOKEN)', collect)
     .option('--fleet <file>', 'YAML list of proxies to merge: name, url, token or tokenEnv (see docs/fleet.md)')
-    .option('--data <dir>', 'data folder of the running proxy', './data')
+    .option('--data <dir>', 'data folder of the running proxy; of a stopped one, browse what it recorded', './data')
     .action(async (opts: TuiCommandOptions) => {
+      // No proxy runs on --data, but one recorded there: browse what it recorded.
+      if (!opts.connect && !opts.fleet && !(await readControlInfo(opts.data)) && existsSync(chdbDir(opts.data))) {
+        if (!process.stdin.isTTY || !process.stdout.isTTY) throw new Error('the live view needs a terminal (stdin and stdout must be a TTY)');
+        await runTui({ url: '', token: '', recording: opts.data });
+        return;
+      }
       const [first, ...more] = await resolveControlTargets(opts);
       if (!process.stdin.isTTY || !process.stdout.isTTY) throw new Error('the live view needs a terminal (stdin and stdout must be a TTY)');
       // One proxy: no instance names in the view.

@@ -13,6 +13,8 @@ import { countFrame, emptyCounters, type SessionCounters } from '../src/control/
 import type { ResponseOf, SessionView, StatsView } from '../src/control/contract.js';
 import { kpiTable, mergeKpiRows, type KpiTable } from './kpi-view.js';
 import { KpiHistory, LatencyHistory } from './kpi-history.js';
+import type { InterceptView } from '../src/intercept/intercept-routes.js';
+import { nextSortKey, sortStations, type StationSort, type StationSortKey } from './station-sort.js';
 
 export type { KpiTable };
 
@@ -20,7 +22,7 @@ export type { KpiTable };
 export type RuleView = ResponseOf<'GET /api/rules'>['rules'][number];
 
 export type Pane = 'stations' | 'traffic' | 'detail';
-export type Screen = 'live' | 'kpis' | 'rules';
+export type Screen = 'live' | 'kpis' | 'rules' | 'intercept' | 'summary' | 'transactions';
 export type Connection = 'connecting' | 'live' | 'down';
 
 export interface StationRow {
@@ -75,6 +77,25 @@ export class ViewStore {
   profilesBound: ResponseOf<'GET /api/profiles/bound'> | undefined;
   /** GET /api/store/stats; undefined when the proxy records nothing. */
   storeStats: ResponseOf<'GET /api/store/stats'> | undefined;
+  /** GET /api/intercept: the intercept filter and the frames held; undefined when the proxy has no intercept (404). */
+  intercept: InterceptView | undefined;
+  heldCursor = 0;
+  /** Station table order (S cycles the key, :sort sets it). */
+  stationSort: StationSort = { key: 'identity', reverse: false };
+  summaryScroll = 0;
+  txCursor = 0;
+  /** The selected transaction's sequence timeline is open (enter on the transactions screen). */
+  txTimeline = false;
+  txScroll = 0;
+  /** A whole session shown as a sequence timeline (T), by session id. */
+  timelineSession: string | undefined;
+  /** When `intercept` was read (ms): countdowns run from there. */
+  interceptReadAt = 0;
+  /** An edit the schema refused, kept so the operator can forward it anyway. */
+  refusedEdit: { id: number; frame: unknown[]; kind: 'forward' | 'answer' } | undefined;
+  /** The `:` command prompt. */
+  editingCommand = false;
+  commandDraft = '';
   connection: Connection = 'connecting';
   connectionError = '';
   /** Fleet view: each proxy's last stats and connection, by instance name (empty for a single proxy). */
@@ -280,9 +301,19 @@ export class ViewStore {
 
   /** Stations, open first, by identity. */
   stationList(): StationRow[] {
-    return [...this.stations.values()]
-      .sort((a, b) => Number(b.open) - Number(a.open) || a.info.identity.localeCompare(b.info.identity))
-      .map((row) => ({ ...row, counters: mergeCounters(row.counters, this.streamed.get(row.info.id)) }));
+    const rows = [...this.stations.values()].map((row) => ({ ...row, counters: mergeCounters(row.counters, this.streamed.get(row.info.id)) }));
+    return sortStations(rows, this.stationSort);
+  }
+
+  /** Order the station table by `key` (same key again: reverse it). */
+  sortStationsBy(key: StationSortKey = nextSortKey(this.stationSort.key), reverse?: boolean): void {
+    this.stationSort = { key, reverse: reverse ?? (key === this.stationSort.key ? !this.stationSort.reverse : false) };
+    this.changed(true);
+  }
+
+  /** The frames the filter lets through, oldest first (what the summary counts). */
+  filteredRecords(): Iterable<MessageRecord> {
+    return this.filteredRing;
   }
 
   private get firstAbs(): number {
@@ -356,6 +387,13 @@ export class ViewStore {
       this.helpScroll = Math.max(0, this.helpScroll + delta);
     } else if (this.screen === 'rules') {
       this.ruleCursor = clamp(this.ruleCursor + delta, 0, (this.rules?.length ?? 1) - 1);
+    } else if (this.screen === 'transactions') {
+      if (this.txTimeline) this.txScroll = Math.max(0, this.txScroll + delta);
+      else this.txCursor = Math.max(0, this.txCursor + delta);
+    } else if (this.screen === 'summary') {
+      this.summaryScroll = Math.max(0, this.summaryScroll + delta);
+    } else if (this.screen === 'intercept') {
+      this.heldCursor = clamp(this.heldCursor + delta, 0, Math.max(0, (this.intercept?.held.length ?? 1) - 1));
     } else if (this.screen === 'kpis') {
       this.kpiCursor = clamp(this.kpiCursor + delta, 0, Math.max(0, this.kpiTable().rows.length - 1));
     } else if (this.focus === 'stations') {
@@ -431,6 +469,12 @@ export class ViewStore {
   /** Escape: close what is open, innermost first. Returns false when there was nothing to close. */
   back(): boolean {
     if (this.showHelp) this.showHelp = false;
+    else if (this.txTimeline && this.screen === 'transactions') {
+      this.txTimeline = false;
+      // A session's timeline was opened from the live view: go back there.
+      if (this.timelineSession) this.screen = 'live';
+      this.timelineSession = undefined;
+    }
     else if (this.detailZoom) this.detailZoom = false;
     else if (this.screen !== 'live') this.screen = 'live';
     else if (!this.filter.empty) this.applyFilter('');
@@ -522,6 +566,41 @@ export class ViewStore {
     this.changed(true);
   }
 
+  /**
+   * Frames older than any held, from the store (history): put before the buffer's, the newest of them selected.
+   * A full buffer gives up its newest frames for them (paging back, not forward). Returns how many were kept.
+   */
+  prependHistory(older: MessageRecord[]): number {
+    const all = [...older, ...this.records].slice(0, this.records.capacity);
+    const kept = Math.min(older.length, all.length);
+    this.records.clear();
+    for (const r of all) this.records.push(r);
+    this.follow = false;
+    this.paused = false;
+    this.applyFilter(this.filter.text);
+    const last = older[kept - 1];
+    let idx = -1;
+    for (let i = 0; i < this.filteredRing.length; i++) if (last && this.filteredRing.at(i)!.receivedAt <= last.receivedAt) idx = i;
+    if (idx >= 0) this.selAbs = this.firstAbs + idx;
+    this.changed(true);
+    return kept;
+  }
+
+  /** Select the first frame in view received at or after `micros` (µs since the epoch); false when none is. */
+  gotoTime(micros: number): boolean {
+    for (let i = 0; i < this.viewCount; i++) {
+      if (this.filteredRing.at(i)!.receivedAt >= micros) {
+        this.selAbs = this.firstAbs + i;
+        this.follow = false;
+        this.detailScroll = 0;
+        this.screen = 'live';
+        this.changed(true);
+        return true;
+      }
+    }
+    return false;
+  }
+
   clearTraffic(): void {
     this.records.clear();
     this.filteredRing = new RingBuffer(this.records.capacity);
@@ -534,6 +613,35 @@ export class ViewStore {
 
   selectedRule(): RuleView | undefined {
     return this.rules?.[this.ruleCursor];
+  }
+
+  /** Show one session's frames as a sequence timeline (on the transactions screen). */
+  showSessionTimeline(sessionId: string): void {
+    this.timelineSession = sessionId;
+    this.screen = 'transactions';
+    this.txTimeline = true;
+    this.txScroll = 0;
+    this.changed(true);
+  }
+
+  toggleTxTimeline(): void {
+    this.timelineSession = undefined;
+    this.txTimeline = !this.txTimeline;
+    this.txScroll = 0;
+    this.changed(true);
+  }
+
+  /** The held frame under the cursor on the intercept screen. */
+  selectedHeld(): InterceptView['held'][number] | undefined {
+    const held = this.intercept?.held ?? [];
+    return held[Math.min(this.heldCursor, held.length - 1)];
+  }
+
+  setIntercept(view: InterceptView | undefined): void {
+    this.intercept = view;
+    this.interceptReadAt = Date.now();
+    if (this.refusedEdit && !view?.held.some((h) => h.id === this.refusedEdit!.id)) this.refusedEdit = undefined;
+    this.changed();
   }
 
   setFlash(text: string): void {

@@ -5,6 +5,7 @@
  * compiles against this map. Adding a route is one line in its feature's route map; a feature with routes of
  * its own adds its map here once.
  */
+import type { InterceptRoutes } from '../intercept/intercept-routes.js';
 import type { KpiRoutes } from '../kpi/kpi-routes.js';
 import type { MirrorRoutes } from '../mirror/mirror-routes.js';
 import type { ProfileRoutes } from '../profiles/profile-binding-addon.js';
@@ -13,7 +14,7 @@ import type { StoreRoutes } from '../store/store-routes.js';
 import type { ValidationRoutes } from '../validation/validation-routes.js';
 import type { OperatorRoutes } from './operator-routes.js';
 
-export type ControlContract = OperatorRoutes & RulesRoutes & KpiRoutes & ValidationRoutes & StoreRoutes & ProfileRoutes & MirrorRoutes;
+export type ControlContract = OperatorRoutes & RulesRoutes & KpiRoutes & ValidationRoutes & StoreRoutes & ProfileRoutes & MirrorRoutes & InterceptRoutes;
 
 export type ControlRoute = keyof ControlContract & string;
 

@@ -17,12 +17,15 @@ import picomatch from 'picomatch';
 import type { RelayEvent } from '../core/addon.js';
 import type { MessageRecord } from '../core/relay-message.js';
 
+/** The fields of a frame the filter reads: a MessageRecord, or a cheaper view of a frame in flight (intercept). */
+export type FilterFields = Pick<MessageRecord, 'action' | 'callAction' | 'direction' | 'dropped' | 'identity' | 'kind' | 'modified' | 'origin' | 'originalAction' | 'ruleDelayMs' | 'ruleIds' | 'valid' | 'version'>;
+
 export interface EventFilter {
   /** The text it was parsed from, trimmed. */
   readonly text: string;
   /** True when the filter lets everything through. */
   readonly empty: boolean;
-  matchRecord(record: MessageRecord): boolean;
+  matchRecord(record: FilterFields): boolean;
   matchEvent(event: RelayEvent): boolean;
 }
 
@@ -32,11 +35,11 @@ interface Term {
   negate: boolean;
   /** Station terms also judge events that are not frames. */
   station: boolean;
-  test(r: MessageRecord): boolean;
+  test(r: FilterFields): boolean;
   testIdentity?(identity: string): boolean;
 }
 
-const FLAGS: Record<string, (r: MessageRecord) => boolean> = {
+const FLAGS: Record<string, (r: FilterFields) => boolean> = {
   invalid: (r) => !r.valid,
   valid: (r) => r.valid,
   modified: (r) => r.modified,
@@ -167,7 +170,7 @@ export function parseFilter(text: string): ParsedFilter {
     if (typeof term === 'string') return { ok: false, error: term };
     terms.push(term);
   }
-  const matchRecord = (r: MessageRecord): boolean => terms.every((t) => t.test(r) !== t.negate);
+  const matchRecord = (r: FilterFields): boolean => terms.every((t) => t.test(r) !== t.negate);
   const filter: EventFilter = {
     text: trimmed,
     empty: terms.length === 0,

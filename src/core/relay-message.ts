@@ -34,6 +34,8 @@ export class RelayMessage {
   /** For a CALL the proxy injects: where its answer goes instead of being forwarded. */
   onAnswer: ((answer: OcppFrame) => void) | undefined;
   private replaced: string | undefined;
+  private holder: string | undefined;
+  private resume: (() => void) | undefined;
 
   constructor(
     readonly seq: number,
@@ -124,6 +126,32 @@ export class RelayMessage {
   delay(ms: number, by: string): void {
     this.ruleDelayMs += Math.max(0, ms);
     (this.changes ??= []).push(by);
+  }
+
+  /** Who holds the frame back (an addon that parks it for a person to decide), or undefined. */
+  get heldBy(): string | undefined {
+    return this.holder;
+  }
+
+  /**
+   * Hold the frame (from `message` or `beforeSend`): the relay parks it instead of writing it, until `release`.
+   * The holder may change or drop it meanwhile. The time held is counted as delay added on purpose.
+   */
+  hold(by: string): void {
+    if (!this.dropped) this.holder ??= by;
+  }
+
+  /** Let a held frame go: the relay writes it as it now is, or records it dropped. Harmless when not held. */
+  release(): void {
+    const resume = this.resume;
+    this.holder = undefined;
+    this.resume = undefined;
+    resume?.();
+  }
+
+  /** The relay's side of `hold`: what `release` runs. */
+  parkUntilRelease(resume: () => void): void {
+    this.resume = resume;
   }
 
   /** Note that a rule matched this frame. */

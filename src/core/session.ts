@@ -200,11 +200,27 @@ export class RelaySession implements Session {
   private dispatch(msg: RelayMessage): void {
     this.deps.runner.runFrameHook('beforeSend', msg, this);
     if (msg.dropped) return this.finishDropped(msg);
-    if (msg.ruleDelayMs > 0) {
-      setTimeout(() => this.write(msg), msg.ruleDelayMs).unref();
+    if (msg.heldBy !== undefined) return this.park(msg);
+    this.writeAfterDelay(msg, msg.ruleDelayMs);
+  }
+
+  private writeAfterDelay(msg: RelayMessage, delayMs: number): void {
+    if (delayMs > 0) {
+      setTimeout(() => this.write(msg), delayMs).unref();
     } else {
       this.write(msg);
     }
+  }
+
+  /** A frame an addon holds: written (or recorded dropped) on release; the time held counts as delay on purpose. */
+  private park(msg: RelayMessage): void {
+    const since = performance.now();
+    const delayMs = msg.ruleDelayMs;
+    msg.parkUntilRelease(() => {
+      msg.ruleDelayMs += performance.now() - since;
+      if (msg.dropped) return this.finishDropped(msg);
+      this.writeAfterDelay(msg, delayMs);
+    });
   }
 
   private write(msg: RelayMessage): void {

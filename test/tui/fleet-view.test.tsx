@@ -71,10 +71,10 @@ test('one view over two proxies: stations with their proxy, summed counts, traff
     const rows = store.stationList();
     for (const id of ['A-1', 'B-1']) {
       const sessionId = rows.find((row) => row.info.identity === id)!.info.id;
-      const answer = (await fleet.inject(sessionId, { direction: 'to-station', frame: [2, `op-${id}`, 'ClearCache', {}] })) as { answer: unknown };
+      const answer = (await fleet.inject(sessionId, 'to-station', [2, `op-${id}`, 'ClearCache', {}])) as { answer: unknown };
       assert.deepEqual(answer.answer, [3, `op-${id}`, { status: 'Accepted' }]);
     }
-    await assert.rejects(fleet.inject('no-such-session', { direction: 'to-station', frame: [2, 'x', 'ClearCache', {}] }), /not in the view/);
+    await assert.rejects(fleet.inject('no-such-session', 'to-station', [2, 'x', 'ClearCache', {}]), /not in the view/);
 
     const r = render(
       <ViewStoreContext.Provider value={store}>

@@ -148,7 +148,8 @@ describe('live view', () => {
   });
 
   test('? shows help generated from the keymap', async () => {
-    const { store, waitFor, press } = setup({ columns: 140, rows: 44 });
+    // Tall enough for the whole keymap on one screen (smaller terminals scroll it: next test).
+    const { store, waitFor, press } = setup({ columns: 140, rows: 70 });
     feed(store);
     await press('?');
     const f = await waitFor('the help', (s) => s.includes('Keys (esc or ? to close)'));

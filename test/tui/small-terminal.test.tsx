@@ -30,7 +30,7 @@ test('80×24: five stations all shown, the footer keeps every key', async () => 
   const f = await waitFor('the stations', (s) => s.includes('CP-1'));
   for (let i = 1; i <= 5; i++) assert.match(f, new RegExp(`^CP-${i}\\s+1\\.6`, 'm'), `CP-${i} in view`);
   const footer = f.trimEnd().split('\n').at(-1)!;
-  for (const key of ['? help', '/ filter', 'tab pane', '⏎ open', 'f follow', 'p pause', '1 2 3 screens', 'q quit']) assert.ok(footer.includes(key), `${key} in "${footer}"`);
+  for (const key of ['? help', '/ filter', ': cmd', 'tab pane', '⏎ open', 'f follow', 'p pause', '1-6 screens', 'q quit']) assert.ok(footer.includes(key), `${key} in "${footer}"`);
   assert.ok(computeLayout(80, 24, 5).trafficRows >= 10, 'the traffic keeps ten rows');
 });
 

@@ -1,6 +1,7 @@
 /** The live view's root: lays the panes out for the terminal's size and turns keys into keymap commands. */
 import { Box, useApp, useInput, useStdout, type Key } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
+import { runPromptLine } from '../command-line.js';
 import { runCommand, type CommandEnv } from '../commands.js';
 import { keyName, resolveKey } from '../keymap.js';
 import { computeLayout } from '../layout.js';
@@ -8,10 +9,13 @@ import { useViewStore } from '../use-view-store.js';
 import { DetailPane } from './detail-pane.js';
 import { Header } from './header.js';
 import { HelpOverlay } from './help-overlay.js';
+import { InterceptScreen } from './intercept-screen.js';
 import { KpiScreen } from './kpi-screen.js';
 import { RulesScreen } from './rules-screen.js';
 import { StationsPane } from './stations-pane.js';
 import { StatusBar } from './status-bar.js';
+import { SummaryScreen } from './summary-screen.js';
+import { TransactionsScreen } from './transactions-screen.js';
 import { TrafficPane } from './traffic-pane.js';
 
 /** The Key Ink would have given `ch` alone (enter, tab and backspace can come inside a chunk). */
@@ -26,6 +30,10 @@ export interface AppProps {
   setRuleEnabled?: CommandEnv['setRuleEnabled'];
   /** Quitting stops the proxy (`start --tui`): ask first while stations are connected. */
   confirmQuit?: boolean;
+  intercept?: CommandEnv['intercept'];
+  inject?: CommandEnv['inject'];
+  history?: CommandEnv['history'];
+  edit?: CommandEnv['edit'];
 }
 
 function useTerminalSize(fixed: AppProps['size']): { columns: number; rows: number } {
@@ -43,7 +51,7 @@ function useTerminalSize(fixed: AppProps['size']): { columns: number; rows: numb
   return fixed ?? size;
 }
 
-export function App({ size, onQuit, setRuleEnabled, confirmQuit }: AppProps) {
+export function App({ size, onQuit, setRuleEnabled, confirmQuit, intercept, inject, history, edit }: AppProps) {
   const store = useViewStore();
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize(size);
@@ -67,6 +75,10 @@ export function App({ size, onQuit, setRuleEnabled, confirmQuit }: AppProps) {
       store.setFlash(`q again (or y) stops the proxy and disconnects ${open} station${open === 1 ? '' : 's'}; any other key keeps it running`);
     },
     setRuleEnabled,
+    intercept,
+    inject,
+    history,
+    edit,
   };
 
   const onKey = (input: string, key: Key): void => {
@@ -84,6 +96,17 @@ export function App({ size, onQuit, setRuleEnabled, confirmQuit }: AppProps) {
       else if (name === 'ctrl-u') store.editFilter('');
       else if (name === 'ctrl-c') quitNow();
       else if (!key.ctrl && !key.meta && input && !/[\u0000-\u001f]/.test(input)) store.editFilter(store.filterDraft + input);
+      return;
+    }
+    if (store.editingCommand) {
+      if (name === 'enter' || name === 'esc') {
+        store.editingCommand = false;
+        if (name === 'enter') runPromptLine(store.commandDraft, env);
+      } else if (name === 'backspace') store.commandDraft = store.commandDraft.slice(0, -1);
+      else if (name === 'ctrl-u') store.commandDraft = '';
+      else if (name === 'ctrl-c') env.quit();
+      else if (!key.ctrl && !key.meta && input && !/[\u0000-\u001f]/.test(input)) store.commandDraft += input;
+      store.changed(true);
       return;
     }
     if (store.flash) store.flash = '';
@@ -106,6 +129,9 @@ export function App({ size, onQuit, setRuleEnabled, confirmQuit }: AppProps) {
   if (store.showHelp) body = <HelpOverlay width={width} rows={layout.bodyRows + 1} />;
   else if (store.screen === 'kpis') body = <KpiScreen width={width} rows={layout.bodyRows} />;
   else if (store.screen === 'rules') body = <RulesScreen width={width} rows={layout.bodyRows} />;
+  else if (store.screen === 'intercept') body = <InterceptScreen width={width} rows={layout.bodyRows} />;
+  else if (store.screen === 'summary') body = <SummaryScreen width={width} rows={layout.bodyRows} />;
+  else if (store.screen === 'transactions') body = <TransactionsScreen width={width} rows={layout.bodyRows} />;
   else if (store.detailZoom) body = <DetailPane width={width} rows={layout.bodyRows} />;
   else
     body = (

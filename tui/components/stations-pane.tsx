@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import { cell, ms } from '../format.js';
 import { LATENCY_SLOT_MS, LATENCY_SLOTS } from '../kpi-history.js';
 import { sparkline } from '../sparkline.js';
+import { sortLabel } from '../station-sort.js';
 import { useViewStore } from '../use-view-store.js';
 import type { StationRow } from '../view-store.js';
 import { PaneTitle } from './pane-title.js';
@@ -33,7 +34,12 @@ export function StationsPane({ width, rows }: { width: number; rows: number }) {
   const open = list.filter((r) => r.open).length;
   return (
     <Box flexDirection="column" width={width}>
-      <PaneTitle title={`Stations ${open} open`} focused={focused} width={width} right={list.length > rows ? scrollHint(first, rows, list.length) : undefined} />
+      <PaneTitle
+        title={`Stations ${open} open`}
+        focused={focused}
+        width={width}
+        right={`${sortLabel(store.stationSort)}${list.length > rows ? `  ${scrollHint(first, rows, list.length)}` : ''}`}
+      />
       <Text dimColor wrap="truncate-end">
         {cell('identity', idWidth)} {fleet ? `${cell('proxy', PROXY_COL)} ` : ''}{cell('version', COLS.ver)} {cell('tls/profile', COLS.tls)} {cell('state', COLS.state)} {cell('↑ / ↓', COLS.msgs, 'right')} {cell(latTitle, latWidth, store.latencySparkline ? 'left' : 'right')} {cell('err', COLS.err, 'right')}
       </Text>

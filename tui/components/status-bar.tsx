@@ -4,9 +4,9 @@ import { useViewStore } from '../use-view-store.js';
 import { causeFirst } from '../format.js';
 
 const NOTICE_MS = 15_000;
-const HINTS = '? help  / filter  tab pane  enter open  f follow  p pause  1 live 2 kpis 3 rules  q quit';
+const HINTS = '? help  / filter  : cmd  tab pane  enter open  f follow  p pause  1 live 2 kpis 3 rules 4 held  q quit';
 // 80 columns keep every key, written shorter (the help overlay, ?, has them all).
-const SHORT_HINTS = '? help / filter tab pane ⏎ open f follow p pause 1 2 3 screens q quit';
+const SHORT_HINTS = '? help / filter : cmd tab pane ⏎ open f follow p pause 1-6 screens q quit';
 
 export function StatusBar({ width }: { width: number }) {
   const store = useViewStore();
@@ -19,6 +19,17 @@ export function StatusBar({ width }: { width: number }) {
           <Text inverse> </Text>
           {'  '}
           {store.filterError ? <Text color="red">✗ {store.filterError}</Text> : <Text color="green">✓ {store.filterDraft.trim() ? 'filter ok' : 'no filter'}</Text>}
+        </Text>
+      </Box>
+    );
+  }
+  if (store.editingCommand) {
+    return (
+      <Box width={width}>
+        <Text wrap="truncate-end">
+          <Text color="cyan">:</Text>
+          {store.commandDraft}
+          <Text inverse> </Text>
         </Text>
       </Box>
     );
