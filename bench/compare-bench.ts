@@ -1,0 +1,172 @@
+/**
+ * What inspection costs, side by side in one run: the same stations sending Heartbeat CALLs back to back (closed
+ * loop: each waits for its answer before the next) to the same CSMS, directly and through each side, in turns.
+ * Sides: direct; `http-proxy` as a blind byte pipe; ocpp-mitm bare (--no-store --no-kpis --validate off); ocpp-mitm
+ * with its defaults (validation, KPIs, embedded chDB store, control API); mitmproxy's `mitmdump --mode reverse:`
+ * when it is installed. Printed: CALLs per second per side and each as × direct, per round and the median.
+ *
+ *   npm run build && node --import tsx bench/compare-bench.ts [--stations 50] [--seconds 5] [--rounds 3]
+ *
+ * The CSMS (bench/echo-csms.ts) and every proxy run in processes of their own; the stations run here. On a
+ * 2-core machine all of them share the cores: that is the comparison a user makes on one box.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
+
+const { values: args } = parseArgs({
+  options: {
+    stations: { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
+  },
+});
+const STATIONS = Number(args.stations);
+const SECONDS = Number(args.seconds);
+const ROUNDS = Number(args.rounds);
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  const s = createServer().listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function listening(port: number): Promise<boolean> {
+  for (let i = 0; i < 400; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const c = connect(port, '127.0.0.1', () => (c.end(), resolve(true)));
+      c.on('error', () => resolve(false));
+    });
+    if (ok) return true;
+    await sleep(50);
+  }
+  return false;
+}
+
+interface Side {
+  name: string;
+  /** Where stations connect (ws://host:port/path/). */
+  url: string;
+  proc?: ChildProcess;
+  cleanup?: () => Promise<void>;
+}
+
+async function startCsms(): Promise<{ port: number; proc: ChildProcess }> {
+  const proc = spawn(process.execPath, ['dist/bench/echo-csms.js'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(proc.stdout!, 'data')) as [Buffer];
+  return { port: Number(line.toString().trim()), proc };
+}
+
+async function startSide(name: string, argv: string[], port: number, path = '/ocpp/'): Promise<Side | undefined> {
+  const proc = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (!(await listening(port))) {
+    proc.kill('SIGKILL');
+    process.stderr.write(`${name}: did not listen, left out\n`);
+    return undefined;
+  }
+  return { name, url: `ws://127.0.0.1:${port}${path}`, proc };
+}
+
+async function ocppMitm(name: string, csmsPort: number, extra: string[]): Promise<Side | undefined> {
+  const port = await freePort();
+  const data = await mkdtemp(join(tmpdir(), 'ocpp-mitm-compare-'));
+  const side = await startSide(
+    name,
+    [process.execPath, 'dist/src/cli.js', 'start', '--listen', `127.0.0.1:${port}`, '--upstream', `ws://127.0.0.1:${csmsPort}/ocpp/`, '--data', data, '--log-level', 'warn', '--log-format', 'json', '--ping-interval', '0', ...extra],
+    port,
+  );
+  if (side) side.cleanup = () => rm(data, { recursive: true, force: true });
+  return side;
+}
+
+/** Each station calls Heartbeat back to back for `seconds`; the number of answers is what the side carried. */
+async function closedLoop(url: string, stations: number, seconds: number): Promise<number> {
+  const sockets = await Promise.all(
+    Array.from({ length: stations }, async (_, i) => {
+      const ws = new WebSocket(`${url}BENCH-${i}`, ['ocpp1.6'], { perMessageDeflate: false });
+      await once(ws, 'open');
+      return ws;
+    }),
+  );
+  let answered = 0;
+  let running = true;
+  await Promise.all(
+    sockets.map(
+      (ws, i) =>
+        new Promise<void>((resolve) => {
+          let n = 0;
+          const send = (): void => {
+            if (!running) return resolve();
+            ws.send(`[2,"${i}-${n++}","Heartbeat",{}]`);
+          };
+          ws.on('message', () => {
+            answered++;
+            send();
+          });
+          ws.on('close', () => resolve());
+          send();
+        }),
+    ).concat([sleep(seconds * 1000).then(() => void (running = false))]),
+  );
+  for (const ws of sockets) ws.terminate();
+  return answered;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+const csms = await startCsms();
+const sides: Side[] = [{ name: 'direct', url: `ws://127.0.0.1:${csms.port}/ocpp/` }];
+const pipePort = await freePort();
+const pipe = await startSide('http-proxy pipe', [process.execPath, 'dist/bench/http-proxy-pipe.js', String(pipePort), String(csms.port)], pipePort);
+if (pipe) sides.push(pipe);
+const bare = await ocppMitm('ocpp-mitm bare', csms.port, ['--no-store', '--no-kpis', '--validate', 'off']);
+if (bare) sides.push(bare);
+const full = await ocppMitm('ocpp-mitm default', csms.port, []);
+if (full) sides.push(full);
+if (spawnSync('mitmdump', ['--version']).status === 0) {
+  const port = await freePort();
+  const side = await startSide('mitmproxy (mitmdump)', ['mitmdump', '-q', '--mode', `reverse:http://127.0.0.1:${csms.port}/`, '--listen-host', '127.0.0.1', '--listen-port', String(port)], port);
+  if (side) sides.push(side);
+} else {
+  process.stderr.write('mitmproxy: not installed (apt-get install mitmproxy), left out\n');
+}
+
+await sleep(3000); // the default proxy's store and schemas warm up in the background
+for (const s of sides) await closedLoop(s.url, Math.min(STATIONS, 10), 1); // warm-up
+
+const perRound = new Map<string, number[]>(sides.map((s) => [s.name, []]));
+for (let r = 0; r < ROUNDS; r++) {
+  // Sides take turns, in a rotated order each round, so drift on a busy machine spreads over all of them.
+  const order = sides.map((_, i) => sides[(i + r) % sides.length]!);
+  for (const s of order) perRound.get(s.name)!.push((await closedLoop(s.url, STATIONS, SECONDS)) / SECONDS);
+}
+
+const direct = perRound.get('direct')!;
+const rows = sides.map((s) => {
+  const rates = perRound.get(s.name)!;
+  const ratios = rates.map((v, i) => v / direct[i]!);
+  return { side: s.name, 'CALL/s (median)': Math.round(median(rates)), '× direct (median of rounds)': median(ratios).toFixed(2), 'per round': ratios.map((x) => x.toFixed(2)).join(' ') };
+});
+console.table(rows);
+const byName = Object.fromEntries(rows.map((r) => [r.side, Number(r['× direct (median of rounds)'])]));
+const mitm = byName['mitmproxy (mitmdump)'];
+if (mitm) console.log(`ocpp-mitm default is ${(byName['ocpp-mitm default']! / mitm).toFixed(1)}× mitmproxy`);
+
+for (const s of sides) {
+  s.proc?.kill('SIGTERM');
+  if (s.proc) await Promise.race([once(s.proc, 'exit'), sleep(15_000)]);
+  await s.cleanup?.();
+}
+csms.proc.kill('SIGTERM');
