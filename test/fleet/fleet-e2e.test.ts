@@ -18,7 +18,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { RPCClient } from 'ocpp-rpc';
-import WebSocket from 'ws';
 import { runCli, type CliRun } from '../support/cli-process.js';
 import { haproxyInstalled, TestHaproxy } from '../support/haproxy.js';
 import { startCsms, type RpcServerClient, type TestCsms } from '../support/ocpp-peers.js';
@@ -26,6 +25,7 @@ import { sampleSum, scrape } from '../support/prometheus.js';
 import { redisBin, TestRedis } from '../support/redis-server.js';
 import { clickhouseBin, freePort } from '../store/clickhouse-support.js';
 import { TestCluster } from '../store/clickhouse-cluster-support.js';
+import { knock } from '../support/knock.js';
 
 const STATIONS = 300;
 /** A station of a killed proxy is served again through HAProxy within this (kill to last reconnect). */
@@ -138,21 +138,6 @@ class Station {
   }
 }
 
-/** Handshake status through HAProxy: 101 accepted (and closed at once), else the HTTP status. */
-function knock(url: string, protocol: string): Promise<number> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url, [protocol]);
-    ws.once('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.once('error', () => resolve(0));
-  });
-}
 
 test('a fleet of 3 proxies behind HAProxy: kill -9, drain, Redis outage, metrics, nothing lost', { timeout: 240_000 }, async (t) => {
   if (!haproxyInstalled()) return t.skip('haproxy not installed');

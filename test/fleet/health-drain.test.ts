@@ -10,13 +10,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import WebSocket from 'ws';
 import { startRelay, type Relay } from '../../src/core/relay.js';
 import { drainAddon, FleetState, healthAddon, metricsAddon } from '../../src/fleet/index.js';
 import { createKpiAddon } from '../../src/kpi/index.js';
 import { createStoreAddon } from '../../src/store/index.js';
 import { connectStation, startCsms } from '../support/ocpp-peers.js';
 import { histogramCount, sampleSum, scrape } from '../support/prometheus.js';
+import { knock } from '../support/knock.js';
 
 const get = async (url: string, method = 'GET'): Promise<{ status: number; body: any }> => {
   const res = await fetch(url, { method });
@@ -41,21 +41,6 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-/** Handshake status of a WebSocket knock: 101 when accepted (then closed), else the HTTP status. */
-function knock(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, ['ocpp1.6']);
-    ws.once('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.once('error', (err) => reject(err));
-  });
-}
 
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

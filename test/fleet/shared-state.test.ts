@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import WebSocket from 'ws';
 import { startRelay, type Relay } from '../../src/core/relay.js';
 import { RedisStateStore } from '../../src/translate/redis-state-store.js';
 import { translateAddon } from '../../src/translate/translate-addon.js';
@@ -14,6 +13,7 @@ import { TranslateRules } from '../../src/translate/translate-config.js';
 import { captureLogger } from '../support/capture-log.js';
 import { connectStation, startCsms, type TestCsms } from '../support/ocpp-peers.js';
 import { REDIS_SKIP, TestRedis } from '../support/redis-server.js';
+import { knock } from '../support/knock.js';
 
 const now = (): string => new Date().toISOString();
 
@@ -33,20 +33,6 @@ function translatingRelay(csms: TestCsms, redisUrl: string, owner: string, logge
 
 const station16 = (relay: Relay, identity: string) => connectStation({ url: `${relay.url}/ocpp`, identity, protocols: ['ocpp1.6'] });
 
-function knock(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, ['ocpp1.6']);
-    ws.once('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.once('error', reject);
-  });
-}
 
 const events = (csms: TestCsms, identity: string) => csms.received.filter((r) => r.identity === identity && r.method === 'TransactionEvent').map((r) => r.params);
 
