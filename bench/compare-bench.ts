@@ -5,7 +5,7 @@
  * with its defaults (validation, KPIs, embedded chDB store, control API); mitmproxy's `mitmdump --mode reverse:`
  * when it is installed. Printed: CALLs per second per side and each as × direct, per round and the median.
  *
- *   npm run build && node --import tsx bench/compare-bench.ts [--stations 50] [--seconds 5] [--rounds 3]
+ *   npm run build && node --import tsx bench/compare-bench.ts [--stations 50] [--seconds 5] [--rounds 3] [--profile DIR]
  *
  * The CSMS (bench/echo-csms.ts) and every proxy run in processes of their own; the stations run here. On a
  * 2-core machine all of them share the cores: that is the comparison a user makes on one box.
@@ -24,6 +24,8 @@ const { values: args } = parseArgs({
     stations: { type: 'string', default: '50' },
     seconds: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '3' },
+    // Write a V8 CPU profile of the default proxy into this folder (read it with bench/profile-stages.ts).
+    profile: { type: 'string' },
   },
 });
 const STATIONS = Number(args.stations);
@@ -76,12 +78,12 @@ async function startSide(name: string, argv: string[], port: number, path = '/oc
   return { name, url: `ws://127.0.0.1:${port}${path}`, proc };
 }
 
-async function ocppMitm(name: string, csmsPort: number, extra: string[]): Promise<Side | undefined> {
+async function ocppMitm(name: string, csmsPort: number, extra: string[], nodeArgs: string[] = []): Promise<Side | undefined> {
   const port = await freePort();
   const data = await mkdtemp(join(tmpdir(), 'ocpp-mitm-compare-'));
   const side = await startSide(
     name,
-    [process.execPath, 'dist/src/cli.js', 'start', '--listen', `127.0.0.1:${port}`, '--upstream', `ws://127.0.0.1:${csmsPort}/ocpp/`, '--data', data, '--log-level', 'warn', '--log-format', 'json', '--ping-interval', '0', ...extra],
+    [process.execPath, ...nodeArgs, 'dist/src/cli.js', 'start', '--listen', `127.0.0.1:${port}`, '--upstream', `ws://127.0.0.1:${csmsPort}/ocpp/`, '--data', data, '--log-level', 'warn', '--log-format', 'json', '--ping-interval', '0', ...extra],
     port,
   );
   if (side) side.cleanup = () => rm(data, { recursive: true, force: true });
@@ -133,7 +135,7 @@ const pipe = await startSide('http-proxy pipe', [process.execPath, 'dist/bench/h
 if (pipe) sides.push(pipe);
 const bare = await ocppMitm('ocpp-mitm bare', csms.port, ['--no-store', '--no-kpis', '--validate', 'off']);
 if (bare) sides.push(bare);
-const full = await ocppMitm('ocpp-mitm default', csms.port, []);
+const full = await ocppMitm('ocpp-mitm default', csms.port, [], args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : []);
 if (full) sides.push(full);
 if (spawnSync('mitmdump', ['--version']).status === 0) {
   const port = await freePort();
