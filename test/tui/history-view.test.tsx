@@ -4,7 +4,6 @@
  */
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,17 +17,10 @@ import { ViewStoreContext } from '../../tui/use-view-store.js';
 import { ViewStore } from '../../tui/view-store.js';
 import { connectStation, startCsms } from '../support/ocpp-peers.js';
 import { inkDriver } from './ink-driver.js';
+import { hasTmux, tmux, tmuxDriver } from '../support/tmux-driver.js';
 
 const ENTER = '\r';
 const ROOT = new URL('../..', import.meta.url).pathname;
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
 const HEARTBEATS = 14;
 
 describe('history from a stopped proxy', () => {
@@ -116,24 +108,14 @@ describe('history from a stopped proxy', () => {
 
   test('`ocpp-mitm tui --data DIR` in a terminal browses what the stopped proxy recorded', { skip: hasTmux ? false : 'tmux is not installed' }, async () => {
     const session = `ocpp-mitm-history-${process.pid}`;
-    const tmux = (...args: string[]): string => execFileSync('tmux', args, { encoding: 'utf8' });
+    const { waitScreen, kill } = tmuxDriver(session);
     tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '36', `cd ${ROOT} && exec node --import tsx src/cli.ts tui --data ${dir}`);
     try {
-      const deadline = Date.now() + 60_000;
-      let s = '';
-      while (!(/Traffic 30\b/.test(s) && /proxy stopped/.test(s))) {
-        if (Date.now() > deadline) assert.fail(`the recording never showed:\n${s}`);
-        await new Promise((res) => setTimeout(res, 200));
-        s = tmux('capture-pane', '-p', '-t', session);
-      }
+      const s = await waitScreen('the recording', (x) => /Traffic 30\b/.test(x) && /proxy stopped/.test(x), 60_000);
       assert.match(s, /CP-H/);
       assert.match(s, /Heartbeat/);
     } finally {
-      try {
-        tmux('kill-session', '-t', session);
-      } catch {
-        // gone
-      }
+      kill();
     }
   });
 });

@@ -6,7 +6,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,17 +13,9 @@ import type { RunningProxy } from '../../src/commands/start.js';
 import { callControl } from '../../src/control/api-client.js';
 import { silentLogger } from '../../src/log.js';
 import { connectStation, startCsms, type TestCsms } from '../support/ocpp-peers.js';
+import { hasTmux, tmux, tmuxDriver } from '../support/tmux-driver.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const tmux = (...args: string[]): string => execFileSync('tmux', args, { encoding: 'utf8' });
 
 describe('intercept in a terminal', { skip: hasTmux ? false : 'tmux is not installed' }, () => {
   const session = `ocpp-mitm-intercept-${process.pid}`;
@@ -33,27 +24,8 @@ describe('intercept in a terminal', { skip: hasTmux ? false : 'tmux is not insta
   let proxy: RunningProxy;
   let station: Awaited<ReturnType<typeof connectStation>>;
 
-  const screen = (): string => tmux('capture-pane', '-p', '-t', session);
-  const keys = async (...k: string[]): Promise<void> => {
-    for (const key of k) {
-      tmux('send-keys', '-t', session, key);
-      await new Promise((r) => setTimeout(r, 120));
-    }
-  };
-  const waitScreen = async (what: string, ok: (s: string) => boolean, timeoutMs = 30_000): Promise<string> => {
-    const deadline = Date.now() + timeoutMs;
-    let s = '';
-    for (;;) {
-      try {
-        s = screen();
-      } catch {
-        s = '(tmux session gone)';
-      }
-      if (ok(s)) return s;
-      if (Date.now() > deadline) throw new Error(`the screen never showed ${what}:\n${s}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const { screen, keys, waitScreen } = tmuxDriver(session);
+
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ocpp-mitm-intercept-tmux-'));

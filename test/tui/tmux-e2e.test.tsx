@@ -5,7 +5,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -16,18 +15,9 @@ import type { Feature } from '../../src/core/feature.js';
 import type { RunningProxy } from '../../src/commands/start.js';
 import { silentLogger } from '../../src/log.js';
 import { connectRawStation, connectStation, startCsms, type RawStation, type TestCsms } from '../support/ocpp-peers.js';
+import { hasTmux, tmux, tmuxDriver } from '../support/tmux-driver.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-const tmux = (...args: string[]): string => execFileSync('tmux', args, { encoding: 'utf8' });
 
 /** Features for the proxy under test; rules and validation only when this build has them. */
 async function proxyFeatures(): Promise<{ features: Feature[]; rules: boolean; validation: boolean }> {
@@ -66,29 +56,7 @@ describe('live view in a terminal', { skip: hasTmux ? false : 'tmux is not insta
   let raw: RawStation;
   let ticker: NodeJS.Timeout | undefined;
 
-  const screen = (): string => tmux('capture-pane', '-p', '-t', session);
-  /** Named keys, one at a time, with a pause: two escapes in one read would be one meta-escape. */
-  const keys = async (...k: string[]): Promise<void> => {
-    for (const key of k) {
-      tmux('send-keys', '-t', session, key);
-      await new Promise((r) => setTimeout(r, 120));
-    }
-  };
-  const type = (text: string): void => void tmux('send-keys', '-t', session, '-l', text);
-  const waitScreen = async (what: string, ok: (s: string) => boolean, timeoutMs = 30_000): Promise<string> => {
-    const deadline = Date.now() + timeoutMs;
-    let s = '';
-    for (;;) {
-      try {
-        s = screen();
-      } catch {
-        s = '(tmux session gone)';
-      }
-      if (ok(s)) return s;
-      if (Date.now() > deadline) throw new Error(`the screen never showed ${what}:\n${s}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const { screen, keys, type, waitScreen } = tmuxDriver(session);
   /** The traffic pane's lines only. */
   const trafficOf = (s: string): string => s.split(/─ Traffic/)[1]?.split(/─ Detail/)[0] ?? '';
 
@@ -233,16 +201,8 @@ describe('start --tui: proxy and view in one process', { skip: hasTmux ? false :
     const session = `ocpp-mitm-start-${process.pid}`;
     const dir = await mkdtemp(join(tmpdir(), 'ocpp-mitm-start-tui-'));
     const csms = await startCsms();
-    const screen = (): string => tmux('capture-pane', '-p', '-t', session);
-    const waitScreen = async (what: string, ok: (s: string) => boolean, timeoutMs = 60_000): Promise<string> => {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const s = screen();
-        if (ok(s)) return s;
-        if (Date.now() > deadline) throw new Error(`the screen never showed ${what}:\n${s}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
+    const driver = tmuxDriver(session);
+    const waitScreen = (what: string, ok: (s: string) => boolean, timeoutMs = 60_000): Promise<string> => driver.waitScreen(what, ok, timeoutMs);
     try {
       const data = join(dir, 'data');
       await mkdir(join(dir, 'no-rules')); // a --rules folder must exist; this one holds no rules
