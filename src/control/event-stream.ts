@@ -9,7 +9,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { RelayEvent } from '../core/addon.js';
 import type { EventFilter } from './event-filter.js';
 import { JsonLineRing } from './json-line-ring.js';
-import { plainEvent, type StreamEvent } from './wire-format.js';
+import type { StreamEvent } from './wire-format.js';
 
 export interface EventStreamOptions {
   /** Unsent bytes a client may hold before its events are dropped to a counter. */
@@ -65,10 +65,9 @@ export class EventStream {
   }
 
   publish(event: RelayEvent): void {
-    const plain = plainEvent(event);
-    const json = JSON.stringify(plain);
+    const json = JSON.stringify(event);
     this.backlog.push(json);
-    for (const c of this.clients) if (c.filter.matchEvent(plain)) this.send(c, json);
+    for (const c of this.clients) if (c.filter.matchEvent(event)) this.send(c, json);
   }
 
   close(): void {
