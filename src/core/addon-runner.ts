@@ -12,6 +12,7 @@ type SyncHook = 'sessionOpen' | 'message' | 'beforeSend' | 'sessionClose';
 export class AddonRunner {
   private readonly lastLogged = new Map<string, number>();
   private readonly observers: Addon[];
+  private readonly recorders: Addon[];
   private readonly byHook: Record<SyncHook, Addon[]>;
   errors = 0;
 
@@ -21,6 +22,7 @@ export class AddonRunner {
     private readonly notice: (event: RelayEvent) => void,
   ) {
     this.observers = addons.filter((a) => a.observe);
+    this.recorders = addons.filter((a) => a.record || a.commitTurn);
     this.byHook = {
       sessionOpen: addons.filter((a) => a.sessionOpen),
       message: addons.filter((a) => a.message),
@@ -31,6 +33,10 @@ export class AddonRunner {
 
   get hasObservers(): boolean {
     return this.observers.length > 0;
+  }
+
+  get hasRecorders(): boolean {
+    return this.recorders.length > 0;
   }
 
   /** Run a session hook (`sessionOpen`, `sessionClose`) on every addon that has it. Frames go through runFrameHook. */
@@ -120,6 +126,27 @@ export class AddonRunner {
         } catch (err) {
           this.failed(addon, 'observe', err);
         }
+      }
+    }
+  }
+
+  record(event: RelayEvent): void {
+    for (const addon of this.recorders) {
+      if (!addon.record) continue;
+      try {
+        addon.record(event);
+      } catch (err) {
+        this.failed(addon, 'record', err);
+      }
+    }
+  }
+
+  commitTurn(): void {
+    for (const addon of this.recorders) {
+      try {
+        addon.commitTurn?.();
+      } catch (err) {
+        this.failed(addon, 'commitTurn', err);
       }
     }
   }

@@ -7,6 +7,8 @@
  *   drop, delay, answer or inject frames, and close sessions. Keep them cheap.
  * - `observe` receives RelayEvents after the frame was written or dropped, batched off the relay path
  *   (setImmediate), from a bounded queue. An observer can never delay a frame.
+ * A recorder (`record` + `commitTurn`) is the one exception, for what must survive a crash: it gets every event
+ * synchronously, and the turn's frames leave the process only after its `commitTurn` has run.
  * An addon that throws is logged and isolated: the frame goes on as if the addon had not been there.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -55,6 +57,14 @@ export interface Addon {
   sessionClose?(session: Session, info: CloseInfo): void;
   /** Observer: every event, off the relay path. */
   observe?(event: RelayEvent): void;
+  /**
+   * Recorder: every event, synchronously as it is published. The bytes of every frame written in this event-loop
+   * turn stay in the process until each recorder's `commitTurn` has run, so what a recorder makes durable there is
+   * never behind what the peers have received, whenever the process dies. Cheap work only: it is on the relay path.
+   */
+  record?(event: RelayEvent): void;
+  /** The end of a turn that recorded events (once per loop iteration at most): make them durable now. */
+  commitTurn?(): void;
   /** The addon that serves the control API says where, once started (how `start` learns of it). */
   controlEndpoint?(): { url: string; token: string } | undefined;
 }

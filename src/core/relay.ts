@@ -17,6 +17,7 @@ import type { RelayMessage } from './relay-message.js';
 import { DEFAULT_MAX_DEPTH } from './frame-codec.js';
 import { RelaySession } from './session.js';
 import { basicAuthUser, parseStationPath, upstreamUrlFor } from './station-path.js';
+import { TurnBarrier } from './turn-barrier.js';
 import { connectUpstream } from './upstream-connect.js';
 import type { RelayStats, TlsFacts } from './types.js';
 import { silentLogger } from '../log.js';
@@ -54,6 +55,8 @@ export class Relay {
   private readonly wss: WebSocketServer;
   private readonly runner: AddonRunner;
   private readonly queue: ObserverQueue<QueuedEvent>;
+  /** Holds each turn's writes until the recorders committed the turn (only when an addon records). */
+  private readonly barrier: TurnBarrier | undefined;
   private readonly live = new Map<string, RelaySession>();
   /** Sockets between the station's knock and the end of its handshake. */
   private readonly handshaking = new Set<Duplex>();
@@ -69,7 +72,8 @@ export class Relay {
     this.options = { ...RELAY_DEFAULTS, ...stripUndefined(opts), upstream: opts.upstream };
     this.logger = opts.logger ?? silentLogger();
     this.queue = new ObserverQueue<QueuedEvent>((batch) => this.runner.observe(batch.map(toEvent)));
-    this.runner = new AddonRunner(opts.addons ?? [], this.logger, (e) => this.queue.push(e));
+    this.runner = new AddonRunner(opts.addons ?? [], this.logger, (e) => this.emit(e));
+    this.barrier = this.runner.hasRecorders ? new TurnBarrier(() => this.runner.commitTurn()) : undefined;
     this.secure = opts.tls !== undefined;
     this.server = opts.tls ? createHttpsServer({ ...opts.tls, minVersion: opts.tls.minVersion ?? 'TLSv1.2' }) : createHttpServer();
     this.server.on('request', (req, res) => {
@@ -96,7 +100,7 @@ export class Relay {
       const reason = refused ? `client certificate refused: ${String(refused)}` : `${err.message}${err.code ? ` (${err.code})` : ''}`;
       const text = `TLS handshake with ${socket.remoteAddress ?? '?'} failed: ${reason}`;
       this.logger.warn({ remote: socket.remoteAddress, code: refused ? String(refused) : err.code }, text);
-      this.queue.push({ type: 'notice', level: 'warn', source: 'tls', text });
+      this.emit({ type: 'notice', level: 'warn', source: 'tls', text });
     });
     this.wss = new WebSocketServer({
       noServer: true,
@@ -121,7 +125,7 @@ export class Relay {
   async start(): Promise<this> {
     const ctx: AddonContext = {
       logger: this.logger,
-      publish: (e) => this.queue.push(e),
+      publish: (e) => this.emit(e),
       sessions: () => this.live.values(),
       session: (id) => this.live.get(id),
       stats: () => this.stats(),
@@ -174,8 +178,21 @@ export class Relay {
       this.server.close(() => resolve());
       this.server.closeAllConnections?.();
     });
+    this.barrier?.release();
     this.queue.flush();
     await this.runner.stopAll();
+  }
+
+  /** Publish an event: recorders get it now (and commit at the turn's end), observers off the relay path. */
+  private emit(e: QueuedEvent): void {
+    if (!this.barrier) {
+      this.queue.push(e);
+      return;
+    }
+    const event = toEvent(e); // once, for recorders and observers alike
+    this.runner.record(event);
+    this.barrier.touch();
+    if (this.runner.hasObservers) this.queue.push(event);
   }
 
   // ---- handshake ----------------------------------------------------------------------------------
@@ -254,11 +271,12 @@ export class Relay {
     if (!upstream.ok) {
       if (upstream.status !== 499) {
         this.logger.warn({ station: identity, status: upstream.status }, `station ${identity} refused: ${upstream.reason}`);
-        this.queue.push({ type: 'notice', level: 'warn', source: 'relay', text: `${identity}: ${upstream.reason}`, identity });
+        this.emit({ type: 'notice', level: 'warn', source: 'relay', text: `${identity}: ${upstream.reason}`, identity });
       }
       return refuse(socket, upstream.status, upstream.reason, upstream.headers);
     }
     const csms = upstream.ws;
+    const csmsSocket = upstream.socket;
     if (abort.aborted || this.closing) {
       csms.terminate();
       return;
@@ -292,8 +310,10 @@ export class Relay {
         {
           runner: this.runner,
           logger: this.logger,
-          // With no observer there is nobody to tell: skip the queue (and the record it would build).
-          publish: this.runner.hasObservers ? (e) => this.queue.push(e) : () => {},
+          // With no observer nor recorder there is nobody to tell: skip the queue (and the record it would build).
+          publish: this.runner.hasObservers || this.barrier ? (e) => this.emit(e) : () => {},
+          holdWrites: this.barrier && ((leg) => this.barrier!.hold(leg === 'csms' ? csmsSocket : socket)),
+          releaseWrites: this.barrier?.release,
           nextSeq: () => ++this.seq,
           counters: this.counters,
           malformed: this.options.malformed,

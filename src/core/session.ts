@@ -32,6 +32,10 @@ export interface SessionDeps {
   runner: AddonRunner;
   logger: Logger;
   publish(event: RelayEvent | { type: 'message-out'; msg: RelayMessage }): void;
+  /** Hold this leg's writes until the turn's records are committed (present when an addon records). */
+  holdWrites?(leg: 'station' | 'csms'): void;
+  /** Commit the turn now and let held writes go (before a reset, which would drop them). */
+  releaseWrites?(): void;
   nextSeq(): number;
   counters: { framesIn: number; framesOut: number; framesDropped: number; framesMalformed: number };
   malformed: MalformedPolicy;
@@ -232,6 +236,7 @@ export class RelaySession implements Session {
     const frame = msg.frame;
     const sentMono = performance.now();
     if (frame?.type === 2) this.track(msg, frame.id, frame.action, frame.payload, sentMono);
+    this.deps.holdWrites?.(msg.direction === 'to-csms' ? 'csms' : 'station');
     target.send(msg.text, { binary: msg.binary && !msg.modified });
     msg.sentMono = sentMono;
     this.deps.counters.framesOut++;
@@ -306,6 +311,7 @@ export class RelaySession implements Session {
   terminate(by: string): void {
     this.deps.logger.info({ station: this.identity, by }, 'resetting session');
     this.finish({ initiator: 'proxy', code: 1006, reason: `reset by ${by}`, closedAt: nowMicros() });
+    this.deps.releaseWrites?.();
     this.station.terminate();
     this.csms.terminate();
   }

@@ -4,9 +4,11 @@
  */
 import WebSocket from 'ws';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Duplex } from 'node:stream';
 
 export type UpstreamResult =
-  | { ok: true; ws: WebSocket }
+  /** `socket`: the connection under `ws` (the relay holds its writes within a turn; ws has no public handle). */
+  | { ok: true; ws: WebSocket; socket: Duplex }
   | { ok: false; status: number; reason: string; headers: Record<string, string> };
 
 export interface UpstreamRequest {
@@ -51,7 +53,9 @@ export function connectUpstream(req: UpstreamRequest, abort: AbortSignal): Promi
     const csms = ws;
     abort.addEventListener('abort', onAbort);
 
-    csms.once('open', () => settle({ ok: true, ws: csms }));
+    let socket: Duplex | undefined;
+    csms.once('upgrade', (res) => (socket = res.socket));
+    csms.once('open', () => settle({ ok: true, ws: csms, socket: socket! }));
     csms.once('unexpected-response', (_request, res) => {
       const status = res.statusCode ?? 502;
       const headers = pick(res.headers, PASSED_BACK);

@@ -1,6 +1,8 @@
 /**
- * The store as a relay addon: it observes sessions, frames and KPI samples (off the relay path), writes them to
- * ClickHouse through the StoreWriter, and answers the store's read routes on the control API.
+ * The store as a relay addon: it records sessions, frames and KPI samples, writes them to ClickHouse through the
+ * StoreWriter, and answers the store's read routes on the control API. With its write-ahead log on (the default)
+ * it is a recorder: rows are built as frames are relayed and the turn's rows are in the log before the turn's frames
+ * leave the process, so a kill loses none. Without the log it observes off the relay path (nothing to be durable).
  */
 import { mkdirSync } from 'node:fs';
 import type { Addon, AddonContext, RelayEvent } from '../core/addon.js';
@@ -197,35 +199,7 @@ export function createStoreAddon(opts: StoreAddonOptions = {}): StoreAddon {
       sweep.unref();
     },
 
-    observe(event: RelayEvent): void {
-      const w = writer;
-      if (!w) return;
-      try {
-        switch (event.type) {
-          case 'message':
-            w.add('frames', frameRow(event.message, nextSeq(), payloads));
-            calls.onMessage(event.message);
-            break;
-          case 'session-open':
-            w.add('sessions', sessionRow(event.session));
-            break;
-          case 'session-close':
-            w.add('sessions', sessionRow(event.session, event.close));
-            calls.onSessionClose(event.session.id);
-            break;
-          case 'kpi':
-            w.add('kpi_samples', kpiRow(event.sample));
-            break;
-          default:
-            break;
-        }
-      } catch (err) {
-        // A row that cannot be built (odd input) is logged, never thrown into the relay.
-        ctx?.logger.warn(`store: could not record a ${event.type} event: ${causeOf(err)}`);
-      }
-    },
-
-    async stop(): Promise<void> {
+    stop: async (): Promise<void> => {
       if (sweep) clearInterval(sweep);
       await writer?.stop();
       await backend?.close();
@@ -238,5 +212,39 @@ export function createStoreAddon(opts: StoreAddonOptions = {}): StoreAddon {
       return reader;
     },
   };
+
+  /** The rows an event makes; a recorder (on the relay path) with the log on, an observer without it. */
+  const rowsOf = (event: RelayEvent): void => {
+    const w = writer;
+    if (!w) return;
+    try {
+      switch (event.type) {
+        case 'message':
+          w.add('frames', frameRow(event.message, nextSeq(), payloads));
+          calls.onMessage(event.message);
+          break;
+        case 'session-open':
+          w.add('sessions', sessionRow(event.session));
+          break;
+        case 'session-close':
+          w.add('sessions', sessionRow(event.session, event.close));
+          calls.onSessionClose(event.session.id);
+          break;
+        case 'kpi':
+          w.add('kpi_samples', kpiRow(event.sample));
+          break;
+        default:
+          break;
+      }
+    } catch (err) {
+      // A row that cannot be built (odd input) is logged, never thrown into the relay.
+      ctx?.logger.warn(`store: could not record a ${event.type} event: ${causeOf(err)}`);
+    }
+  };
+  if (opts.wal === false) addon.observe = rowsOf;
+  else {
+    addon.record = rowsOf;
+    addon.commitTurn = () => writer?.commit();
+  }
   return addon;
 }

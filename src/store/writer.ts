@@ -1,10 +1,11 @@
 /**
  * Writes rows to ClickHouse in bounded memory, through a write-ahead log (wal.ts) so that neither a ClickHouse
- * outage nor a killed proxy loses a row. Nothing here runs on the relay path: rows arrive from the observer queue.
+ * outage nor a killed proxy loses a row. Rows arrive on the relay path (the store is a recorder, see addon.ts).
  *
  * A row's way: `add` numbers it (writer id + a sequence per table, stored in its `wal_writer`/`wal_seq` columns) and
- * encodes it into the turn's buffer; at the end of that turn (process.nextTick) one append writes the turn's rows
- * to the log, and only then are they queued in memory for their INSERT. An INSERT that ClickHouse acknowledged
+ * encodes it into the turn's buffer; at the end of that turn (`commit`, which the relay calls before it lets the
+ * turn's frames go out; else setImmediate) one append writes the turn's rows to the log, and only then are they
+ * queued in memory for their INSERT. An INSERT that ClickHouse acknowledged
  * trims them from the log. When ClickHouse cannot take rows (unreachable, or slower than the traffic), the memory
  * queue is let go and the log is replayed from disk once it can. Replayed rows are inserted exactly once: before a
  * segment is replayed, the writer asks the store which of its (writer, sequence) pairs it already holds (an
@@ -219,15 +220,18 @@ export class StoreWriter {
     t.used += size;
     t.rows++;
     // A turn that adds a great many rows (a replay of a test, a burst) writes them in pieces.
-    if (t.used >= TURN_MAX_BYTES) this.endTurn();
+    if (t.used >= TURN_MAX_BYTES) this.commit();
     else if (!this.turnScheduled) {
       this.turnScheduled = true;
-      process.nextTick(this.endTurn);
+      setImmediate(this.commit);
     }
   }
 
-  /** One append for the turn's rows; then they queue for their INSERT (unless ClickHouse is away: then they wait on disk). */
-  private readonly endTurn = (): void => {
+  /**
+   * One append for the turn's rows; then they queue for their INSERT (unless ClickHouse is away: then they wait on
+   * disk). Called by the relay at the end of every turn that recorded something, before that turn's frames go out.
+   */
+  readonly commit = (): void => {
     this.turnScheduled = false;
     const records: WalRecord[] = [];
     for (const [table, t] of this.turn) {
@@ -291,7 +295,7 @@ export class StoreWriter {
 
   /** Write what is queued now (resolves once it is in ClickHouse, or left to the log's replay). */
   flush(): Promise<void> {
-    if (this.turnScheduled) this.endTurn();
+    if (this.turnScheduled) this.commit();
     if (this.flushing) {
       this.flushAgain = true;
       return this.flushing;
@@ -452,7 +456,7 @@ export class StoreWriter {
     if (this.state !== 'down') return;
     this.probeDelay = PROBE_MIN_MS;
     // Rows from here on go through memory again; those written while down are in closed segments, replayed.
-    this.endTurn();
+    this.commit();
     this.o.wal.rotate();
     this.state = 'up';
     const text = `${this.o.backend.where} is back: replaying ${this.o.wal.replayRows + this.o.spool.rows} spooled rows`;
@@ -474,7 +478,7 @@ export class StoreWriter {
         if (!seg) {
           const cur = this.o.wal.segments().find((s) => s.replay);
           if (!cur) break;
-          this.endTurn();
+          this.commit();
           this.o.wal.rotate();
           seg = this.o.wal.nextReplay();
           if (!seg) break;
@@ -615,7 +619,7 @@ export class StoreWriter {
     await this.flushing;
     if (this.state === 'up') await this.replay();
     await this.replaying;
-    this.endTurn();
+    this.commit();
     this.state = 'closed';
     this.o.wal.close();
   }

@@ -302,10 +302,8 @@ test('a fleet of 3 proxies behind HAProxy: kill -9, drain, Redis outage, metrics
     const duplicated = [...expected].filter((k) => (stored.get(k) ?? 0) > 1);
     t.diagnostic(`record: ${expected.size} frames logged by the peers, ${lost.length} lost, ${duplicated.length} duplicated`);
     assert.deepEqual(duplicated, [], '0 duplicated');
-    // Any loss must be the killed proxy's: rows it held in memory when it died (the store's write-ahead file
-    // closes that gap). A frame lost from a live or drained proxy would be a bug of its own.
-    const elsewhere = lost.filter((k) => !onVictim.has(k.split('|')[0]!));
-    assert.deepEqual(elsewhere.slice(0, 10), [], `frames lost from stations not on the killed proxy (${elsewhere.length})`);
+    // The killed proxy's frames included: a frame leaves a proxy only after its row is in the write-ahead log.
+    assert.deepEqual(lost.slice(0, 10), [], `0 lost (${lost.length} lost)`);
     // `report` over the store lists every station (each has the CSMS's response-time KPI).
     const report = runCli(['report', '--clickhouse', cluster.urls('fleet'), '--format', 'json']);
     assert.equal((await report.exited).code, 0, report.stderr());
@@ -317,14 +315,6 @@ test('a fleet of 3 proxies behind HAProxy: kill -9, drain, Redis outage, metrics
     const sets = perShard.map((l) => new Set(l.trim().split(',').filter(Boolean)));
     assert.ok(sets.every((x) => x.size > 0), `both shards hold stations (${sets.map((x) => x.size).join(' + ')})`);
     assert.deepEqual([...sets[0]!].filter((id) => sets[1]!.has(id)), [], 'no station on two shards');
-    // Last, so every other check has run. The write-ahead log holds every row built before the kill; what it cannot
-    // hold is the row of a frame written in the very loop iteration the kill landed in (docs/store.md, "What
-    // remains"): at most each of the killed proxy's stations' CALL and answer then in flight. More is a real loss.
-    if (lost.length > 0) t.diagnostic(`lost in the kill window (the killed proxy's frames in flight): ${lost.join(', ')}`);
-    const lostPerStation = new Map<string, number>();
-    for (const k of lost) lostPerStation.set(k.split('|')[0]!, (lostPerStation.get(k.split('|')[0]!) ?? 0) + 1);
-    const beyondWindow = [...lostPerStation].filter(([, n]) => n > 2);
-    assert.deepEqual(beyondWindow, [], 'no station lost more than the CALL and answer it had in flight at the kill');
   } catch (err) {
     // What the proxies said last, to tell a crash from a refusal.
     for (const p of proxies) {
