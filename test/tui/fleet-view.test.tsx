@@ -19,7 +19,7 @@ import { FleetConnections } from '../../tui/fleet-connections.js';
 import { ViewStoreContext } from '../../tui/use-view-store.js';
 import { ViewStore } from '../../tui/view-store.js';
 import { connectStation, startCsms } from '../support/ocpp-peers.js';
-import { inkDriver } from './ink-driver.js';
+import { inkDriver } from '../support/ink-driver.js';
 
 afterEach(() => cleanup());
 

@@ -16,7 +16,7 @@ import { HistoryPager } from '../../tui/history-pager.js';
 import { ViewStoreContext } from '../../tui/use-view-store.js';
 import { ViewStore } from '../../tui/view-store.js';
 import { connectStation, startCsms } from '../support/ocpp-peers.js';
-import { inkDriver } from './ink-driver.js';
+import { inkDriver } from '../support/ink-driver.js';
 import { hasTmux, tmux, tmuxDriver } from '../support/tmux-driver.js';
 
 const ENTER = '\r';

@@ -19,7 +19,7 @@ import { helpSections } from '../../tui/keymap.js';
 import { ViewStoreContext } from '../../tui/use-view-store.js';
 import { ViewStore } from '../../tui/view-store.js';
 import { connectStation, startCsms, type RpcServerClient, type TestCsms } from '../support/ocpp-peers.js';
-import { inkDriver } from './ink-driver.js';
+import { inkDriver } from '../support/ink-driver.js';
 
 const ENTER = '\r';
 

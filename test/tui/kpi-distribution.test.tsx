@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { ViewStore } from '../../tui/view-store.js';
 import { bandLine, histogram, histogramLine, histogramRange, inBand, sparkline } from '../../tui/sparkline.js';
 import { LatencyHistory } from '../../tui/kpi-history.js';
-import { inkDriver } from './ink-driver.js';
+import { inkDriver } from '../support/ink-driver.js';
 import { boundStation, kpiSummaryRow, profileSummary } from '../support/control-views.js';
 import { call, result, session } from './records.js';
 

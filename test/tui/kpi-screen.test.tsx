@@ -6,7 +6,7 @@
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ViewStore } from '../../tui/view-store.js';
-import { inkDriver } from './ink-driver.js';
+import { inkDriver } from '../support/ink-driver.js';
 import { boundStation, kpiSummaryRow, profileSummary } from '../support/control-views.js';
 
 // The verdict's colour is part of what is tested: Ink's chalk decides on colours when it loads, and without a

@@ -11,7 +11,7 @@ import { KEYMAP, resolveKey, type CommandName } from '../../tui/keymap.js';
 import { ViewStoreContext } from '../../tui/use-view-store.js';
 import { ViewStore } from '../../tui/view-store.js';
 import { call, result, session } from './records.js';
-import { inkDriver } from './ink-driver.js';
+import { inkDriver } from '../support/ink-driver.js';
 import { kpiSummaryRow, ruleView } from '../support/control-views.js';
 
 const KEY = { up: '\u001B[A', down: '\u001B[B', enter: '\r', tab: '\t', esc: '\u001B', backspace: '\u007F' };

@@ -7,7 +7,7 @@ import { detailLines } from '../../tui/detail-lines.js';
 import { ViewStoreContext } from '../../tui/use-view-store.js';
 import { ViewStore } from '../../tui/view-store.js';
 import { call, result, resultError, send, session } from './records.js';
-import { inkDriver } from './ink-driver.js';
+import { inkDriver } from '../support/ink-driver.js';
 
 afterEach(() => cleanup());
 

@@ -12,7 +12,7 @@ import { helpSections, keymapOf, resolveKey } from '../../tui/keymap.js';
 import { PANELS, type PanelProps, type PanelSpec } from '../../tui/panels/index.js';
 import { ViewStoreContext } from '../../tui/use-view-store.js';
 import { ViewStore } from '../../tui/view-store.js';
-import { inkDriver } from './ink-driver.js';
+import { inkDriver } from '../support/ink-driver.js';
 
 const NOTES = ['first note', 'second note', 'third note'];
 

@@ -9,7 +9,7 @@ import { App } from '../../tui/components/app.js';
 import { ViewStoreContext } from '../../tui/use-view-store.js';
 import { ViewStore } from '../../tui/view-store.js';
 import { causeFirst } from '../../tui/format.js';
-import { inkDriver } from './ink-driver.js';
+import { inkDriver } from '../support/ink-driver.js';
 import { ruleView } from '../support/control-views.js';
 
 afterEach(() => cleanup());

@@ -20,7 +20,7 @@ import { ViewStoreContext } from '../../tui/use-view-store.js';
 import { ViewStore } from '../../tui/view-store.js';
 import { connectStation, startCsms, type TestCsms } from '../support/ocpp-peers.js';
 import { call, result } from './records.js';
-import { inkDriver } from './ink-driver.js';
+import { inkDriver } from '../support/ink-driver.js';
 
 const ENTER = '\r';
 

@@ -10,7 +10,7 @@ import { ViewStoreContext } from '../../tui/use-view-store.js';
 import { ViewStore } from '../../tui/view-store.js';
 import { computeLayout } from '../../tui/layout.js';
 import { session } from './records.js';
-import { inkDriver } from './ink-driver.js';
+import { inkDriver } from '../support/ink-driver.js';
 
 afterEach(() => cleanup());
 

@@ -15,7 +15,7 @@ import { App } from '../../tui/components/app.js';
 import { ViewStoreContext } from '../../tui/use-view-store.js';
 import { ViewStore } from '../../tui/view-store.js';
 import { call, result, session } from './records.js';
-import { inkDriver } from './ink-driver.js';
+import { inkDriver } from '../support/ink-driver.js';
 
 const ENTER = '\r';
 

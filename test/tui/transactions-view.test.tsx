@@ -10,7 +10,7 @@ import { energyOf, transactionsOf } from '../../tui/transactions.js';
 import { ViewStoreContext } from '../../tui/use-view-store.js';
 import { ViewStore } from '../../tui/view-store.js';
 import { startRig } from '../translate/translate-rig.js';
-import { inkDriver } from './ink-driver.js';
+import { inkDriver } from '../support/ink-driver.js';
 import { call, result, session } from './records.js';
 
 const ENTER = '\r';
