@@ -6,13 +6,10 @@
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Box, Text } from 'ink';
-import { render, cleanup } from 'ink-testing-library';
-import { App } from '../../tui/components/app.js';
+import { cleanup } from 'ink-testing-library';
 import { helpSections, keymapOf, resolveKey } from '../../tui/keymap.js';
 import { PANELS, type PanelProps, type PanelSpec } from '../../tui/panels/index.js';
-import { ViewStoreContext } from '../../tui/use-view-store.js';
-import { ViewStore } from '../../tui/view-store.js';
-import { inkDriver } from '../support/ink-driver.js';
+import { renderApp } from '../support/view-rig.js';
 
 const NOTES = ['first note', 'second note', 'third note'];
 
@@ -41,13 +38,7 @@ const notesPanel: PanelSpec = {
 const panels = [...PANELS, notesPanel];
 
 function setup(size: { columns: number; rows: number }) {
-  const store = new ViewStore({ minNotifyMs: 0 });
-  const r = render(
-    <ViewStoreContext.Provider value={store}>
-      <App size={size} panels={panels} />
-    </ViewStoreContext.Provider>,
-  );
-  return { store, ...inkDriver(r) };
+  return renderApp({ size, panels });
 }
 
 afterEach(() => cleanup());
