@@ -12,7 +12,6 @@
  * (no back-off, the worst case): time from the kill until every one of them is served again.
  * The proxies run with --no-store by default: three embedded chDB helpers on 2 cores would measure ClickHouse.
  */
-import { once } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -21,6 +20,7 @@ import { TestHaproxy } from '../test/support/haproxy.js';
 import { freePort } from '../test/store/clickhouse-support.js';
 import { benchArgs, words } from './bench-args.js';
 import { startEchoCsms } from './echo-csms-process.js';
+import { blast, connectMany, percentile as pct, steadyLoad } from './station-load.js';
 
 const args = benchArgs({ stations: 200, rate: 1000, seconds: 10, rounds: 5, 'blast-seconds': 3, storm: 3000, 'proxy-args': '--no-store' });
 const { stations: STATIONS, rate: RATE, seconds: SECONDS, 'blast-seconds': BLAST_SECONDS, storm: STORM } = args;
@@ -29,12 +29,6 @@ const PROXY_ARGS = words(args['proxy-args']);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
-const frameFor = (id: string): string =>
-  JSON.stringify([2, id, 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging', timestamp: new Date().toISOString() }]);
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN;
-};
 const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
 
 async function startProxy(csmsPort: number, data: string): Promise<{ run: CliRun; port: number }> {
@@ -46,77 +40,6 @@ async function startProxy(csmsPort: number, data: string): Promise<{ run: CliRun
     await sleep(100);
   }
   return { run, port };
-}
-
-async function connectMany(url: string, n: number, prefix: string): Promise<WebSocket[]> {
-  const out: WebSocket[] = [];
-  for (let i = 0; i < n; i += 200) {
-    out.push(
-      ...(await Promise.all(
-        Array.from({ length: Math.min(200, n - i) }, async (_, j) => {
-          const ws = new WebSocket(`${url}/${prefix}-${i + j}`, ['ocpp1.6'], { perMessageDeflate: false });
-          await once(ws, 'open');
-          return ws;
-        }),
-      )),
-    );
-  }
-  return out;
-}
-
-/** CALLs at `rate`/s over the stations; each call's round trip (ms). */
-async function steadyLoad(sockets: WebSocket[], rate: number, seconds: number): Promise<number[]> {
-  const sentAt = new Map<string, number>();
-  const rtts: number[] = [];
-  const onMessage = (data: WebSocket.RawData): void => {
-    const text = data.toString();
-    const id = text.slice(4, text.indexOf('"', 4));
-    const t = sentAt.get(id);
-    if (t !== undefined) {
-      rtts.push(performance.now() - t);
-      sentAt.delete(id);
-    }
-  };
-  for (const ws of sockets) ws.on('message', onMessage);
-  const total = Math.round(rate * seconds);
-  const start = performance.now();
-  let sent = 0;
-  while (sent < total) {
-    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
-    for (; sent < due; sent++) {
-      const id = `s${sent}`;
-      sentAt.set(id, performance.now());
-      sockets[sent % sockets.length]!.send(frameFor(id));
-    }
-    await sleep(1);
-  }
-  const deadline = performance.now() + 5000;
-  while (sentAt.size > 0 && performance.now() < deadline) await sleep(10);
-  for (const ws of sockets) ws.off('message', onMessage);
-  return rtts;
-}
-
-/** Every station keeps `window` CALLs in flight: answered CALLs per second. */
-async function blast(sockets: WebSocket[], seconds: number, window = 32): Promise<number> {
-  let answered = 0;
-  let stop = false;
-  let seq = 0;
-  const handlers = sockets.map((ws) => {
-    const h = (): void => {
-      answered++;
-      if (!stop) ws.send(frameFor(`b${seq++}`));
-    };
-    ws.on('message', h);
-    for (let i = 0; i < window; i++) ws.send(frameFor(`b${seq++}`));
-    return h;
-  });
-  const start = performance.now();
-  await sleep(seconds * 1000);
-  stop = true;
-  const calls = answered / ((performance.now() - start) / 1000);
-  await sleep(300);
-  sockets.forEach((ws, i) => ws.off('message', handlers[i]!));
-  return calls;
 }
 
 /** A station of the storm: reconnects at once whenever it is dropped; resolves `back` when served again. */

@@ -29,6 +29,7 @@ import WebSocket from 'ws';
 import { freePort, TestClickhouse } from '../test/store/clickhouse-support.js';
 import { benchArgs, words } from './bench-args.js';
 import { startEchoCsms as startCsms } from './echo-csms-process.js';
+import { blast, closeAll, connectMany, percentile as pct, steadyLoad } from './station-load.js';
 
 const args = benchArgs({
   stations: 1000,
@@ -53,9 +54,6 @@ const args = benchArgs({
 });
 const { stations: STATIONS, rate: RATE, seconds: SECONDS, idle: IDLE, 'blast-seconds': BLAST_SECONDS, 'blast-stations': BLAST_STATIONS, 'warmup-seconds': WARMUP_SECONDS } = args;
 const ROUNDS = Math.max(1, args.rounds);
-
-const frameFor = (id: string): string =>
-  JSON.stringify([2, id, 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging', timestamp: new Date().toISOString() }]);
 
 // ---- the proxy, as its own process (the CSMS too: bench/echo-csms-process.ts) -------------------------
 
@@ -176,91 +174,6 @@ function rssOf(root: number): number {
   return kb / 1024;
 }
 
-// ---- stations --------------------------------------------------------------------------------------
-
-async function connectMany(url: string, n: number, prefix: string): Promise<WebSocket[]> {
-  const out: WebSocket[] = [];
-  const batch = 200;
-  for (let i = 0; i < n; i += batch) {
-    const chunk = await Promise.all(
-      Array.from({ length: Math.min(batch, n - i) }, async (_, j) => {
-        const ws = new WebSocket(`${url}/${prefix}-${i + j}`, ['ocpp1.6'], { perMessageDeflate: false });
-        await once(ws, 'open');
-        return ws;
-      }),
-    );
-    out.push(...chunk);
-  }
-  return out;
-}
-
-const closeAll = async (sockets: WebSocket[]): Promise<void> => {
-  await Promise.all(sockets.map((ws) => (ws.readyState === ws.OPEN ? (ws.close(), once(ws, 'close')) : undefined)));
-};
-
-/** Send CALLs at `rate` per second spread over the stations; return each call's round trip in ms. */
-async function steadyLoad(sockets: WebSocket[], rate: number, seconds: number): Promise<number[]> {
-  const sentAt = new Map<string, number>();
-  const rtts: number[] = [];
-  for (const ws of sockets) {
-    ws.on('message', (data) => {
-      const text = data.toString();
-      const id = text.slice(4, text.indexOf('"', 4));
-      const t = sentAt.get(id);
-      if (t !== undefined) {
-        rtts.push(performance.now() - t);
-        sentAt.delete(id);
-      }
-    });
-  }
-  const total = rate * seconds;
-  const start = performance.now();
-  let sent = 0;
-  while (sent < total) {
-    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
-    while (sent < due) {
-      const ws = sockets[sent % sockets.length]!;
-      const id = `s${sent}`;
-      sentAt.set(id, performance.now());
-      ws.send(frameFor(id));
-      sent++;
-    }
-    await sleep(1);
-  }
-  const deadline = performance.now() + 5000;
-  while (sentAt.size > 0 && performance.now() < deadline) await sleep(10);
-  for (const ws of sockets) ws.removeAllListeners('message');
-  return rtts;
-}
-
-/** Every station keeps `window` CALLs in flight for `seconds`: frames answered per second is the ceiling. */
-async function blast(sockets: WebSocket[], seconds: number, window = 32): Promise<number> {
-  let answered = 0;
-  let stop = false;
-  let seq = 0;
-  for (const ws of sockets) {
-    ws.on('message', () => {
-      answered++;
-      if (!stop) ws.send(frameFor(`b${seq++}`));
-    });
-    for (let i = 0; i < window; i++) ws.send(frameFor(`b${seq++}`));
-  }
-  const start = performance.now();
-  await sleep(seconds * 1000);
-  stop = true;
-  const elapsed = (performance.now() - start) / 1000;
-  await sleep(200);
-  for (const ws of sockets) ws.removeAllListeners('message');
-  // Each answered CALL is two frames through the relay: the CALL and its CALLRESULT.
-  return (answered * 2) / elapsed;
-}
-
-const pct = (xs: number[], p: number): number => {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-};
-
 // ---- the run ---------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -351,7 +264,8 @@ async function main(): Promise<void> {
     log(`throughput ceiling: ${BLAST_STATIONS} stations, 32 CALLs in flight each, ${BLAST_SECONDS}s per side`);
     for (const side of sideNames) {
       const blasters = await connectMany(urls[side]!, BLAST_STATIONS, `${side}-blast`);
-      results[`${side}_frames_per_s`] = Math.round(await blast(blasters, BLAST_SECONDS));
+      // Each answered CALL is two frames through the relay: the CALL and its CALLRESULT.
+      results[`${side}_frames_per_s`] = Math.round(2 * (await blast(blasters, BLAST_SECONDS)));
       await closeAll(blasters);
     }
     for (const p of proxies) results[`${p.name}_throughput_ratio`] = round(Number(results[`${p.name}_frames_per_s`]) / Number(results.direct_frames_per_s));
