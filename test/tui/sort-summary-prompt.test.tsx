@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { cleanup } from 'ink-testing-library';
 import { parseCapture } from '../../src/capture/parse-capture.js';
 import { parseHar } from '../../src/capture/har.js';
-import type { SessionCounters } from '../../src/control/traffic-counters.js';
+import { emptyCounters, type SessionCounters } from '../../src/control/traffic-counters.js';
 import { ViewStore } from '../../tui/view-store.js';
 import { call, result, session } from './records.js';
 import { renderApp } from '../support/view-rig.js';
@@ -21,16 +21,7 @@ function setup(setRuleEnabled?: (id: string, enabled: boolean) => Promise<void>)
   return renderApp({ size: { columns: 120, rows: 36 }, setRuleEnabled });
 }
 
-const counters = (over: Partial<SessionCounters>): SessionCounters => ({
-  toCsms: 0,
-  toStation: 0,
-  invalid: 0,
-  callErrors: 0,
-  lastLatencyMs: undefined,
-  ruleHits: 0,
-  lastFrameAt: undefined,
-  ...over,
-});
+const counters = (over: Partial<SessionCounters>): SessionCounters => ({ ...emptyCounters(), ...over });
 
 /** Three stations whose order differs by every key. */
 function stations(store: ViewStore) {
