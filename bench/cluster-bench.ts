@@ -11,7 +11,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { MessageRecord } from '../src/core/relay-message.js';
 import { silentLogger } from '../src/log.js';
 import type { StoreBackend } from '../src/store/backend.js';
@@ -27,10 +26,9 @@ import { Wal } from '../src/store/wal.js';
 import { StoreWriter } from '../src/store/writer.js';
 import { TestCluster } from '../test/store/clickhouse-cluster-support.js';
 import { TestClickhouse } from '../test/store/clickhouse-support.js';
+import { benchArgs } from './bench-args.js';
 
-const { values: args } = parseArgs({ options: { rows: { type: 'string', default: '200000' }, rounds: { type: 'string', default: '2' } } });
-const ROWS = Number(args.rows);
-const ROUNDS = Number(args.rounds);
+const { rows: ROWS, rounds: ROUNDS } = benchArgs({ rows: 200_000, rounds: 2 });
 
 function sampleRecord(i: number): MessageRecord {
   const text = JSON.stringify([2, `id-${i}`, 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' }]);

@@ -13,34 +13,24 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
+import { freePort } from '../test/store/clickhouse-support.js';
+import { benchArgs } from './bench-args.js';
+import { startEchoCsms } from './echo-csms-process.js';
 
-const { values: args } = parseArgs({
-  options: {
-    stations: { type: 'string', default: '50' },
-    seconds: { type: 'string', default: '5' },
-    rounds: { type: 'string', default: '3' },
-    // Write a V8 CPU profile of the default proxy into this folder (read it with bench/profile-stages.ts).
-    profile: { type: 'string' },
-  },
+const args = benchArgs({
+  stations: 50,
+  seconds: 5,
+  rounds: 3,
+  // Write a V8 CPU profile of the default proxy into this folder (read it with bench/profile-stages.ts); '': none.
+  profile: '',
 });
-const STATIONS = Number(args.stations);
-const SECONDS = Number(args.seconds);
-const ROUNDS = Number(args.rounds);
+const { stations: STATIONS, seconds: SECONDS, rounds: ROUNDS } = args;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  const s = createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function listening(port: number): Promise<boolean> {
   for (let i = 0; i < 400; i++) {
@@ -60,12 +50,6 @@ interface Side {
   url: string;
   proc?: ChildProcess;
   cleanup?: () => Promise<void>;
-}
-
-async function startCsms(): Promise<{ port: number; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, ['dist/bench/echo-csms.js'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [line] = (await once(proc.stdout!, 'data')) as [Buffer];
-  return { port: Number(line.toString().trim()), proc };
 }
 
 async function startSide(name: string, argv: string[], port: number, path = '/ocpp/'): Promise<Side | undefined> {
@@ -128,7 +112,7 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-const csms = await startCsms();
+const csms = await startEchoCsms();
 const sides: Side[] = [{ name: 'direct', url: `ws://127.0.0.1:${csms.port}/ocpp/` }];
 const pipePort = await freePort();
 const pipe = await startSide('http-proxy pipe', [process.execPath, 'dist/bench/http-proxy-pipe.js', String(pipePort), String(csms.port)], pipePort);

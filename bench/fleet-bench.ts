@@ -12,50 +12,24 @@
  * (no back-off, the worst case): time from the kill until every one of them is served again.
  * The proxies run with --no-store by default: three embedded chDB helpers on 2 cores would measure ClickHouse.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { runCli, type CliRun } from '../test/support/cli-process.js';
 import { TestHaproxy } from '../test/support/haproxy.js';
 import { freePort } from '../test/store/clickhouse-support.js';
+import { benchArgs, words } from './bench-args.js';
+import { startEchoCsms } from './echo-csms-process.js';
+import { blast, connectMany, percentile as pct, steadyLoad } from './station-load.js';
 
-const { values: args } = parseArgs({
-  options: {
-    stations: { type: 'string', default: '200' },
-    rate: { type: 'string', default: '1000' },
-    seconds: { type: 'string', default: '10' },
-    rounds: { type: 'string', default: '5' },
-    'blast-seconds': { type: 'string', default: '3' },
-    storm: { type: 'string', default: '3000' },
-    'proxy-args': { type: 'string', default: '--no-store' },
-  },
-});
-const STATIONS = Number(args.stations);
-const RATE = Number(args.rate);
-const SECONDS = Number(args.seconds);
-const ROUNDS = Math.max(1, Number(args.rounds));
-const BLAST_SECONDS = Number(args['blast-seconds']);
-const STORM = Number(args.storm);
-const PROXY_ARGS = args['proxy-args']!.split(/\s+/).filter(Boolean);
+const args = benchArgs({ stations: 200, rate: 1000, seconds: 10, rounds: 5, 'blast-seconds': 3, storm: 3000, 'proxy-args': '--no-store' });
+const { stations: STATIONS, rate: RATE, seconds: SECONDS, 'blast-seconds': BLAST_SECONDS, storm: STORM } = args;
+const ROUNDS = Math.max(1, args.rounds);
+const PROXY_ARGS = words(args['proxy-args']);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
-const frameFor = (id: string): string =>
-  JSON.stringify([2, id, 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging', timestamp: new Date().toISOString() }]);
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN;
-};
 const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
-
-async function startCsms(): Promise<{ port: number; stop(): Promise<void> }> {
-  const proc = spawn(process.execPath, ['dist/bench/echo-csms.js'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [line] = (await once(proc.stdout!, 'data')) as [Buffer];
-  return { port: Number(line.toString().trim()), stop: async () => void (proc.kill('SIGTERM'), await once(proc, 'exit')) };
-}
 
 async function startProxy(csmsPort: number, data: string): Promise<{ run: CliRun; port: number }> {
   const port = await freePort();
@@ -66,77 +40,6 @@ async function startProxy(csmsPort: number, data: string): Promise<{ run: CliRun
     await sleep(100);
   }
   return { run, port };
-}
-
-async function connectMany(url: string, n: number, prefix: string): Promise<WebSocket[]> {
-  const out: WebSocket[] = [];
-  for (let i = 0; i < n; i += 200) {
-    out.push(
-      ...(await Promise.all(
-        Array.from({ length: Math.min(200, n - i) }, async (_, j) => {
-          const ws = new WebSocket(`${url}/${prefix}-${i + j}`, ['ocpp1.6'], { perMessageDeflate: false });
-          await once(ws, 'open');
-          return ws;
-        }),
-      )),
-    );
-  }
-  return out;
-}
-
-/** CALLs at `rate`/s over the stations; each call's round trip (ms). */
-async function steadyLoad(sockets: WebSocket[], rate: number, seconds: number): Promise<number[]> {
-  const sentAt = new Map<string, number>();
-  const rtts: number[] = [];
-  const onMessage = (data: WebSocket.RawData): void => {
-    const text = data.toString();
-    const id = text.slice(4, text.indexOf('"', 4));
-    const t = sentAt.get(id);
-    if (t !== undefined) {
-      rtts.push(performance.now() - t);
-      sentAt.delete(id);
-    }
-  };
-  for (const ws of sockets) ws.on('message', onMessage);
-  const total = Math.round(rate * seconds);
-  const start = performance.now();
-  let sent = 0;
-  while (sent < total) {
-    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
-    for (; sent < due; sent++) {
-      const id = `s${sent}`;
-      sentAt.set(id, performance.now());
-      sockets[sent % sockets.length]!.send(frameFor(id));
-    }
-    await sleep(1);
-  }
-  const deadline = performance.now() + 5000;
-  while (sentAt.size > 0 && performance.now() < deadline) await sleep(10);
-  for (const ws of sockets) ws.off('message', onMessage);
-  return rtts;
-}
-
-/** Every station keeps `window` CALLs in flight: answered CALLs per second. */
-async function blast(sockets: WebSocket[], seconds: number, window = 32): Promise<number> {
-  let answered = 0;
-  let stop = false;
-  let seq = 0;
-  const handlers = sockets.map((ws) => {
-    const h = (): void => {
-      answered++;
-      if (!stop) ws.send(frameFor(`b${seq++}`));
-    };
-    ws.on('message', h);
-    for (let i = 0; i < window; i++) ws.send(frameFor(`b${seq++}`));
-    return h;
-  });
-  const start = performance.now();
-  await sleep(seconds * 1000);
-  stop = true;
-  const calls = answered / ((performance.now() - start) / 1000);
-  await sleep(300);
-  sockets.forEach((ws, i) => ws.off('message', handlers[i]!));
-  return calls;
 }
 
 /** A station of the storm: reconnects at once whenever it is dropped; resolves `back` when served again. */
@@ -172,7 +75,7 @@ class StormStation {
 async function main(): Promise<void> {
   const results: Record<string, number | string> = { stations_per_side: STATIONS, rate: RATE, seconds: SECONDS, rounds: ROUNDS, proxy_args: PROXY_ARGS.join(' ') };
   const base = join('bench', 'results', `fleet-${process.pid}`);
-  const csms = await startCsms();
+  const csms = await startEchoCsms();
   const one = await startProxy(csms.port, join(base, 'one'));
   const fleet = [await startProxy(csms.port, join(base, 'f1')), await startProxy(csms.port, join(base, 'f2')), await startProxy(csms.port, join(base, 'f3'))];
   const haproxy = await TestHaproxy.launch(fleet.map((p) => p.port), '500ms');
@@ -230,7 +133,7 @@ async function main(): Promise<void> {
     await haproxy.destroy();
     for (const p of [one, ...fleet]) if (p.run.proc.exitCode === null) p.run.proc.kill('SIGINT');
     await Promise.all([one, ...fleet].map((p) => p.run.exited));
-    await csms.stop();
+    await csms.close();
   }
   console.table(results);
   await mkdir('bench/results', { recursive: true });

@@ -20,73 +20,42 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import WebSocket from 'ws';
-import { TestClickhouse } from '../test/store/clickhouse-support.js';
+import { freePort, TestClickhouse } from '../test/store/clickhouse-support.js';
+import { benchArgs, words } from './bench-args.js';
+import { startEchoCsms as startCsms } from './echo-csms-process.js';
+import { blast, closeAll, connectMany, percentile as pct, steadyLoad } from './station-load.js';
 
-const { values: args } = parseArgs({
-  options: {
-    stations: { type: 'string', default: '1000' },
-    rate: { type: 'string', default: '2000' },
-    seconds: { type: 'string', default: '10' },
-    idle: { type: 'string', default: '8000' },
-    'blast-seconds': { type: 'string', default: '5' },
-    'blast-stations': { type: 'string', default: '50' },
-    // The steady load is measured in this many alternating direct/proxied rounds, after a full-rate warm-up.
-    rounds: { type: 'string', default: '10' },
-    'warmup-seconds': { type: 'string', default: '2' },
-    'proxy-args': { type: 'string', default: '' },
-    // Proxies measured side by side, comma-separated: 'full' (`ocpp-mitm start`, every feature), 'core' (the relay
-    // core with validation only, bench/core-proxy.ts), 'pipe' (a byte pipe: the floor), or NAME=full:ARGS for
-    // `ocpp-mitm start` with extra options (e.g. nostore=full:--no-store). ${CLICKHOUSE} in ARGS starts a
-    // ClickHouse server for the run (scripts/clickhouse-server.sh) and stands for its URL.
-    proxy: { type: 'string', default: 'full' },
-    // V8 flags for the proxy process, e.g. --node-args="--max-semi-space-size=64".
-    'node-args': { type: 'string', default: '' },
-    // CPU priority of the ${CLICKHOUSE} server: 'normal', or 'idle' (SCHED_IDLE, as if it ran on another machine).
-    'clickhouse-priority': { type: 'string', default: 'normal' },
-  },
+const args = benchArgs({
+  stations: 1000,
+  rate: 2000,
+  seconds: 10,
+  idle: 8000,
+  'blast-seconds': 5,
+  'blast-stations': 50,
+  // The steady load is measured in this many alternating direct/proxied rounds, after a full-rate warm-up.
+  rounds: 10,
+  'warmup-seconds': 2,
+  'proxy-args': '',
+  // Proxies measured side by side, comma-separated: 'full' (`ocpp-mitm start`, every feature), 'core' (the relay
+  // core with validation only, bench/core-proxy.ts), 'pipe' (a byte pipe: the floor), or NAME=full:ARGS for
+  // `ocpp-mitm start` with extra options (e.g. nostore=full:--no-store). ${CLICKHOUSE} in ARGS starts a
+  // ClickHouse server for the run (scripts/clickhouse-server.sh) and stands for its URL.
+  proxy: 'full',
+  // V8 flags for the proxy process, e.g. --node-args="--max-semi-space-size=64".
+  'node-args': '',
+  // CPU priority of the ${CLICKHOUSE} server: 'normal', or 'idle' (SCHED_IDLE, as if it ran on another machine).
+  'clickhouse-priority': 'normal',
 });
-const STATIONS = Number(args.stations);
-const RATE = Number(args.rate);
-const SECONDS = Number(args.seconds);
-const IDLE = Number(args.idle);
-const BLAST_SECONDS = Number(args['blast-seconds']);
-const BLAST_STATIONS = Number(args['blast-stations']);
-const ROUNDS = Math.max(1, Number(args.rounds));
-const WARMUP_SECONDS = Number(args['warmup-seconds']);
+const { stations: STATIONS, rate: RATE, seconds: SECONDS, idle: IDLE, 'blast-seconds': BLAST_SECONDS, 'blast-stations': BLAST_STATIONS, 'warmup-seconds': WARMUP_SECONDS } = args;
+const ROUNDS = Math.max(1, args.rounds);
 
-const frameFor = (id: string): string =>
-  JSON.stringify([2, id, 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging', timestamp: new Date().toISOString() }]);
-
-// ---- the CSMS: answers every CALL immediately, in its own process (bench/echo-csms.ts) ----------------
-
-async function startCsms(delayMs = 0): Promise<{ port: number; close(): Promise<void> }> {
-  const proc = spawn(process.execPath, ['dist/bench/echo-csms.js', String(delayMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [line] = (await once(proc.stdout!, 'data')) as [Buffer];
-  return {
-    port: Number(line.toString().trim()),
-    close: async () => {
-      proc.kill('SIGTERM');
-      await once(proc, 'exit');
-    },
-  };
-}
-
-// ---- the proxy, as its own process ------------------------------------------------------------------
-
-async function freePort(): Promise<number> {
-  const s = createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+// ---- the proxy, as its own process (the CSMS too: bench/echo-csms-process.ts) -------------------------
 
 type ProxyKind = 'pipe' | 'core' | 'full';
 interface ProxySpec {
@@ -115,14 +84,14 @@ function parseProxySpecs(list: string): ProxySpec[] {
 async function startProxy(spec: ProxySpec, csmsPort: number): Promise<Proxy> {
   const port = await freePort();
   const data = await mkdtemp(join(tmpdir(), 'ocpp-mitm-bench-'));
-  const extra = args['proxy-args'] ? args['proxy-args'].split(' ').filter(Boolean) : [];
+  const extra = words(args['proxy-args']);
   const upstream = `ws://127.0.0.1:${csmsPort}/`;
   const argv = {
     pipe: ['dist/bench/pipe-proxy.js', String(port), String(csmsPort)],
     core: ['dist/bench/core-proxy.js', String(port), upstream],
     full: ['dist/src/cli.js', 'start', '--listen', `127.0.0.1:${port}`, '--upstream', upstream, '--data', data, '--log-format', 'json', '--log-level', 'warn', '--ping-interval', '0', ...extra, ...spec.extra],
   }[spec.kind];
-  const nodeArgs = args['node-args'] && spec.kind !== 'pipe' ? args['node-args'].split(' ').filter(Boolean) : [];
+  const nodeArgs = spec.kind !== 'pipe' ? words(args['node-args']) : [];
   const proc = spawn(process.execPath, [...nodeArgs, ...argv], { stdio: ['ignore', 'inherit', 'inherit'] });
   for (let i = 0; i < 200; i++) {
     if (await canConnect(port)) break;
@@ -205,95 +174,10 @@ function rssOf(root: number): number {
   return kb / 1024;
 }
 
-// ---- stations --------------------------------------------------------------------------------------
-
-async function connectMany(url: string, n: number, prefix: string): Promise<WebSocket[]> {
-  const out: WebSocket[] = [];
-  const batch = 200;
-  for (let i = 0; i < n; i += batch) {
-    const chunk = await Promise.all(
-      Array.from({ length: Math.min(batch, n - i) }, async (_, j) => {
-        const ws = new WebSocket(`${url}/${prefix}-${i + j}`, ['ocpp1.6'], { perMessageDeflate: false });
-        await once(ws, 'open');
-        return ws;
-      }),
-    );
-    out.push(...chunk);
-  }
-  return out;
-}
-
-const closeAll = async (sockets: WebSocket[]): Promise<void> => {
-  await Promise.all(sockets.map((ws) => (ws.readyState === ws.OPEN ? (ws.close(), once(ws, 'close')) : undefined)));
-};
-
-/** Send CALLs at `rate` per second spread over the stations; return each call's round trip in ms. */
-async function steadyLoad(sockets: WebSocket[], rate: number, seconds: number): Promise<number[]> {
-  const sentAt = new Map<string, number>();
-  const rtts: number[] = [];
-  for (const ws of sockets) {
-    ws.on('message', (data) => {
-      const text = data.toString();
-      const id = text.slice(4, text.indexOf('"', 4));
-      const t = sentAt.get(id);
-      if (t !== undefined) {
-        rtts.push(performance.now() - t);
-        sentAt.delete(id);
-      }
-    });
-  }
-  const total = rate * seconds;
-  const start = performance.now();
-  let sent = 0;
-  while (sent < total) {
-    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
-    while (sent < due) {
-      const ws = sockets[sent % sockets.length]!;
-      const id = `s${sent}`;
-      sentAt.set(id, performance.now());
-      ws.send(frameFor(id));
-      sent++;
-    }
-    await sleep(1);
-  }
-  const deadline = performance.now() + 5000;
-  while (sentAt.size > 0 && performance.now() < deadline) await sleep(10);
-  for (const ws of sockets) ws.removeAllListeners('message');
-  return rtts;
-}
-
-/** Every station keeps `window` CALLs in flight for `seconds`: frames answered per second is the ceiling. */
-async function blast(sockets: WebSocket[], seconds: number, window = 32): Promise<number> {
-  let answered = 0;
-  let stop = false;
-  let seq = 0;
-  for (const ws of sockets) {
-    ws.on('message', () => {
-      answered++;
-      if (!stop) ws.send(frameFor(`b${seq++}`));
-    });
-    for (let i = 0; i < window; i++) ws.send(frameFor(`b${seq++}`));
-  }
-  const start = performance.now();
-  await sleep(seconds * 1000);
-  stop = true;
-  const elapsed = (performance.now() - start) / 1000;
-  await sleep(200);
-  for (const ws of sockets) ws.removeAllListeners('message');
-  // Each answered CALL is two frames through the relay: the CALL and its CALLRESULT.
-  return (answered * 2) / elapsed;
-}
-
-const pct = (xs: number[], p: number): number => {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-};
-
 // ---- the run ---------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  let specs = parseProxySpecs(args.proxy!);
+  let specs = parseProxySpecs(args.proxy);
   const clickhouse = specs.some((s) => s.extra.some((a) => a.includes('${CLICKHOUSE}'))) ? await TestClickhouse.launch() : undefined;
   if (clickhouse && args['clickhouse-priority'] === 'idle') {
     // Every thread of the server, and those it starts later (they inherit the policy).
@@ -317,7 +201,7 @@ async function main(): Promise<void> {
   const urls: Record<string, string> = { direct: `ws://127.0.0.1:${csms.port}` };
   for (const p of proxies) urls[p.name] = p.kind === 'pipe' ? `ws://127.0.0.1:${p.port}` : `ws://127.0.0.1:${p.port}/ocpp`;
   const sideNames = Object.keys(urls);
-  const results: Record<string, number | string> = { proxies: args.proxy!, stations: STATIONS, rate: RATE, seconds: SECONDS, proxyArgs: args['proxy-args'] || '(defaults)' };
+  const results: Record<string, number | string> = { proxies: args.proxy, stations: STATIONS, rate: RATE, seconds: SECONDS, proxyArgs: args['proxy-args'] || '(defaults)' };
   log(`steady load: ${STATIONS} stations per side (${sideNames.join(', ')}), ${RATE} CALL/s, ${SECONDS}s per side in ${ROUNDS} rounds after ${WARMUP_SECONDS}s warm-up`);
 
   // The sides take turns in short rounds, in an order that rotates, so that a noisy spell on this shared
@@ -380,7 +264,8 @@ async function main(): Promise<void> {
     log(`throughput ceiling: ${BLAST_STATIONS} stations, 32 CALLs in flight each, ${BLAST_SECONDS}s per side`);
     for (const side of sideNames) {
       const blasters = await connectMany(urls[side]!, BLAST_STATIONS, `${side}-blast`);
-      results[`${side}_frames_per_s`] = Math.round(await blast(blasters, BLAST_SECONDS));
+      // Each answered CALL is two frames through the relay: the CALL and its CALLRESULT.
+      results[`${side}_frames_per_s`] = Math.round(2 * (await blast(blasters, BLAST_SECONDS)));
       await closeAll(blasters);
     }
     for (const p of proxies) results[`${p.name}_throughput_ratio`] = round(Number(results[`${p.name}_frames_per_s`]) / Number(results.direct_frames_per_s));

@@ -12,7 +12,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { MessageRecord } from '../src/core/relay-message.js';
 import { silentLogger } from '../src/log.js';
 import type { StoreBackend } from '../src/store/backend.js';
@@ -26,13 +25,9 @@ import { Wal } from '../src/store/wal.js';
 import { Spool } from '../src/store/spool.js';
 import { StoreWriter } from '../src/store/writer.js';
 import { TestClickhouse } from '../test/store/clickhouse-support.js';
+import { benchArgs } from './bench-args.js';
 
-const { values: args } = parseArgs({
-  options: {
-    rows: { type: 'string', default: '100000' },
-  },
-});
-const ROWS = Number(args.rows);
+const { rows: ROWS } = benchArgs({ rows: 100_000 });
 
 const tmp = (): Promise<string> => mkdtemp(join(tmpdir(), 'ocpp-mitm-bench-'));
 

@@ -2,7 +2,7 @@
  * The `:` prompt (k9s, vim): what keys do, typed. `:filter TEXT`, `:intercept TEXT` (empty: hold nothing),
  * `:rule on|off ID`, `:help`. Unknown commands say what exists.
  */
-import type { CommandEnv } from './commands.js';
+import type { CommandEnv } from './command-env.js';
 import { editInEditor } from './external-editor.js';
 import { exportFiltered } from './export-view.js';
 import { parseGotoTime } from './goto-time.js';

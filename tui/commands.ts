@@ -1,117 +1,44 @@
-/** What each named command does. The keymap says which key runs it; this says what it means. */
-import { editInEditor, type EditText } from './external-editor.js';
-import { runHeldCommand, type InterceptClient } from './intercept-commands.js';
-import type { HistoryPager } from './history-pager.js';
-import type { CommandName } from './keymap.js';
-import { resendSelected, targetStation, type InjectClient } from './send-commands.js';
-import type { ViewStore } from './view-store.js';
-import { causeFirst } from './format.js';
+/**
+ * What each named command does. The keymap says which key runs it; this says what the global ones mean, and
+ * hands `screen-ID` and a panel's own commands to the panels (tui/panels/).
+ */
+import type { CommandEnv } from './command-env.js';
+import type { CommandName, GlobalCommand } from './keymap.js';
+import { PANELS, panelOf, type PanelSpec } from './panels/index.js';
 
-export interface CommandEnv {
-  store: ViewStore;
-  quit(): void;
-  /** Enable or disable a rule through the control API. */
-  setRuleEnabled?(id: string, enabled: boolean): Promise<void>;
-  /** The proxy's intercept through the control API. */
-  intercept?: InterceptClient;
-  /** Frames sent from the view, through the control API. */
-  inject?: InjectClient;
-  /** Older frames from the store. */
-  history?: HistoryPager;
-  /** How a frame is edited (default: $EDITOR). */
-  edit?: EditText;
+const GLOBAL: Record<GlobalCommand, (env: CommandEnv, open: PanelSpec) => void> = {
+  quit: (env) => env.quit(),
+  help: ({ store }) => store.toggleHelp(),
+  filter: ({ store }) => store.startFilterEdit(),
+  command: ({ store }) => store.startCommandEdit(),
+  back: ({ store }, open) => {
+    // The panel closes its own first (a timeline); then the store: help, zoom, back to live, the filter.
+    if (!store.showHelp && open.back?.(store)) return;
+    store.back();
+  },
+  up: (env, open) => moveBy(env, open, -1),
+  down: (env, open) => moveBy(env, open, 1),
+  'page-up': (env, open) => moveBy(env, open, -Math.max(1, env.store.pageRows - 1)),
+  'page-down': (env, open) => moveBy(env, open, Math.max(1, env.store.pageRows - 1)),
+  top: (env, open) => moveBy(env, open, -Number.MAX_SAFE_INTEGER / 2),
+  bottom: (env, open) => moveBy(env, open, Number.MAX_SAFE_INTEGER / 2),
+};
+
+/** Cursor keys: scroll the help when it is open, else move the open panel's cursor (or what the panel moves). */
+function moveBy({ store }: CommandEnv, open: PanelSpec, delta: number): void {
+  if (store.showHelp) return store.scrollHelp(delta);
+  if (open.move) return open.move(store, delta);
+  const last = open.rows ? Math.max(0, open.rows(store) - 1) : Number.POSITIVE_INFINITY;
+  store.setCursor(open.id, Math.max(0, Math.min(last, store.cursor(open.id) + delta)));
 }
 
-export function runCommand(name: CommandName, env: CommandEnv): void {
+export function runCommand(name: CommandName, env: CommandEnv, panels: readonly PanelSpec[] = PANELS): void {
   const { store } = env;
-  switch (name) {
-    case 'quit':
-      return env.quit();
-    case 'help':
-      return store.toggleHelp();
-    case 'filter':
-      return store.startFilterEdit();
-    case 'back':
-      store.back();
-      return;
-    case 'follow':
-      return store.toggleFollow();
-    case 'pause':
-      return store.togglePause();
-    case 'focus-next':
-      return store.cycleFocus(1);
-    case 'focus-prev':
-      return store.cycleFocus(-1);
-    case 'up':
-      return store.move(-1);
-    case 'down':
-      return store.move(1);
-    case 'page-up':
-      return store.page(-1);
-    case 'page-down':
-      return store.page(1);
-    case 'top':
-      return store.home();
-    case 'bottom':
-      return store.end();
-    case 'open':
-      if (store.focus === 'stations') return store.filterOnStation();
-      return store.toggleZoom();
-    case 'partner':
-      return store.gotoPartner();
-    case 'clear':
-      return store.clearTraffic();
-    case 'latency-sparkline':
-      return store.toggleLatencySparkline();
-    case 'screen-live':
-      return store.setScreen('live');
-    case 'screen-kpis':
-      return store.setScreen('kpis');
-    case 'screen-rules':
-      return store.setScreen('rules');
-    case 'screen-intercept':
-      return store.setScreen('intercept');
-    case 'screen-summary':
-      return store.setScreen('summary');
-    case 'screen-transactions':
-      return store.setScreen('transactions');
-    case 'history-older':
-      if (!env.history) return store.setFlash('no store to page back into');
-      store.setFlash('loading history…');
-      void env.history.older(store).then((text) => store.setFlash(text));
-      return;
-    case 'session-timeline': {
-      const station = targetStation(store);
-      if (!station) return store.setFlash('select a station (stations pane) or one of its frames');
-      return store.showSessionTimeline(station.info.id);
-    }
-    case 'tx-timeline':
-      return store.toggleTxTimeline();
-    case 'sort-stations':
-      return store.sortStationsBy();
-    case 'command':
-    case 'send':
-      store.editingCommand = true;
-      store.commandDraft = name === 'send' ? 'send ' : '';
-      return store.changed(true);
-    case 'resend':
-      return resendSelected(store, env.inject, env.edit ?? editInEditor);
-    case 'held-forward':
-    case 'held-edit':
-    case 'held-force':
-    case 'held-drop':
-    case 'held-answer':
-      return runHeldCommand(name, store, env.intercept, env.edit ?? editInEditor);
-    case 'toggle-rule': {
-      const rule = store.selectedRule();
-      if (!rule) return store.setFlash(store.rules ? 'no rule selected' : 'no rules addon on this proxy');
-      if (!env.setRuleEnabled) return store.setFlash('rules cannot be changed from here');
-      const enable = !rule.enabled;
-      env.setRuleEnabled(rule.id, enable).then(
-        () => store.setFlash(`rule ${rule.id} ${enable ? 'enabled' : 'disabled'}`),
-        (err: unknown) => store.setFlash(`rule ${rule.id}: ${causeFirst((err as Error).message)}`),
-      );
-      return;
-    }
-  }
+  const open = panelOf(store.screen, panels);
+  if (Object.hasOwn(GLOBAL, name)) return GLOBAL[name as GlobalCommand](env, open);
+  const target = panels.find((p) => name === `screen-${p.id}`);
+  if (target) return store.setScreen(target.id);
+  // The open panel's command first; command names are unique across panels, so any other's is the same one.
+  const key = [open, ...panels].flatMap((p) => p.keys ?? []).find((k) => k.command === name);
+  key?.run(env);
 }

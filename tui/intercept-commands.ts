@@ -25,9 +25,15 @@ const OUTCOME: Record<ReleaseResult['outcome'], string> = {
   'answered-error': 'answered with a CALLERROR',
 };
 
-export function runHeldCommand(name: HeldCommand, store: ViewStore, client: InterceptClient | undefined, edit: EditText): void {
+/** The held frame under the intercept panel's cursor. */
+export function heldAt(store: ViewStore, cursor: number): InterceptView['held'][number] | undefined {
+  const held = store.intercept?.held ?? [];
+  return held[Math.min(cursor, held.length - 1)];
+}
+
+export function runHeldCommand(name: HeldCommand, store: ViewStore, cursor: number, client: InterceptClient | undefined, edit: EditText): void {
   if (!client || !store.intercept) return store.setFlash('this proxy has no intercept (GET /api/intercept answered 404)');
-  const held = store.selectedHeld();
+  const held = heldAt(store, cursor);
   if (!held) return store.setFlash('no frame held');
   const done = (p: Promise<ReleaseResult>, refused?: Omit<NonNullable<ViewStore['refusedEdit']>, 'id'>): void => {
     p.then(

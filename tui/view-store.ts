@@ -1,7 +1,8 @@
 /**
  * The live view: what it shows (view-data.ts, fed by the control API) plus how it is looked at (mitmproxy's Focus
- * and Settings): screen, focused pane, filter, follow and pause, the selection and each screen's cursor, help,
- * flash, the command prompt. Commands call its methods; components subscribe and read.
+ * and Settings): the open panel, focused pane, filter, follow and pause, the selection and each panel's cursor,
+ * help, flash, the command prompt. Commands call its methods; components subscribe and read. It knows panels only
+ * by id (tui/panels/ lists them): the panels' components read this store, so it imports none of them.
  */
 import type { MessageRecord } from '../src/core/relay-message.js';
 import { MATCH_ALL, parseFilter, type EventFilter } from '../src/control/event-filter.js';
@@ -9,13 +10,16 @@ import { RingBuffer } from '../src/control/ring-buffer.js';
 import type { InterceptView } from '../src/intercept/intercept-routes.js';
 import type { SessionCounters } from '../src/control/traffic-counters.js';
 import { nextSortKey, sortStations, type StationSort, type StationSortKey } from './station-sort.js';
-import { ViewData, type RuleView, type StationRow, type ViewDataOptions } from './view-data.js';
+import { ViewData, type StationRow, type ViewDataOptions } from './view-data.js';
 
 export type { KpiTable } from './kpi-view.js';
 export type { Connection, RuleView, StationRow } from './view-data.js';
 
 export type Pane = 'stations' | 'traffic' | 'detail';
-export type Screen = 'live' | 'kpis' | 'rules' | 'intercept' | 'summary' | 'transactions';
+/** The open panel's id (tui/panels/index.ts lists them). */
+export type Screen = string;
+/** The panel esc goes back to, and the view opens on. */
+export const HOME_SCREEN: Screen = 'live';
 
 export interface Viewport {
   trafficRows: number;
@@ -27,11 +31,10 @@ export type ViewStoreOptions = ViewDataOptions;
 
 export class ViewStore extends ViewData {
   private filteredRing: RingBuffer<MessageRecord>;
-  heldCursor = 0;
+  /** Each panel's cursor, by panel id (0 until moved). */
+  private cursors = new Map<Screen, number>();
   /** Station table order (S cycles the key, :sort sets it). */
   stationSort: StationSort = { key: 'identity', reverse: false };
-  summaryScroll = 0;
-  txCursor = 0;
   /** The selected transaction's sequence timeline is open (enter on the transactions screen). */
   txTimeline = false;
   txScroll = 0;
@@ -48,7 +51,7 @@ export class ViewStore extends ViewData {
   quitPending = false;
 
   // View state
-  screen: Screen = 'live';
+  screen: Screen = HOME_SCREEN;
   focus: Pane = 'traffic';
   filter: EventFilter = MATCH_ALL;
   filterError = '';
@@ -62,8 +65,6 @@ export class ViewStore extends ViewData {
   private selAbs = -1;
   private topAbs = 0;
   stationCursor = 0;
-  ruleCursor = 0;
-  kpiCursor = 0;
   detailScroll = 0;
   helpScroll = 0;
   detailZoom = false;
@@ -171,22 +172,23 @@ export class ViewStore extends ViewData {
     this.selAbs = this.endAbs - 1;
   }
 
-  /** Move the cursor of the focused list by `delta` rows (negative = up). */
-  move(delta: number): void {
-    if (this.showHelp) {
-      this.helpScroll = Math.max(0, this.helpScroll + delta);
-    } else if (this.screen === 'rules') {
-      this.ruleCursor = clamp(this.ruleCursor + delta, 0, (this.rules?.length ?? 1) - 1);
-    } else if (this.screen === 'transactions') {
-      if (this.txTimeline) this.txScroll = Math.max(0, this.txScroll + delta);
-      else this.txCursor = Math.max(0, this.txCursor + delta);
-    } else if (this.screen === 'summary') {
-      this.summaryScroll = Math.max(0, this.summaryScroll + delta);
-    } else if (this.screen === 'intercept') {
-      this.heldCursor = clamp(this.heldCursor + delta, 0, Math.max(0, (this.intercept?.held.length ?? 1) - 1));
-    } else if (this.screen === 'kpis') {
-      this.kpiCursor = clamp(this.kpiCursor + delta, 0, Math.max(0, this.kpiTable().rows.length - 1));
-    } else if (this.focus === 'stations') {
+  cursor(panel: Screen): number {
+    return this.cursors.get(panel) ?? 0;
+  }
+
+  setCursor(panel: Screen, value: number): void {
+    this.cursors.set(panel, value);
+    this.changed(true);
+  }
+
+  scrollHelp(delta: number): void {
+    this.helpScroll = Math.max(0, this.helpScroll + delta);
+    this.changed(true);
+  }
+
+  /** The live panes' cursor keys: move in the focused list by `delta` rows (negative = up), or scroll the detail. */
+  moveLive(delta: number): void {
+    if (this.focus === 'stations') {
       this.stationCursor = clamp(this.stationCursor + delta, 0, Math.max(0, this.stations.size - 1));
     } else if (this.focus === 'detail' || this.detailZoom) {
       this.detailScroll = Math.max(0, this.detailScroll + delta);
@@ -201,17 +203,9 @@ export class ViewStore extends ViewData {
     this.changed(true);
   }
 
-  page(direction: 1 | -1): void {
-    const rows = this.focus === 'detail' || this.detailZoom ? this.viewport.detailRows : this.viewport.trafficRows;
-    this.move(direction * Math.max(1, rows - 1));
-  }
-
-  home(): void {
-    this.move(-Number.MAX_SAFE_INTEGER / 2);
-  }
-
-  end(): void {
-    this.move(Number.MAX_SAFE_INTEGER / 2);
+  /** Rows a page key moves: the detail's when it has the focus or is zoomed, else the traffic's. */
+  get pageRows(): number {
+    return this.focus === 'detail' || this.detailZoom ? this.viewport.detailRows : this.viewport.trafficRows;
   }
 
   toggleFollow(): void {
@@ -256,17 +250,14 @@ export class ViewStore extends ViewData {
     this.changed(true);
   }
 
-  /** Escape: close what is open, innermost first. Returns false when there was nothing to close. */
+  /**
+   * Escape: close what is open, innermost first (a panel's own, such as a timeline, is its `back`, asked before
+   * this). Returns false when there was nothing to close.
+   */
   back(): boolean {
     if (this.showHelp) this.showHelp = false;
-    else if (this.txTimeline && this.screen === 'transactions') {
-      this.txTimeline = false;
-      // A session's timeline was opened from the live view: go back there.
-      if (this.timelineSession) this.screen = 'live';
-      this.timelineSession = undefined;
-    }
     else if (this.detailZoom) this.detailZoom = false;
-    else if (this.screen !== 'live') this.screen = 'live';
+    else if (this.screen !== HOME_SCREEN) this.screen = HOME_SCREEN;
     else if (!this.filter.empty) this.applyFilter('');
     else return false;
     this.changed(true);
@@ -294,6 +285,13 @@ export class ViewStore extends ViewData {
     else this.selectEnd();
     this.changed(true);
     return '';
+  }
+
+  /** Open the `:` prompt, with `draft` typed already. */
+  startCommandEdit(draft = ''): void {
+    this.editingCommand = true;
+    this.commandDraft = draft;
+    this.changed(true);
   }
 
   startFilterEdit(): void {
@@ -383,7 +381,7 @@ export class ViewStore extends ViewData {
         this.selAbs = this.firstAbs + i;
         this.follow = false;
         this.detailScroll = 0;
-        this.screen = 'live';
+        this.screen = HOME_SCREEN;
         this.changed(true);
         return true;
       }
@@ -399,10 +397,6 @@ export class ViewStore extends ViewData {
     this.pausedEnd = 0;
     this.missed = 0;
     this.changed(true);
-  }
-
-  selectedRule(): RuleView | undefined {
-    return this.rules?.[this.ruleCursor];
   }
 
   /** Show one session's frames as a sequence timeline (on the transactions screen). */
@@ -421,10 +415,19 @@ export class ViewStore extends ViewData {
     this.changed(true);
   }
 
-  /** The held frame under the cursor on the intercept screen. */
-  selectedHeld(): InterceptView['held'][number] | undefined {
-    const held = this.intercept?.held ?? [];
-    return held[Math.min(this.heldCursor, held.length - 1)];
+  scrollTimeline(delta: number): void {
+    this.txScroll = Math.max(0, this.txScroll + delta);
+    this.changed(true);
+  }
+
+  /** esc on the transactions panel: close the timeline; one opened from the live view (T) goes back there. */
+  closeTimeline(): boolean {
+    if (!this.txTimeline) return false;
+    this.txTimeline = false;
+    if (this.timelineSession) this.screen = HOME_SCREEN;
+    this.timelineSession = undefined;
+    this.changed(true);
+    return true;
   }
 
   override setIntercept(view: InterceptView | undefined): void {

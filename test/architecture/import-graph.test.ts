@@ -1,6 +1,7 @@
 /**
  * The import graph is a tree from src/cli.ts down (docs/architecture.md): no circle anywhere in src/ and tui/, the
- * core imports no feature, and no feature imports the CLI's own commands/. Read with madge, type imports included.
+ * core imports no feature, no feature imports the CLI's own commands/, and a live-view panel is one module that
+ * only the panel registry imports. Read with madge, type imports included.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,4 +34,18 @@ test('no feature imports the CLI\'s commands/', () => {
     allowed.has(file) || file.startsWith('src/commands/') ? [] : deps.filter((d) => d.startsWith('src/commands/')).map((d) => `${file} → ${d}`),
   );
   assert.deepEqual(wrong, []);
+});
+
+test('a panel is one module: only the registry imports it, and the view store reaches no panel or component', () => {
+  const shared = new Set(['tui/panels/index.ts', 'tui/panels/panel-spec.ts']);
+  const isPanel = (d: string): boolean => d.startsWith('tui/panels/') && !shared.has(d);
+  assert.ok(edges.filter(([file]) => isPanel(file)).length >= 6, 'madge read the panels');
+  const wrong = edges.flatMap(([file, deps]) => (file === 'tui/panels/index.ts' ? [] : deps.filter(isPanel).map((d) => `${file} → ${d}`)));
+  assert.deepEqual(wrong, []);
+  const reached = new Set<string>();
+  const walk = (file: string): void => {
+    for (const d of graph.obj()[file] ?? []) if (!reached.has(d)) reached.add(d), walk(d);
+  };
+  walk('tui/view-store.ts');
+  assert.deepEqual([...reached].filter((d) => d.startsWith('tui/panels/') || d.startsWith('tui/components/')), []);
 });

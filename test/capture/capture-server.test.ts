@@ -3,44 +3,22 @@
  * imported into it gives the same report, exports back out of it unchanged, and replay reads its session there.
  */
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
-import { runCli } from '../support/cli-process.js';
+import { cli, framesOf as frames, ok, recordedFolder, reportOf as report } from '../support/capture-cli.js';
 import { startCsms } from '../support/ocpp-peers.js';
-import { SKIP_MESSAGE, tempDir, TestClickhouse } from '../store/clickhouse-support.js';
-import { recordSessions } from './record-sessions.js';
+import { SKIP_MESSAGE, TestClickhouse } from '../store/clickhouse-support.js';
 
+let folder: Awaited<ReturnType<typeof recordedFolder>>;
 let root: string;
 let recorded: string;
 
 before(async () => {
-  root = await tempDir('ocpp-mitm-capture-server-');
-  recorded = join(root, 'recorded');
-  await recordSessions(recorded);
+  folder = await recordedFolder('ocpp-mitm-capture-server-');
+  ({ root, recorded } = folder);
 });
 
-after(async () => {
-  await rm(root, { recursive: true, force: true });
-});
-
-async function cli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const run = runCli(args);
-  const { code } = await run.exited;
-  return { code, out: run.stdout(), err: run.stderr() };
-}
-
-async function ok(args: string[]): Promise<string> {
-  const r = await cli(args);
-  assert.equal(r.code, 0, `ocpp-mitm ${args.join(' ')} failed:\n${r.err}`);
-  return r.out;
-}
-
-const report = async (dataDir: string): Promise<unknown[]> => JSON.parse(await ok(['report', '--data', dataDir, '--format', 'json'])) as unknown[];
-const frames = async (dataDir: string): Promise<unknown[]> =>
-  (JSON.parse(await ok(['frames', '--data', dataDir, '--format', 'json', '--limit', '1000'])) as Array<Record<string, unknown>>).map((f) => [
-    f.identity, f.direction, f.kind, f.action, f.messageId, f.text, f.valid,
-  ]);
+after(() => folder.remove());
 
 it('a ClickHouse server is a store like any other: import into it, export from it, replay from it', { timeout: 180_000 }, async (t) => {
   const server = await TestClickhouse.launch();

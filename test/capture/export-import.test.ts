@@ -5,60 +5,22 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
-import { runCli } from '../support/cli-process.js';
-import { tempDir } from '../store/clickhouse-support.js';
 import { parseCapture } from '../../src/capture/index.js';
-import { recordSessions } from './record-sessions.js';
+import { cli, framesOf as frames, ok, recordedFolder, reportOf as report } from '../support/capture-cli.js';
 
+let folder: Awaited<ReturnType<typeof recordedFolder>>;
 let root: string;
 let recorded: string;
 
-async function cli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const run = runCli(args);
-  const { code } = await run.exited;
-  return { code, out: run.stdout(), err: run.stderr() };
-}
-
-async function ok(args: string[]): Promise<string> {
-  const r = await cli(args);
-  assert.equal(r.code, 0, `ocpp-mitm ${args.join(' ')} failed:\n${r.err}`);
-  return r.out;
-}
-
-const report = async (dataDir: string): Promise<unknown[]> => JSON.parse(await ok(['report', '--data', dataDir, '--format', 'json'])) as unknown[];
-
-interface Frame {
-  identity: string;
-  direction: string;
-  kind: string;
-  action: string;
-  messageId: string;
-  text: string;
-  valid: boolean;
-}
-const frames = async (dataDir: string): Promise<Array<Omit<Frame, 'messageId'> & { messageId: string }>> =>
-  (JSON.parse(await ok(['frames', '--data', dataDir, '--format', 'json', '--limit', '1000'])) as Frame[]).map((f) => ({
-    identity: f.identity,
-    direction: f.direction,
-    kind: f.kind,
-    action: f.action,
-    messageId: f.messageId,
-    text: f.text,
-    valid: f.valid,
-  }));
-
 before(async () => {
-  root = await tempDir('ocpp-mitm-capture-');
-  recorded = join(root, 'recorded');
-  await recordSessions(recorded);
+  folder = await recordedFolder('ocpp-mitm-capture-');
+  ({ root, recorded } = folder);
 });
 
-after(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+after(() => folder.remove());
 
 it('JSON lines and HAR round-trip into a fresh store with the same report and frames', { timeout: 180_000 }, async () => {
   const original = await report(recorded);

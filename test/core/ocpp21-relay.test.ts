@@ -7,8 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRelay, type Relay } from '../../src/core/relay.js';
 import { createValidationAddon } from '../../src/validation/validation-addon.js';
-import { connectRawStation, connectStation, startCsms, type RawStation } from '../support/ocpp-peers.js';
-import { recorder, startRawCsms, type Recorder } from '../validation/relay-support.js';
+import { connectStation, startCsms, type RawStation } from '../support/ocpp-peers.js';
+import { rawRelayRig, until } from '../support/raw-relay-rig.js';
+import type { Recorder } from '../validation/relay-support.js';
 
 const ts = '2026-01-01T10:00:00.000Z';
 
@@ -43,21 +44,20 @@ test('ocpp2.1 is negotiated like the others: the CSMS picks among what the stati
 
 /** A raw 2.1 CSMS and a raw 2.1 station through a relay with validation in `mode`. */
 async function rawPair(mode: 'observe' | 'enforce', protocol = 'ocpp2.1') {
-  const csms = await startRawCsms(protocol, () => undefined);
-  const rec = recorder();
-  const relay = await startRelay({ upstream: csms.url, malformed: mode === 'enforce' ? 'refuse' : 'forward', addons: [createValidationAddon({ mode }), rec] });
-  const station = await connectRawStation(`${relay.url}/ocpp/CP-RAW`, [protocol]);
-  const deadline = Date.now() + 5000;
-  while (csms.sockets.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  const rig = await rawRelayRig({
+    protocol,
+    identity: 'CP-RAW',
+    answer: () => undefined,
+    addons: [createValidationAddon({ mode })],
+    relay: { malformed: mode === 'enforce' ? 'refuse' : 'forward' },
+  });
+  const { csms, station } = rig;
+  await until(() => csms.sockets.length > 0, 'the relay at the CSMS');
   const csmsSocket = csms.sockets[0]!;
   const csmsGot: string[] = [];
   csmsSocket.on('message', (d) => csmsGot.push(d.toString()));
   const nextAtCsms = async (): Promise<string> => {
-    const until = Date.now() + 5000;
-    while (csmsGot.length === 0) {
-      if (Date.now() > until) throw new Error('CSMS got nothing');
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    await until(() => csmsGot.length > 0, 'a frame at the CSMS');
     return csmsGot.shift()!;
   };
   const nextAtStation = async (): Promise<string> => {
@@ -68,11 +68,7 @@ async function rawPair(mode: 'observe' | 'enforce', protocol = 'ocpp2.1') {
     await station.next(); // wait for one, then read the exact text it was
     return lastStationText(station);
   };
-  return { csms, relay, rec, station, csmsSocket, nextAtCsms, nextAtStation, rawAtStation, async close() {
-    station.close();
-    await relay.close();
-    await csms.close();
-  } };
+  return { ...rig, csmsSocket, nextAtCsms, nextAtStation, rawAtStation };
 }
 
 // RawStation keeps only parsed values once read; keep the texts by listening beside it.

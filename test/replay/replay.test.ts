@@ -12,7 +12,7 @@ import { readReplays, runReplay, storeReport, type ReplayReport } from '../../sr
 import { runCli } from '../support/cli-process.js';
 import { connectStation, startCsms, type TestCsms } from '../support/ocpp-peers.js';
 import { tempDir } from '../store/clickhouse-support.js';
-import { drive16, recordSessions } from '../capture/record-sessions.js';
+import { drive16, recordSessions } from '../support/record-sessions.js';
 
 let root: string;
 let data: string;

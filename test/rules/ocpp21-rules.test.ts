@@ -7,29 +7,26 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startRelay } from '../../src/core/relay.js';
 import { RulesAddon } from '../../src/rules/rules-addon.js';
 import { checkRules } from '../../src/rules/rules-commands.js';
-import { connectRawStation } from '../support/ocpp-peers.js';
-import { recorder, startRawCsms } from '../validation/relay-support.js';
+import { rawRelayRig, until } from '../support/raw-relay-rig.js';
 
 const ts = '2026-01-01T10:00:00.000Z';
 
 async function rig(rules: string) {
   const dir = await mkdtemp(join(tmpdir(), 'ocpp-mitm-rules21-'));
   await writeFile(join(dir, 'r.yaml'), rules);
-  const csms = await startRawCsms('ocpp2.1', (call) => JSON.stringify([3, call[1], { status: 'Accepted', currentTime: ts, interval: 300 }]));
-  const rec = recorder();
-  const relay = await startRelay({ upstream: csms.url, addons: [new RulesAddon({ dir, watch: false }), rec], pingInterval: 0 });
-  const station = await connectRawStation(`${relay.url}/ocpp/CP-R21`, ['ocpp2.1']);
+  const r = await rawRelayRig({
+    protocol: 'ocpp2.1',
+    identity: 'CP-R21',
+    answer: (call) => JSON.stringify([3, call[1], { status: 'Accepted', currentTime: ts, interval: 300 }]),
+    addons: [new RulesAddon({ dir, watch: false })],
+    relay: { pingInterval: 0 },
+  });
   return {
-    csms,
-    rec,
-    station,
+    ...r,
     async close() {
-      station.close();
-      await relay.close();
-      await csms.close();
+      await r.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -67,8 +64,7 @@ test('a rule refuses a 2.1 CALLRESULT with a CALLRESULTERROR toward its sender',
 `);
   try {
     r.station.send(JSON.stringify([2, 'b1', 'BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } }]));
-    const deadline = Date.now() + 5000;
-    while (r.csms.received.length < 2 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 5));
+    await until(() => r.csms.received.length >= 2, 'the CALLRESULTERROR at the CSMS');
     assert.deepEqual(JSON.parse(r.csms.received[1]!), [5, 'b1', 'FormatViolation', 'the station would not take it', {}]);
     const made = await r.rec.waitFor((m) => m.kind === 'CALLRESULTERROR');
     assert.equal(made.origin, 'rule');

@@ -9,17 +9,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
-import { cleanup, render } from 'ink-testing-library';
+import { cleanup } from 'ink-testing-library';
 import { startRelay, type Relay } from '../../src/core/relay.js';
 import { createControlAddon } from '../../src/control/control-server.js';
 import { readFleetFile, resolveControlTargets } from '../../tui/tui-command.js';
 import { createKpiAddon } from '../../src/kpi/index.js';
-import { App } from '../../tui/components/app.js';
 import { FleetConnections } from '../../tui/fleet-connections.js';
-import { ViewStoreContext } from '../../tui/use-view-store.js';
 import { ViewStore } from '../../tui/view-store.js';
 import { connectStation, startCsms } from '../support/ocpp-peers.js';
-import { inkDriver } from './ink-driver.js';
+import { renderApp } from '../support/view-rig.js';
 
 afterEach(() => cleanup());
 
@@ -76,12 +74,7 @@ test('one view over two proxies: stations with their proxy, summed counts, traff
     }
     await assert.rejects(fleet.inject('no-such-session', 'to-station', [2, 'x', 'ClearCache', {}]), /not in the view/);
 
-    const r = render(
-      <ViewStoreContext.Provider value={store}>
-        <App size={{ columns: 140, rows: 36 }} />
-      </ViewStoreContext.Provider>,
-    );
-    const { waitFor } = inkDriver(r);
+    const { waitFor } = renderApp({ size: { columns: 140, rows: 36 } }, store);
     const f = await waitFor('the proxy column', (s) => /B-1\s+proxy-b/.test(s));
     assert.match(f, /identity\s+proxy\s+version/);
     assert.match(f, /A-1\s+proxy-a\s+1\.6/);

@@ -7,16 +7,14 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { render, cleanup } from 'ink-testing-library';
+import { cleanup } from 'ink-testing-library';
 import { startRelay } from '../../src/core/relay.js';
 import { createStoreAddon } from '../../src/store/index.js';
 import { openStoreReader } from '../../src/store/store-reader.js';
-import { App } from '../../tui/components/app.js';
 import { HistoryPager } from '../../tui/history-pager.js';
-import { ViewStoreContext } from '../../tui/use-view-store.js';
 import { ViewStore } from '../../tui/view-store.js';
 import { connectStation, startCsms } from '../support/ocpp-peers.js';
-import { inkDriver } from './ink-driver.js';
+import { renderApp } from '../support/view-rig.js';
 import { hasTmux, tmux, tmuxDriver } from '../support/tmux-driver.js';
 
 const ENTER = '\r';
@@ -56,12 +54,7 @@ describe('history from a stopped proxy', () => {
   test('opens on the newest page; H pages back to the beginning; the filter applies', async () => {
     const store = new ViewStore({ minNotifyMs: 0 });
     pager = new HistoryPager(() => openStoreReader({ dataDir: dir }), 10);
-    const r = render(
-      <ViewStoreContext.Provider value={store}>
-        <App size={{ columns: 120, rows: 36 }} history={pager} />
-      </ViewStoreContext.Provider>,
-    );
-    const { waitFor, press } = inkDriver(r);
+    const { waitFor, press } = renderApp({ size: { columns: 120, rows: 36 }, history: pager }, store);
     await pager.openRecording(store, dir);
     let f = await waitFor('the newest page', (x) => /Traffic 10\b/.test(x));
     assert.match(f, /proxy stopped: what .* recorded/);
@@ -90,12 +83,7 @@ describe('history from a stopped proxy', () => {
   test(':goto a time older than the buffer pages back into the store until it gets there', async () => {
     const store = new ViewStore({ minNotifyMs: 0 });
     pager = new HistoryPager(() => openStoreReader({ dataDir: dir }), 6);
-    const r = render(
-      <ViewStoreContext.Provider value={store}>
-        <App size={{ columns: 120, rows: 36 }} history={pager} />
-      </ViewStoreContext.Provider>,
-    );
-    const { waitFor, press } = inkDriver(r);
+    const { waitFor, press } = renderApp({ size: { columns: 120, rows: 36 }, history: pager }, store);
     await pager.openRecording(store, dir);
     await waitFor('the newest page', (x) => /Traffic 6\b/.test(x));
     await press(':', ...`goto ${before0}`, ENTER);

@@ -5,85 +5,44 @@
  */
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { render, cleanup } from 'ink-testing-library';
-import { startRelay, type Relay } from '../../src/core/relay.js';
-import { createControlAddon } from '../../src/control/control-server.js';
 import { createInterceptAddon } from '../../src/intercept/index.js';
 import { createValidationAddon } from '../../src/validation/index.js';
-import { App } from '../../tui/components/app.js';
-import { ControlConnection } from '../../tui/control-connection.js';
 import { helpSections } from '../../tui/keymap.js';
-import { ViewStoreContext } from '../../tui/use-view-store.js';
-import { ViewStore } from '../../tui/view-store.js';
-import { connectStation, startCsms, type RpcServerClient, type TestCsms } from '../support/ocpp-peers.js';
-import { inkDriver } from './ink-driver.js';
+import { connectStation, type RpcServerClient } from '../support/ocpp-peers.js';
+import { closeViews, openView, renderApp, startViewProxy, takeEditorEnv, type ViewProxy } from '../support/view-rig.js';
 
 const ENTER = '\r';
 
 describe('intercept screen', () => {
-  let dir: string;
-  let csms: TestCsms;
-  let relay: Relay;
+  let proxy: ViewProxy;
   let cp: RpcServerClient;
-  let conn: ControlConnection | undefined;
+  let restoreEditor: () => void;
   const atStation: any[] = [];
-  const editorBefore = { VISUAL: process.env.VISUAL, EDITOR: process.env.EDITOR };
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'ocpp-mitm-intercept-view-'));
-    csms = await startCsms();
-    const control = createControlAddon({ dataDir: dir });
-    relay = await startRelay({ upstream: csms.url, addons: [createValidationAddon({ mode: 'observe' }), createInterceptAddon({ timeoutMs: 60_000 }), control], dataDir: dir });
+    proxy = await startViewProxy('intercept-view', [createValidationAddon({ mode: 'observe' }), createInterceptAddon({ timeoutMs: 60_000 })]);
     const handlers = {
       RemoteStartTransaction: (params: any) => {
         atStation.push(params);
         return { status: 'Accepted' };
       },
     };
-    await connectStation({ url: `${relay.url}/CP-V`, identity: 'CP-V', handlers });
-    cp = await csms.waitForClient('CP-V');
-    delete process.env.VISUAL;
+    await connectStation({ url: `${proxy.relay.url}/CP-V`, identity: 'CP-V', handlers });
+    cp = await proxy.csms.waitForClient('CP-V');
+    restoreEditor = takeEditorEnv();
   });
 
-  afterEach(() => {
-    conn?.stop();
-    conn = undefined;
-    cleanup();
-  });
+  afterEach(closeViews);
 
   after(async () => {
-    Object.assign(process.env, editorBefore);
-    if (editorBefore.VISUAL === undefined) delete process.env.VISUAL;
-    if (editorBefore.EDITOR === undefined) delete process.env.EDITOR;
-    await relay.close();
-    await csms.close();
-    await rm(dir, { recursive: true, force: true });
+    restoreEditor();
+    await proxy.close();
   });
 
-  async function open() {
-    const store = new ViewStore({ minNotifyMs: 0 });
-    const info = JSON.parse(await readFile(join(dir, 'control.json'), 'utf8')) as { url: string; token: string };
-    conn = new ControlConnection({ url: info.url, token: info.token }, store, { pollMs: 200 });
-    conn.start();
-    const r = render(
-      <ViewStoreContext.Provider value={store}>
-        <App size={{ columns: 120, rows: 30 }} intercept={conn} />
-      </ViewStoreContext.Provider>,
-    );
-    return { store, ...inkDriver(r) };
-  }
+  const open = () => openView(proxy, (conn) => ({ size: { columns: 120, rows: 30 }, intercept: conn }));
 
   test('without an intercept on the proxy the screen says so', async () => {
-    const store = new ViewStore({ minNotifyMs: 0 });
-    const r = render(
-      <ViewStoreContext.Provider value={store}>
-        <App size={{ columns: 100, rows: 24 }} />
-      </ViewStoreContext.Provider>,
-    );
-    const { press, waitFor } = inkDriver(r);
+    const { press, waitFor } = renderApp({ size: { columns: 100, rows: 24 } });
     await press('4');
     await waitFor('the absent notice', (f) => /has no intercept/.test(f));
     await press('f');

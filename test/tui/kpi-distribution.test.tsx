@@ -4,29 +4,20 @@
  */
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ViewStore } from '../../tui/view-store.js';
 import { bandLine, histogram, histogramLine, histogramRange, inBand, sparkline } from '../../tui/sparkline.js';
 import { LatencyHistory } from '../../tui/kpi-history.js';
-import { inkDriver } from './ink-driver.js';
 import { boundStation, kpiSummaryRow, profileSummary } from '../support/control-views.js';
 import { call, result, session } from './records.js';
 
 // Colour and underline are part of what is tested: Ink's chalk decides on them when it loads (see kpi-screen.test).
 process.env.FORCE_COLOR = '1';
-const { render, cleanup } = await import('ink-testing-library');
-const { App } = await import('../../tui/components/app.js');
-const { ViewStoreContext } = await import('../../tui/use-view-store.js');
+const { cleanup } = await import('ink-testing-library');
+const { renderApp } = await import('../support/view-rig.js');
 
 afterEach(() => cleanup());
 
 function setup(size: { columns: number; rows: number }) {
-  const store = new ViewStore({ minNotifyMs: 0 });
-  const r = render(
-    <ViewStoreContext.Provider value={store}>
-      <App size={size} />
-    </ViewStoreContext.Provider>,
-  );
-  return { store, ...inkDriver(r) };
+  return renderApp({ size });
 }
 
 describe('block charts', () => {

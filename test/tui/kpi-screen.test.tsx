@@ -5,27 +5,19 @@
  */
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ViewStore } from '../../tui/view-store.js';
-import { inkDriver } from './ink-driver.js';
+import type { ViewStore } from '../../tui/view-store.js';
 import { boundStation, kpiSummaryRow, profileSummary } from '../support/control-views.js';
 
 // The verdict's colour is part of what is tested: Ink's chalk decides on colours when it loads, and without a
 // terminal it decides against them. Each test file runs in its own process, so this reaches no other test.
 process.env.FORCE_COLOR = '1';
-const { render, cleanup } = await import('ink-testing-library');
-const { App } = await import('../../tui/components/app.js');
+const { cleanup } = await import('ink-testing-library');
 const { kpiColumns } = await import('../../tui/components/kpi-screen.js');
-const { ViewStoreContext } = await import('../../tui/use-view-store.js');
+const { renderApp } = await import('../support/view-rig.js');
 
 
 function setup(size: { columns: number; rows: number }) {
-  const store = new ViewStore({ minNotifyMs: 0 });
-  const r = render(
-    <ViewStoreContext.Provider value={store}>
-      <App size={size} />
-    </ViewStoreContext.Provider>,
-  );
-  const { raw, frame, waitFor, press } = inkDriver(r);
+  const { store, raw, frame, waitFor, press } = renderApp({ size });
   return { store, raw, frame, waitFor, press };
 }
 

@@ -4,28 +4,19 @@
  */
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { render, cleanup } from 'ink-testing-library';
-import { App } from '../../tui/components/app.js';
+import { cleanup } from 'ink-testing-library';
 import { detailLines } from '../../tui/detail-lines.js';
 import { KEYMAP, resolveKey, type CommandName } from '../../tui/keymap.js';
-import { ViewStoreContext } from '../../tui/use-view-store.js';
 import { ViewStore } from '../../tui/view-store.js';
 import { call, result, session } from './records.js';
-import { inkDriver } from './ink-driver.js';
+import { renderApp } from '../support/view-rig.js';
 import { kpiSummaryRow, ruleView } from '../support/control-views.js';
 
 const KEY = { up: '\u001B[A', down: '\u001B[B', enter: '\r', tab: '\t', esc: '\u001B', backspace: '\u007F' };
 
 function setup(size = { columns: 120, rows: 36 }, setRuleEnabled?: (id: string, enabled: boolean) => Promise<void>) {
-  const store = new ViewStore({ minNotifyMs: 0 });
   const quits: number[] = [];
-  const r = render(
-    <ViewStoreContext.Provider value={store}>
-      <App size={size} setRuleEnabled={setRuleEnabled} onQuit={() => quits.push(1)} />
-    </ViewStoreContext.Provider>,
-  );
-  const { frame, waitFor, press } = inkDriver(r);
-  return { store, frame, waitFor, press, quits, ...r };
+  return { ...renderApp({ size, setRuleEnabled, onQuit: () => quits.push(1) }), quits };
 }
 
 /** Two stations with a boot exchange each, and a heartbeat from CP-1. */

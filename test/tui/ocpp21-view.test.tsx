@@ -1,24 +1,16 @@
 /** OCPP 2.1 in the live view: SEND and CALLRESULTERROR rows with their own labels, detail and filter terms. */
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { render, cleanup } from 'ink-testing-library';
-import { App } from '../../tui/components/app.js';
+import { cleanup } from 'ink-testing-library';
 import { detailLines } from '../../tui/detail-lines.js';
-import { ViewStoreContext } from '../../tui/use-view-store.js';
 import { ViewStore } from '../../tui/view-store.js';
 import { call, result, resultError, send, session } from './records.js';
-import { inkDriver } from './ink-driver.js';
+import { renderApp } from '../support/view-rig.js';
 
 afterEach(() => cleanup());
 
 function setup() {
-  const store = new ViewStore({ minNotifyMs: 0 });
-  const r = render(
-    <ViewStoreContext.Provider value={store}>
-      <App size={{ columns: 120, rows: 36 }} onQuit={() => undefined} />
-    </ViewStoreContext.Provider>,
-  );
-  return { store, ...inkDriver(r) };
+  return renderApp({ size: { columns: 120, rows: 36 }, onQuit: () => undefined });
 }
 
 function feed(store: ViewStore) {

@@ -4,24 +4,15 @@
  */
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { render, cleanup } from 'ink-testing-library';
-import { App } from '../../tui/components/app.js';
-import { ViewStoreContext } from '../../tui/use-view-store.js';
-import { ViewStore } from '../../tui/view-store.js';
+import { cleanup } from 'ink-testing-library';
 import { session } from './records.js';
-import { inkDriver } from './ink-driver.js';
+import { renderApp } from '../support/view-rig.js';
 
 afterEach(() => cleanup());
 
 function setup(confirmQuit: boolean) {
-  const store = new ViewStore({ minNotifyMs: 0 });
   const quits: number[] = [];
-  const r = render(
-    <ViewStoreContext.Provider value={store}>
-      <App size={{ columns: 100, rows: 30 }} confirmQuit={confirmQuit} onQuit={() => quits.push(1)} />
-    </ViewStoreContext.Provider>,
-  );
-  return { store, quits, ...inkDriver(r) };
+  return { ...renderApp({ size: { columns: 100, rows: 30 }, confirmQuit, onQuit: () => quits.push(1) }), quits };
 }
 
 test('q with stations connected asks; another key keeps the proxy; q again stops it', async () => {

@@ -4,12 +4,9 @@
  */
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { render, cleanup } from 'ink-testing-library';
-import { App } from '../../tui/components/app.js';
-import { ViewStoreContext } from '../../tui/use-view-store.js';
-import { ViewStore } from '../../tui/view-store.js';
+import { cleanup } from 'ink-testing-library';
 import { causeFirst } from '../../tui/format.js';
-import { inkDriver } from './ink-driver.js';
+import { renderApp } from '../support/view-rig.js';
 import { ruleView } from '../support/control-views.js';
 
 afterEach(() => cleanup());
@@ -17,19 +14,13 @@ afterEach(() => cleanup());
 const PROBLEM = 'tags.yaml:7:18: rule "broken" › actions[0]: unknown action "explode"';
 
 test('a refused rule change and a refused toggle show their cause within 80 columns', async () => {
-  const store = new ViewStore({ minNotifyMs: 0 });
-  const r = render(
-    <ViewStoreContext.Provider value={store}>
-      <App
-        size={{ columns: 80, rows: 24 }}
-        onQuit={() => undefined}
-        setRuleEnabled={async () => {
-          throw new Error(`rules refused, the rules in force stay:\n${PROBLEM}`);
-        }}
-      />
-    </ViewStoreContext.Provider>,
-  );
-  const { waitFor, press } = inkDriver(r);
+  const { store, waitFor, press } = renderApp({
+    size: { columns: 80, rows: 24 },
+    onQuit: () => undefined,
+    setRuleEnabled: async () => {
+      throw new Error(`rules refused, the rules in force stay:\n${PROBLEM}`);
+    },
+  });
   store.ingest({ type: 'notice', level: 'error', source: 'rules', text: `rules: change in ./my-rules refused, the 3 rules in force stay:\n${PROBLEM}` });
   let f = await waitFor('the notice', (s) => s.includes('rules:'));
   assert.match(f, /rules: tags\.yaml:7:18: rule "broken" › actions\[0\]: unknown action "explode"/);

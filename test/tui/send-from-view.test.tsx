@@ -5,22 +5,12 @@
  */
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { render, cleanup } from 'ink-testing-library';
-import { startRelay, type Relay } from '../../src/core/relay.js';
-import { createControlAddon } from '../../src/control/control-server.js';
 import { createValidator } from '../../src/validation/validator.js';
 import { CALL_TEMPLATES } from '../../tui/call-templates.js';
-import { App } from '../../tui/components/app.js';
-import { ControlConnection } from '../../tui/control-connection.js';
 import { liveValues } from '../../tui/live-values.js';
-import { ViewStoreContext } from '../../tui/use-view-store.js';
-import { ViewStore } from '../../tui/view-store.js';
-import { connectStation, startCsms, type TestCsms } from '../support/ocpp-peers.js';
+import { connectStation } from '../support/ocpp-peers.js';
+import { closeViews, openView, startViewProxy, takeEditorEnv, type ViewProxy } from '../support/view-rig.js';
 import { call, result } from './records.js';
-import { inkDriver } from './ink-driver.js';
 
 const ENTER = '\r';
 
@@ -56,20 +46,15 @@ describe('live values', () => {
 });
 
 describe('send from the view', () => {
-  let dir: string;
-  let csms: TestCsms;
-  let relay: Relay;
-  let conn: ControlConnection | undefined;
+  let proxy: ViewProxy;
+  let restoreEditor: () => void;
   const at16: Array<{ method: string; params: any }> = [];
   const at201: Array<{ method: string; params: any }> = [];
   let station16: Awaited<ReturnType<typeof connectStation>>;
-  const editorBefore = process.env.EDITOR;
-  const visualBefore = process.env.VISUAL;
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'ocpp-mitm-send-'));
-    csms = await startCsms();
-    relay = await startRelay({ upstream: csms.url, addons: [createControlAddon({ dataDir: dir })], dataDir: dir });
+    proxy = await startViewProxy('send');
+    const { relay } = proxy;
     const h16 = (method: string, answer: unknown) => [method, (params: any) => (at16.push({ method, params }), answer)] as const;
     station16 = await connectStation({
       url: `${relay.url}/CP-16`,
@@ -82,37 +67,20 @@ describe('send from the view', () => {
       protocols: ['ocpp2.0.1'],
       handlers: { RequestStartTransaction: (params: any) => (at201.push({ method: 'RequestStartTransaction', params }), { status: 'Accepted' }) },
     });
-    delete process.env.VISUAL;
+    restoreEditor = takeEditorEnv();
   });
 
-  afterEach(() => {
-    conn?.stop();
-    conn = undefined;
-    cleanup();
-  });
+  afterEach(closeViews);
 
   after(async () => {
-    if (editorBefore === undefined) delete process.env.EDITOR;
-    else process.env.EDITOR = editorBefore;
-    if (visualBefore !== undefined) process.env.VISUAL = visualBefore;
-    await relay.close();
-    await csms.close();
-    await rm(dir, { recursive: true, force: true });
+    restoreEditor();
+    await proxy.close();
   });
 
   async function open() {
-    const store = new ViewStore({ minNotifyMs: 0 });
-    const info = JSON.parse(await readFile(join(dir, 'control.json'), 'utf8')) as { url: string; token: string };
-    conn = new ControlConnection({ url: info.url, token: info.token }, store, { pollMs: 200 });
-    conn.start();
-    const r = render(
-      <ViewStoreContext.Provider value={store}>
-        <App size={{ columns: 140, rows: 36 }} inject={conn} />
-      </ViewStoreContext.Provider>,
-    );
-    const d = inkDriver(r);
-    await d.waitFor('both stations', (x) => /CP-16/.test(x) && /CS-201/.test(x));
-    return { store, ...d };
+    const view = await openView(proxy, (conn) => ({ size: { columns: 140, rows: 36 }, inject: conn }));
+    await view.waitFor('both stations', (x) => /CP-16/.test(x) && /CS-201/.test(x));
+    return view;
   }
 
   test(':send Reset to the station under the cursor: the station gets it, the answer shows', async () => {
@@ -143,10 +111,10 @@ describe('send from the view', () => {
     await press('\t', '\t');
     await press(':', ...'send Data', ENTER);
     await waitFor('the question', (x) => /which one\? DataTransfer, DataTransfer csms/.test(x));
-    const before = csms.received.filter((r) => r.method === 'Heartbeat').length;
+    const before = proxy.csms.received.filter((r) => r.method === 'Heartbeat').length;
     await press(':', ...'send Heartbeat csms', ENTER);
     await waitFor('the answer', (x) => /Heartbeat → the CSMS: \[3,".+",\{"currentTime"/.test(x));
-    assert.equal(csms.received.filter((r) => r.method === 'Heartbeat').length, before + 1);
+    assert.equal(proxy.csms.received.filter((r) => r.method === 'Heartbeat').length, before + 1);
   });
 
   test('a 2.0.1 station gets a 2.0.1 RequestStartTransaction; r re-sends the selected CALL as edited', async () => {

@@ -4,25 +4,18 @@
  */
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { render, cleanup } from 'ink-testing-library';
-import { App } from '../../tui/components/app.js';
-import { ViewStoreContext } from '../../tui/use-view-store.js';
+import { cleanup } from 'ink-testing-library';
 import { ViewStore } from '../../tui/view-store.js';
 import { computeLayout } from '../../tui/layout.js';
 import { session } from './records.js';
-import { inkDriver } from './ink-driver.js';
+import { renderApp } from '../support/view-rig.js';
 
 afterEach(() => cleanup());
 
 function setup(stations: number) {
   const store = new ViewStore({ minNotifyMs: 0 });
   for (let i = 1; i <= stations; i++) store.ingest({ type: 'session-open', session: session(`CP-${i}`) });
-  const r = render(
-    <ViewStoreContext.Provider value={store}>
-      <App size={{ columns: 80, rows: 24 }} />
-    </ViewStoreContext.Provider>,
-  );
-  return { store, ...inkDriver(r) };
+  return renderApp({ size: { columns: 80, rows: 24 } }, store);
 }
 
 test('80×24: five stations all shown, the footer keeps every key', async () => {

@@ -7,38 +7,21 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { render, cleanup } from 'ink-testing-library';
+import { cleanup } from 'ink-testing-library';
 import { parseCapture } from '../../src/capture/parse-capture.js';
 import { parseHar } from '../../src/capture/har.js';
-import type { SessionCounters } from '../../src/control/traffic-counters.js';
-import { App } from '../../tui/components/app.js';
-import { ViewStoreContext } from '../../tui/use-view-store.js';
+import { emptyCounters, type SessionCounters } from '../../src/control/traffic-counters.js';
 import { ViewStore } from '../../tui/view-store.js';
 import { call, result, session } from './records.js';
-import { inkDriver } from './ink-driver.js';
+import { renderApp } from '../support/view-rig.js';
 
 const ENTER = '\r';
 
 function setup(setRuleEnabled?: (id: string, enabled: boolean) => Promise<void>) {
-  const store = new ViewStore({ minNotifyMs: 0 });
-  const r = render(
-    <ViewStoreContext.Provider value={store}>
-      <App size={{ columns: 120, rows: 36 }} setRuleEnabled={setRuleEnabled} />
-    </ViewStoreContext.Provider>,
-  );
-  return { store, ...inkDriver(r) };
+  return renderApp({ size: { columns: 120, rows: 36 }, setRuleEnabled });
 }
 
-const counters = (over: Partial<SessionCounters>): SessionCounters => ({
-  toCsms: 0,
-  toStation: 0,
-  invalid: 0,
-  callErrors: 0,
-  lastLatencyMs: undefined,
-  ruleHits: 0,
-  lastFrameAt: undefined,
-  ...over,
-});
+const counters = (over: Partial<SessionCounters>): SessionCounters => ({ ...emptyCounters(), ...over });
 
 /** Three stations whose order differs by every key. */
 function stations(store: ViewStore) {
@@ -193,13 +176,7 @@ describe(':goto', () => {
 
 describe('80×24', () => {
   test('the summary, transactions and intercept screens fit: no line wider than 80, one row spare', async () => {
-    const store = new ViewStore({ minNotifyMs: 0 });
-    const r = render(
-      <ViewStoreContext.Provider value={store}>
-        <App size={{ columns: 80, rows: 24 }} />
-      </ViewStoreContext.Provider>,
-    );
-    const { waitFor, press } = inkDriver(r);
+    const { store, waitFor, press } = renderApp({ size: { columns: 80, rows: 24 } });
     stations(store);
     for (let i = 0; i < 30; i++) {
       const start = call(`CP-LONG-IDENTITY-${i}`, 'StartTransaction', { connectorId: 1, idTag: `TAG-WITH-A-LONG-NAME-${i}`, meterStart: 0, timestamp: 't' });

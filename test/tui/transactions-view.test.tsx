@@ -4,24 +4,17 @@
  */
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { render, cleanup } from 'ink-testing-library';
-import { App } from '../../tui/components/app.js';
+import { cleanup } from 'ink-testing-library';
 import { energyOf, transactionsOf } from '../../tui/transactions.js';
-import { ViewStoreContext } from '../../tui/use-view-store.js';
 import { ViewStore } from '../../tui/view-store.js';
 import { startRig } from '../translate/translate-rig.js';
-import { inkDriver } from './ink-driver.js';
+import { renderApp } from '../support/view-rig.js';
 import { call, result, session } from './records.js';
 
 const ENTER = '\r';
 
 function setup(store: ViewStore) {
-  const r = render(
-    <ViewStoreContext.Provider value={store}>
-      <App size={{ columns: 150, rows: 36 }} />
-    </ViewStoreContext.Provider>,
-  );
-  return inkDriver(r);
+  return renderApp({ size: { columns: 150, rows: 36 } }, store);
 }
 
 afterEach(() => cleanup());

@@ -5,39 +5,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startRelay } from '../../src/core/relay.js';
 import { createValidationAddon } from '../../src/validation/validation-addon.js';
 import { createValidator } from '../../src/validation/validator.js';
-import { connectRawStation } from '../support/ocpp-peers.js';
-import { recorder, startRawCsms } from './relay-support.js';
+import { rawRelayRig, until } from '../support/raw-relay-rig.js';
 
 const ts = '2026-01-01T10:00:00.000Z';
 const validator = createValidator({ lazy: true });
 
-async function rig(protocol: string, answer: (call: unknown[]) => string | undefined) {
-  const csms = await startRawCsms(protocol, answer);
-  const rec = recorder();
-  const relay = await startRelay({ upstream: csms.url, malformed: 'refuse', addons: [createValidationAddon({ mode: 'enforce', validator }), rec] });
-  const station = await connectRawStation(`${relay.url}/ocpp/CP-V21`, [protocol]);
-  return {
-    csms,
-    rec,
-    station,
-    async close() {
-      station.close();
-      await relay.close();
-      await csms.close();
-    },
-  };
-}
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const rig = (protocol: string, answer: (call: unknown[]) => string | undefined) =>
+  rawRelayRig({ protocol, identity: 'CP-V21', answer, addons: [createValidationAddon({ mode: 'enforce', validator })], relay: { malformed: 'refuse' } });
 
 test('2.1 enforce: an invalid CALL is answered with a CALLERROR naming the 2.1 schema, and not forwarded', async () => {
   const r = await rig('ocpp2.1', () => undefined);

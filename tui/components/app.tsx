@@ -1,22 +1,19 @@
-/** The live view's root: lays the panes out for the terminal's size and turns keys into keymap commands. */
+/**
+ * The live view's root: lays the panes out for the terminal's size, draws the open panel (tui/panels/) between
+ * the header and the status bar, and turns keys into keymap commands.
+ */
 import { Box, useApp, useInput, useStdout, type Key } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
 import { runPromptLine } from '../command-line.js';
-import { runCommand, type CommandEnv } from '../commands.js';
-import { keyName, resolveKey } from '../keymap.js';
+import type { CommandEnv } from '../command-env.js';
+import { runCommand } from '../commands.js';
+import { KEYMAP, keyName, keymapOf, resolveKey } from '../keymap.js';
 import { computeLayout } from '../layout.js';
+import { PANELS, panelOf, type PanelSpec } from '../panels/index.js';
 import { useViewStore } from '../use-view-store.js';
-import { DetailPane } from './detail-pane.js';
 import { Header } from './header.js';
 import { HelpOverlay } from './help-overlay.js';
-import { InterceptScreen } from './intercept-screen.js';
-import { KpiScreen } from './kpi-screen.js';
-import { RulesScreen } from './rules-screen.js';
-import { StationsPane } from './stations-pane.js';
 import { StatusBar } from './status-bar.js';
-import { SummaryScreen } from './summary-screen.js';
-import { TransactionsScreen } from './transactions-screen.js';
-import { TrafficPane } from './traffic-pane.js';
 
 /** The Key Ink would have given `ch` alone (enter, tab and backspace can come inside a chunk). */
 function charKey(ch: string): Key {
@@ -34,6 +31,8 @@ export interface AppProps {
   inject?: CommandEnv['inject'];
   history?: CommandEnv['history'];
   edit?: CommandEnv['edit'];
+  /** The panels, in key order (tests add one; by default the build's, tui/panels/index.ts). */
+  panels?: readonly PanelSpec[];
 }
 
 function useTerminalSize(fixed: AppProps['size']): { columns: number; rows: number } {
@@ -51,12 +50,13 @@ function useTerminalSize(fixed: AppProps['size']): { columns: number; rows: numb
   return fixed ?? size;
 }
 
-export function App({ size, onQuit, setRuleEnabled, confirmQuit, intercept, inject, history, edit }: AppProps) {
+export function App({ size, onQuit, setRuleEnabled, confirmQuit, intercept, inject, history, edit, panels = PANELS }: AppProps) {
   const store = useViewStore();
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize(size);
   const stationCount = store.stations.size;
   const layout = useMemo(() => computeLayout(columns, rows, stationCount), [columns, rows, stationCount]);
+  const keymap = useMemo(() => (panels === PANELS ? KEYMAP : keymapOf(panels)), [panels]);
 
   useEffect(() => {
     store.setViewport({ trafficRows: layout.trafficRows, stationRows: layout.stationRows, detailRows: store.detailZoom ? layout.bodyRows : layout.detailRows });
@@ -111,8 +111,8 @@ export function App({ size, onQuit, setRuleEnabled, confirmQuit, intercept, inje
     }
     if (store.flash) store.flash = '';
     if (name === 'ctrl-c') return quitNow(); // an interrupt is not asked about
-    const command = resolveKey(name, store.screen);
-    if (command) runCommand(command, env);
+    const command = resolveKey(name, store.screen, keymap);
+    if (command) runCommand(command, env, panels);
   };
 
   useInput((input, key) => {
@@ -125,22 +125,13 @@ export function App({ size, onQuit, setRuleEnabled, confirmQuit, intercept, inje
   });
 
   const { width } = layout;
-  let body;
-  if (store.showHelp) body = <HelpOverlay width={width} rows={layout.bodyRows + 1} />;
-  else if (store.screen === 'kpis') body = <KpiScreen width={width} rows={layout.bodyRows} />;
-  else if (store.screen === 'rules') body = <RulesScreen width={width} rows={layout.bodyRows} />;
-  else if (store.screen === 'intercept') body = <InterceptScreen width={width} rows={layout.bodyRows} />;
-  else if (store.screen === 'summary') body = <SummaryScreen width={width} rows={layout.bodyRows} />;
-  else if (store.screen === 'transactions') body = <TransactionsScreen width={width} rows={layout.bodyRows} />;
-  else if (store.detailZoom) body = <DetailPane width={width} rows={layout.bodyRows} />;
-  else
-    body = (
-      <>
-        <StationsPane width={width} rows={layout.stationRows} />
-        <TrafficPane width={width} rows={layout.trafficRows} />
-        {layout.detailRows > 0 && <DetailPane width={width} rows={layout.detailRows} />}
-      </>
-    );
+  const open = panelOf(store.screen, panels);
+  const Panel = open.component;
+  const body = store.showHelp ? (
+    <HelpOverlay width={width} rows={layout.bodyRows + 1} panels={panels} />
+  ) : (
+    <Panel width={width} rows={layout.bodyRows} layout={layout} cursor={store.cursor(open.id)} />
+  );
 
   return (
     <Box flexDirection="column" width={width} height={layout.height}>
@@ -148,7 +139,7 @@ export function App({ size, onQuit, setRuleEnabled, confirmQuit, intercept, inje
       <Box flexDirection="column" flexGrow={1}>
         {body}
       </Box>
-      <StatusBar width={width} />
+      <StatusBar width={width} panels={panels} />
     </Box>
   );
 }

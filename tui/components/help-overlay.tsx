@@ -2,12 +2,13 @@
 import { Box, Text } from 'ink';
 import { FLAG_LEGEND } from '../format.js';
 import { helpSections } from '../keymap.js';
+import type { PanelSpec } from '../panels/index.js';
 import { useViewStore } from '../use-view-store.js';
 
-export function HelpOverlay({ width, rows }: { width: number; rows: number }) {
+export function HelpOverlay({ width, rows, panels }: { width: number; rows: number; panels: readonly PanelSpec[] }) {
   const store = useViewStore();
   const lines: Array<{ text: string; bold?: boolean; dim?: boolean }> = [];
-  for (const section of helpSections()) {
+  for (const section of helpSections(panels)) {
     lines.push({ text: section.title, bold: true });
     for (const row of section.rows) lines.push({ text: `  ${row.keys.padEnd(16)} ${row.description}` });
   }

@@ -7,7 +7,7 @@ import { cell, KIND_SHORT } from '../format.js';
 import { useViewStore } from '../use-view-store.js';
 import { PaneTitle } from './pane-title.js';
 
-export function InterceptScreen({ width, rows }: { width: number; rows: number }) {
+export function InterceptScreen({ width, rows, cursor: at }: { width: number; rows: number; cursor: number }) {
   const store = useViewStore();
   const view = store.intercept;
   if (!view) {
@@ -20,7 +20,7 @@ export function InterceptScreen({ width, rows }: { width: number; rows: number }
   }
   const held = view.held;
   const elapsed = Date.now() - store.interceptReadAt;
-  const cursor = Math.min(store.heldCursor, Math.max(0, held.length - 1));
+  const cursor = Math.min(at, Math.max(0, held.length - 1));
   const selected = held[cursor];
   const listRows = Math.max(1, Math.min(held.length || 1, Math.floor((rows - 3) / 2)));
   const top = Math.max(0, cursor - listRows + 1);

@@ -151,7 +151,7 @@ function GroupHeader({ group }: { group: KpiGroup }) {
 
 type Line = { group: KpiGroup } | { row: KpiRow; index: number };
 
-export function KpiScreen({ width, rows }: { width: number; rows: number }) {
+export function KpiScreen({ width, rows, cursor: at }: { width: number; rows: number; cursor: number }) {
   const store = useViewStore();
   const table = store.kpiTable();
   const cols = kpiColumns(width, table.certified);
@@ -162,7 +162,7 @@ export function KpiScreen({ width, rows }: { width: number; rows: number }) {
     lines.push({ group });
     for (const row of group.rows) lines.push({ row, index: index++ });
   }
-  const cursor = Math.min(store.kpiCursor, Math.max(0, table.rows.length - 1));
+  const cursor = Math.min(at, Math.max(0, table.rows.length - 1));
   const cursorLine = lines.findIndex((l) => 'row' in l && l.index === cursor);
   // Below the title: the column header (two lines with the certified columns), then the lines that fit.
   const panel = rows >= PANEL_MIN_ROWS;

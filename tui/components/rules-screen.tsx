@@ -4,7 +4,7 @@ import { cell } from '../format.js';
 import { useViewStore } from '../use-view-store.js';
 import { PaneTitle } from './pane-title.js';
 
-export function RulesScreen({ width, rows }: { width: number; rows: number }) {
+export function RulesScreen({ width, rows, cursor: at }: { width: number; rows: number; cursor: number }) {
   const store = useViewStore();
   const rules = store.rules;
   if (!rules) {
@@ -16,7 +16,7 @@ export function RulesScreen({ width, rows }: { width: number; rows: number }) {
     );
   }
   const idWidth = Math.min(28, Math.max(10, Math.floor(width * 0.25)));
-  const cursor = Math.min(store.ruleCursor, Math.max(0, rules.length - 1));
+  const cursor = Math.min(at, Math.max(0, rules.length - 1));
   const top = Math.max(0, cursor - rows + 2);
   return (
     <Box flexDirection="column" width={width}>

@@ -1,15 +1,25 @@
 /** The bottom line: the filter prompt while editing (with whether it parses), else hints and messages. */
 import { Box, Text } from 'ink';
+import { useMemo } from 'react';
+import type { PanelSpec } from '../panels/index.js';
 import { useViewStore } from '../use-view-store.js';
 import { causeFirst } from '../format.js';
 
 const NOTICE_MS = 15_000;
-const HINTS = '? help  / filter  : cmd  tab pane  enter open  f follow  p pause  1 live 2 kpis 3 rules 4 held  q quit';
-// 80 columns keep every key, written shorter (the help overlay, ?, has them all).
-const SHORT_HINTS = '? help / filter : cmd tab pane ⏎ open f follow p pause 1-6 screens q quit';
 
-export function StatusBar({ width }: { width: number }) {
+/** The key hints: the panels' keys from their list (those with a hint by name on wide terminals). */
+function hints(panels: readonly PanelSpec[]): { wide: string; short: string } {
+  const named = panels.flatMap((p) => (p.hint ? [`${p.key} ${p.hint}`] : [])).join(' ');
+  return {
+    wide: `? help  / filter  : cmd  tab pane  enter open  f follow  p pause  ${named}  q quit`,
+    // 80 columns keep every key, written shorter (the help overlay, ?, has them all).
+    short: `? help / filter : cmd tab pane ⏎ open f follow p pause ${panels[0]?.key}-${panels.at(-1)?.key} screens q quit`,
+  };
+}
+
+export function StatusBar({ width, panels }: { width: number; panels: readonly PanelSpec[] }) {
   const store = useViewStore();
+  const { wide, short } = useMemo(() => hints(panels), [panels]);
   if (store.editingFilter) {
     return (
       <Box width={width}>
@@ -47,7 +57,7 @@ export function StatusBar({ width }: { width: number }) {
             {'  '}
           </Text>
         ) : null}
-        <Text dimColor>{width >= 100 ? HINTS : SHORT_HINTS}</Text>
+        <Text dimColor>{width >= 100 ? wide : short}</Text>
       </Text>
     </Box>
   );

@@ -6,7 +6,7 @@ import { summarize } from '../traffic-summary.js';
 import { useViewStore } from '../use-view-store.js';
 import { PaneTitle } from './pane-title.js';
 
-export function SummaryScreen({ width, rows }: { width: number; rows: number }) {
+export function SummaryScreen({ width, rows, cursor: scroll }: { width: number; rows: number; cursor: number }) {
   const store = useViewStore();
   const summary = useMemo(() => summarize(store.filteredRecords()), [store.version]);
   const lines: Array<{ text: string; color?: string; dim?: boolean; bold?: boolean }> = [];
@@ -25,7 +25,7 @@ export function SummaryScreen({ width, rows }: { width: number; rows: number }) 
     lines.push({ text: `${cell(e.code, actionWidth)} ${cell(String(e.count), 7, 'right')}  ${e.source === 'callerror' ? 'CALLERROR sent' : 'schema / framing'}`, color: 'red' });
   }
   const room = Math.max(1, rows - 1);
-  const top = Math.min(store.summaryScroll, Math.max(0, lines.length - room));
+  const top = Math.min(scroll, Math.max(0, lines.length - room));
   const filter = store.filter.empty ? 'all frames in memory' : `filter ${store.filter.text}`;
   const position = lines.length > room ? `  ${top + 1}-${Math.min(lines.length, top + room)}/${lines.length}` : '';
   return (

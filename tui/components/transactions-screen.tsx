@@ -17,10 +17,10 @@ const minutes = (msValue: number): string => {
   return s < 3600 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 };
 
-export function TransactionsScreen({ width, rows }: { width: number; rows: number }) {
+export function TransactionsScreen({ width, rows, cursor: at }: { width: number; rows: number; cursor: number }) {
   const store = useViewStore();
   const txs = useMemo(() => transactionsOf(store.records), [store.version]);
-  const cursor = Math.min(store.txCursor, Math.max(0, txs.length - 1));
+  const cursor = Math.min(at, Math.max(0, txs.length - 1));
   const selected = txs[cursor];
   if (store.txTimeline && store.timelineSession) {
     const identity = store.stations.get(store.timelineSession)?.info.identity ?? store.timelineSession;
