@@ -10,8 +10,7 @@
  */
 import WebSocket from 'ws';
 import type { Addon, AddonContext, RelayEvent } from '../core/addon.js';
-import { typedRoutes } from '../core/control-routes.js';
-import type { MirrorActionCount, MirrorRoutes } from './mirror-routes.js';
+import { registerMirrorRoutes, type MirrorActionCount } from './mirror-routes.js';
 
 export type { MirrorActionCount } from './mirror-routes.js';
 import { decodeFrame, encodeFrame } from '../core/frame-codec.js';
@@ -290,7 +289,7 @@ export function createMirrorAddon(opts: MirrorAddonOptions): MirrorAddon {
     start(c) {
       ctx = c;
       c.logger.info({ mirrors: opts.mirrors.map((m) => mirrorName(m.url)), calls, actions: opts.actions }, 'mirror: station CALLs are copied to shadow CSMSs');
-      typedRoutes<MirrorRoutes>(c.control)('GET /api/mirror', () => [...counts.values()]);
+      registerMirrorRoutes(c.control, () => [...counts.values()]);
       sweep = setInterval(expire, 1000);
       sweep.unref();
     },

@@ -1,4 +1,5 @@
 /** The mirror's part of the control API: per shadow and action, how its answers compared with the primary's. */
+import { typedRoutes, type ControlRoutes } from '../core/control-routes.js';
 
 export interface MirrorActionCount {
   mirror: string;
@@ -10,4 +11,8 @@ export interface MirrorActionCount {
 
 export interface MirrorRoutes {
   'GET /api/mirror': { response: MirrorActionCount[] };
+}
+
+export function registerMirrorRoutes(control: ControlRoutes, counts: () => MirrorActionCount[]): void {
+  typedRoutes<MirrorRoutes>(control)('GET /api/mirror', counts);
 }

@@ -6,14 +6,13 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { Addon, AddonContext, RelayEvent } from '../core/addon.js';
-import { ControlError, typedRoutes, type ControlRequest } from '../core/control-routes.js';
-import { causeOf, isUnavailable, type StoreBackend } from './backend.js';
+import { ControlError } from '../core/control-routes.js';
+import { causeOf, type StoreBackend } from './backend.js';
 import { openChdbProcess, type StorePriority } from './chdb-process-backend.js';
 import { parseClickhouseTarget, parseClickhouseTargets, type ClickhouseOptions } from './clickhouse-url.js';
 import { checkClusterName, migrateCluster } from './cluster-schema.js';
 import { FailoverBackend } from './failover-backend.js';
 import { BackendReader } from './queries.js';
-import { BadQueryError, fromSearchParams } from './query-params.js';
 import type { PayloadMode } from './redact.js';
 import { CallTracker, frameRow, kpiRow, sessionRow } from './rows.js';
 import { capsOf, migrate, TABLES } from './schema.js';
@@ -22,7 +21,7 @@ import { openServer } from './server-backend.js';
 import { Spool } from './spool.js';
 import type { StoreReader } from './store-reader.js';
 import { chdbDir, spoolDir, walDir } from './store-paths.js';
-import type { StoreRoutes } from './store-routes.js';
+import { registerStoreRoutes } from './store-routes.js';
 import { Wal, type FsyncMode } from './wal.js';
 import { StoreWriter, type StoreStats } from './writer.js';
 
@@ -80,27 +79,6 @@ export function createStoreAddon(opts: StoreAddonOptions = {}): StoreAddon {
     if (!writer) throw new ControlError(503, 'the store has not started');
     return writer;
   };
-
-  /** Read routes: flush first so a report includes what just happened, and say plainly when ClickHouse is away. */
-  const readRoute =
-    <T>(read: (r: StoreReader, q: ReturnType<typeof fromSearchParams>) => Promise<T>) =>
-    async (req: ControlRequest): Promise<T> => {
-      let q: ReturnType<typeof fromSearchParams>;
-      try {
-        q = fromSearchParams(req.query);
-      } catch (err) {
-        if (err instanceof BadQueryError) throw new ControlError(400, err.message);
-        throw err;
-      }
-      const w = needWriter();
-      await Promise.race([w.flush(), new Promise((r) => setTimeout(r, 2000).unref())]);
-      try {
-        return await read(reader!, q);
-      } catch (err) {
-        if (isUnavailable(err)) throw new ControlError(503, `${backend!.where} unreachable: ${causeOf(err).replace(/^.* unreachable: /, '')}`);
-        throw err;
-      }
-    };
 
   const addon: StoreAddon = {
     name: 'store',
@@ -172,13 +150,7 @@ export function createStoreAddon(opts: StoreAddonOptions = {}): StoreAddon {
         onNotice: (level, text) => c.publish({ type: 'notice', level, source: 'store', text }),
       });
 
-      const route = typedRoutes<StoreRoutes>(c.control);
-      route('GET /api/store/stats', () => needWriter().stats());
-      route('GET /api/report', readRoute((r, q) => r.kpiSummary(q)));
-      route('GET /api/frames', readRoute((r, q) => r.frames(q)));
-      route('GET /api/sessions-history', readRoute((r, q) => r.sessions(q)));
-      route('GET /api/mirror-summary', readRoute((r, q) => r.mirrorSummary(q)));
-      route('GET /api/kpi-samples', readRoute((r, q) => r.kpiSamples(q)));
+      registerStoreRoutes(c.control, { writer: needWriter, reader: () => reader!, where: be.where });
 
       // A server that does not answer must not hold the relay's start: rows queue, then spool, until it does.
       const started = writer.start();
