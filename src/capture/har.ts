@@ -9,7 +9,7 @@ import { decodeFrame } from '../core/frame-codec.js';
 import type { Direction } from '../core/types.js';
 import { PACKAGE_VERSION } from '../package-info.js';
 import { stationText, type Capture, type FrameRecord, type SessionRecord } from './capture-record.js';
-import { checkFrame, checkSession } from './capture-checks.js';
+import { checkFrame, checkSession, SESSION_DEFAULTS } from './capture-checks.js';
 import { CaptureError } from './capture-error.js';
 
 interface HarHeader {
@@ -184,6 +184,7 @@ export function parseHar(doc: unknown): Capture {
       const offered = header(request.headers, 'sec-websocket-protocol');
       s = {
         type: 'session',
+        ...SESSION_DEFAULTS,
         session: sessionIdOf(e, i),
         station: identityOf(String(request.url ?? ''), where),
         openedAt: started * 1000,
@@ -192,12 +193,6 @@ export function parseHar(doc: unknown): Capture {
         offeredProtocols: offered ? offered.split(',').map((p) => p.trim()).filter(Boolean) : [],
         stationProtocol: protocol,
         csmsProtocol: protocol,
-        securityProfile: 0,
-        tlsVersion: '',
-        tlsCipher: '',
-        clientSubject: '',
-        closeCode: null,
-        closeReason: '',
       };
     }
     out.sessions.push(s);

@@ -14,6 +14,7 @@ import { startRelay, type Relay } from '../../src/core/relay.js';
 import { readControlInfo } from '../../src/control/control-client.js';
 import { createControlAddon, type ControlAddon } from '../../src/control/control-server.js';
 import { connectRawStation, connectStation, startCsms, type TestCsms } from '../support/ocpp-peers.js';
+import { until } from '../support/until.js';
 
 type Json = any;
 
@@ -40,15 +41,6 @@ async function openStream(control: ControlAddon, query: string, auth: 'header' |
   return { ws, events };
 }
 
-async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('control API', () => {
   let dir: string;

@@ -26,6 +26,7 @@ import { redisBin, TestRedis } from '../support/redis-server.js';
 import { clickhouseBin, freePort } from '../store/clickhouse-support.js';
 import { TestCluster } from '../store/clickhouse-cluster-support.js';
 import { knock } from '../support/knock.js';
+import { until as waitUntil } from '../support/until.js';
 
 const STATIONS = 300;
 /** A station of a killed proxy is served again through HAProxy within this (kill to last reconnect). */
@@ -36,13 +37,7 @@ const DRAIN_WINDOW_S = 4;
 const now = (): string => new Date().toISOString();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+const until = <T>(what: string, check: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 20000): Promise<T> => waitUntil(what, check, ms);
 
 /** Frames as a peer logged them: `${identity}|${direction}|${messageId}|${kind}`. */
 const KIND: Record<number, string> = { 2: 'CALL', 3: 'CALLRESULT', 4: 'CALLERROR' };

@@ -14,14 +14,9 @@ import { runCli, type CliRun } from '../support/cli-process.js';
 import { haproxyInstalled, TestHaproxy } from '../support/haproxy.js';
 import { connectStation, startCsms } from '../support/ocpp-peers.js';
 import { freePort } from '../store/clickhouse-support.js';
+import { until as waitUntil } from '../support/until.js';
 
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = <T>(what: string, check: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 20000): Promise<T> => waitUntil(what, check, ms);
 
 test('TCP passthrough: an SP3 station’s client certificate reaches the proxy through HAProxy', { timeout: 120_000 }, async (t) => {
   if (!haproxyInstalled()) return t.skip('haproxy not installed');

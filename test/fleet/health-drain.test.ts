@@ -17,6 +17,7 @@ import { createStoreAddon } from '../../src/store/index.js';
 import { connectStation, startCsms } from '../support/ocpp-peers.js';
 import { histogramCount, sampleSum, scrape } from '../support/prometheus.js';
 import { knock } from '../support/knock.js';
+import { until } from '../support/until.js';
 
 const get = async (url: string, method = 'GET'): Promise<{ status: number; body: any }> => {
   const res = await fetch(url, { method });
@@ -42,13 +43,6 @@ async function closedPort(): Promise<number> {
 }
 
 
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 test('/healthz and /readyz answer plain GETs; only those paths are claimed; readiness follows the CSMS', async () => {
   const csms = await startCsms({ protocols: ['ocpp1.6'] });

@@ -14,6 +14,13 @@ import { captureLogger } from '../support/capture-log.js';
 import { connectStation, startCsms, type TestCsms } from '../support/ocpp-peers.js';
 import { REDIS_SKIP, TestRedis } from '../support/redis-server.js';
 import { knock } from '../support/knock.js';
+import { until } from '../support/until.js';
+
+/** Teardown: the relays and the CSMS, then Redis. */
+async function closeAll(closables: Array<{ close(): Promise<unknown> }>, redis: { destroy(): Promise<unknown> }): Promise<void> {
+  for (const c of closables) await c.close();
+  await redis.destroy();
+}
 
 const now = (): string => new Date().toISOString();
 
@@ -36,13 +43,6 @@ const station16 = (relay: Relay, identity: string) => connectStation({ url: `${r
 
 const events = (csms: TestCsms, identity: string) => csms.received.filter((r) => r.identity === identity && r.method === 'TransactionEvent').map((r) => r.params);
 
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 test('a transaction started through one instance is stopped through the other with the same ids', async (t) => {
   const redis = await TestRedis.launch();
@@ -66,10 +66,7 @@ test('a transaction started through one instance is stopped through the other wi
     assert.equal(next.transactionId, start.transactionId + 1, 'the 1.6 transaction ids go on too');
     await st.close({ force: true });
   } finally {
-    await a.close();
-    await b.close();
-    await csms.close();
-    await redis.destroy();
+    await closeAll([a, b, csms], redis);
   }
 });
 
@@ -89,10 +86,7 @@ test('a stale session loses the station: it is closed with 1001 when its instanc
     assert.ok(start.transactionId >= 1);
     await fresh.close({ force: true });
   } finally {
-    await a.close();
-    await b.close();
-    await csms.close();
-    await redis.destroy();
+    await closeAll([a, b, csms], redis);
   }
 });
 
@@ -122,8 +116,6 @@ test('Redis down: open sessions go on; new stations are refused 503 with a log n
     await until('the state written after the outage', () => /is back, states written/.test(log.text()), 10_000);
     await open.close({ force: true });
   } finally {
-    await a.close();
-    await csms.close();
-    await redis.destroy();
+    await closeAll([a, csms], redis);
   }
 });

@@ -18,16 +18,8 @@ import { createInterceptAddon } from '../../src/intercept/index.js';
 import { createKpiAddon } from '../../src/kpi/index.js';
 import { createValidationAddon } from '../../src/validation/index.js';
 import { connectStation, startCsms, type RpcServerClient, type TestCsms } from '../support/ocpp-peers.js';
+import { until } from '../support/until.js';
 
-async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function refused(p: Promise<unknown>, status: number, text: RegExp): Promise<void> {
   await assert.rejects(p, (err: unknown) => {

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { Redis } from 'ioredis';
 import { RedisStateStore } from '../../src/translate/redis-state-store.js';
 import { REDIS_SKIP, TestRedis } from '../support/redis-server.js';
+import { until } from '../support/until.js';
 
 interface Seen {
   errors: string[];
@@ -20,13 +21,6 @@ function store(url: string, owner: string): { s: RedisStateStore; seen: Seen } {
   return { s, seen };
 }
 
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 test('two instances share a station’s state; the newest claim wins and the stale owner is told', async (t) => {
   const redis = await TestRedis.launch();

@@ -18,16 +18,10 @@ import { FleetConnections } from '../../tui/fleet-connections.js';
 import { ViewStore } from '../../tui/view-store.js';
 import { connectStation, startCsms } from '../support/ocpp-peers.js';
 import { renderApp } from '../support/view-rig.js';
+import { until } from '../support/until.js';
 
 afterEach(() => cleanup());
 
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 test('one view over two proxies: stations with their proxy, summed counts, traffic and KPIs from both', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'ocpp-mitm-fleet-view-'));
