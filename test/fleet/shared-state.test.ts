@@ -22,6 +22,20 @@ async function closeAll(closables: Array<{ close(): Promise<unknown> }>, redis: 
   await redis.destroy();
 }
 
+/** Redis, a strict 2.0.1 CSMS and two translating instances A and B sharing state in it; all closed after `body`. */
+async function withTwoInstances(t: { skip(why: string): void }, body: (rig: { csms: TestCsms; a: Relay; b: Relay }) => Promise<void>): Promise<void> {
+  const redis = await TestRedis.launch();
+  if (!redis) return t.skip(REDIS_SKIP);
+  const csms = await startCsms({ protocols: ['ocpp2.0.1'] });
+  const a = await translatingRelay(csms, redis.url, 'A');
+  const b = await translatingRelay(csms, redis.url, 'B');
+  try {
+    await body({ csms, a, b });
+  } finally {
+    await closeAll([a, b, csms], redis);
+  }
+}
+
 const now = (): string => new Date().toISOString();
 
 function translatingRelay(csms: TestCsms, redisUrl: string, owner: string, logger = captureLogger('info').logger): Promise<Relay> {
@@ -45,12 +59,7 @@ const events = (csms: TestCsms, identity: string) => csms.received.filter((r) =>
 
 
 test('a transaction started through one instance is stopped through the other with the same ids', async (t) => {
-  const redis = await TestRedis.launch();
-  if (!redis) return t.skip(REDIS_SKIP);
-  const csms = await startCsms({ protocols: ['ocpp2.0.1'] });
-  const a = await translatingRelay(csms, redis.url, 'A');
-  const b = await translatingRelay(csms, redis.url, 'B');
-  try {
+  await withTwoInstances(t, async ({ csms, a, b }) => {
     let st = await station16(a, 'CP-MOVE');
     const start: any = await st.call('StartTransaction', { connectorId: 1, idTag: 'T1', meterStart: 0, timestamp: now() });
     await st.call('MeterValues', { connectorId: 1, transactionId: start.transactionId, meterValue: [{ timestamp: now(), sampledValue: [{ value: '100' }] }] });
@@ -65,18 +74,11 @@ test('a transaction started through one instance is stopped through the other wi
     const next: any = await st.call('StartTransaction', { connectorId: 1, idTag: 'T1', meterStart: 900, timestamp: now() });
     assert.equal(next.transactionId, start.transactionId + 1, 'the 1.6 transaction ids go on too');
     await st.close({ force: true });
-  } finally {
-    await closeAll([a, b, csms], redis);
-  }
+  });
 });
 
 test('a stale session loses the station: it is closed with 1001 when its instance next writes', async (t) => {
-  const redis = await TestRedis.launch();
-  if (!redis) return t.skip(REDIS_SKIP);
-  const csms = await startCsms({ protocols: ['ocpp2.0.1'] });
-  const a = await translatingRelay(csms, redis.url, 'A');
-  const b = await translatingRelay(csms, redis.url, 'B');
-  try {
+  await withTwoInstances(t, async ({ a, b }) => {
     const stale = await station16(a, 'CP-TWICE');
     const closed = new Promise<number>((r) => stale.once('close', (e: { code: number }) => r(e.code)));
     const fresh = await station16(b, 'CP-TWICE'); // the station came back through the other instance
@@ -85,9 +87,7 @@ test('a stale session loses the station: it is closed with 1001 when its instanc
     const start: any = await fresh.call('StartTransaction', { connectorId: 2, idTag: 'T2', meterStart: 0, timestamp: now() });
     assert.ok(start.transactionId >= 1);
     await fresh.close({ force: true });
-  } finally {
-    await closeAll([a, b, csms], redis);
-  }
+  });
 });
 
 test('Redis down: open sessions go on; new stations are refused 503 with a log naming Redis, and accepted once it is back', async (t) => {
