@@ -8,7 +8,9 @@
  *
  * `max` publishes flat out and gives the CPU per event; a number paces the events (per second) and shows what
  * the backlog does to the heap at that rate: scavenges and mark-compacts while `--garbage` bytes per event of
- * other short-lived objects (the relay's own work) churn the young generation alongside.
+ * other short-lived objects (the relay's own work) churn the young generation alongside. That churn is not the
+ * proxy's: a backlog that held its newest events as objects for tens of ms looked harmless here and tripled the
+ * proxy's mark-compacts under compare-bench's load. Judge the heap with `compare-bench.ts --gc`.
  */
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';

@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { RelayEvent } from '../core/addon.js';
 import type { EventFilter } from './event-filter.js';
-import { EventBacklog } from './event-backlog.js';
+import { JsonLineRing } from './json-line-ring.js';
 import type { StreamEvent } from './wire-format.js';
 
 export interface EventStreamOptions {
@@ -27,8 +27,8 @@ interface Client {
 export class EventStream {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   private readonly clients = new Set<Client>();
-  /** The newest events, serialised only when needed (see EventBacklog). */
-  private readonly backlog: EventBacklog;
+  /** The newest events as JSON, off the heap (see JsonLineRing). */
+  private readonly backlog: JsonLineRing;
   private readonly maxBuffered: number;
   private readonly drainTimer: NodeJS.Timeout;
   /** Events not sent to some client because it was too slow, all clients together. */
@@ -36,7 +36,7 @@ export class EventStream {
 
   constructor(opts: EventStreamOptions = {}) {
     this.maxBuffered = opts.maxBufferedBytes ?? 4 * 1024 * 1024;
-    this.backlog = new EventBacklog(opts.backlogSize ?? 2000);
+    this.backlog = new JsonLineRing(opts.backlogSize ?? 2000);
     // A client that missed events and then went quiet still learns of them once its buffer drains.
     this.drainTimer = setInterval(() => {
       for (const c of this.clients) if (c.missed > 0 && c.ws.bufferedAmount <= this.maxBuffered) this.flushMissed(c);
@@ -65,17 +65,13 @@ export class EventStream {
   }
 
   publish(event: RelayEvent): void {
-    // Serialised only for a client it goes to; the backlog serialises the rest when (if ever) it must.
-    let json: string | undefined;
-    for (const c of this.clients) {
-      if (c.filter.matchEvent(event)) this.send(c, (json ??= JSON.stringify(event)));
-    }
-    this.backlog.push(event, json);
+    const json = JSON.stringify(event);
+    this.backlog.push(json);
+    for (const c of this.clients) if (c.filter.matchEvent(event)) this.send(c, json);
   }
 
   close(): void {
     clearInterval(this.drainTimer);
-    this.backlog.close();
     for (const c of this.clients) c.ws.close(1001, 'proxy stopping');
     this.wss.close();
   }
