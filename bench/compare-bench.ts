@@ -5,7 +5,11 @@
  * with its defaults (validation, KPIs, embedded chDB store, control API); mitmproxy's `mitmdump --mode reverse:`
  * when it is installed. Printed: CALLs per second per side and each as × direct, per round and the median.
  *
- *   npm run build && node --import tsx bench/compare-bench.ts [--stations 50] [--seconds 5] [--rounds 3] [--profile DIR]
+ *   npm run build && node --import tsx bench/compare-bench.ts [--stations 50] [--seconds 5] [--rounds 3] [--profile DIR] [--gc]
+ *
+ * --profile DIR: a V8 CPU profile of the default proxy; the CALLs it carried in all (warm-up included) are printed,
+ * for `bench/profile-stages.ts --calls N` (µs per CALL per stage). --gc: the default proxy's garbage collections
+ * (scavenges, mark-compacts) over the whole run, from --trace-gc.
  *
  * The CSMS (bench/echo-csms.ts) and every proxy run in processes of their own; the stations run here. On a
  * 2-core machine all of them share the cores: that is the comparison a user makes on one box.
@@ -27,6 +31,8 @@ const args = benchArgs({
   rounds: 3,
   // Write a V8 CPU profile of the default proxy into this folder (read it with bench/profile-stages.ts); '': none.
   profile: '',
+  // Count the default proxy's garbage collections (--trace-gc), by kind.
+  gc: false,
 });
 const { stations: STATIONS, seconds: SECONDS, rounds: ROUNDS } = args;
 
@@ -52,8 +58,8 @@ interface Side {
   cleanup?: () => Promise<void>;
 }
 
-async function startSide(name: string, argv: string[], port: number, path = '/ocpp/'): Promise<Side | undefined> {
-  const proc = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'inherit'] });
+async function startSide(name: string, argv: string[], port: number, path = '/ocpp/', stdout: 'ignore' | 'pipe' = 'ignore'): Promise<Side | undefined> {
+  const proc = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', stdout, 'inherit'] });
   if (!(await listening(port))) {
     proc.kill('SIGKILL');
     process.stderr.write(`${name}: did not listen, left out\n`);
@@ -69,6 +75,8 @@ async function ocppMitm(name: string, csmsPort: number, extra: string[], nodeArg
     name,
     [process.execPath, ...nodeArgs, 'dist/src/cli.js', 'start', '--listen', `127.0.0.1:${port}`, '--upstream', `ws://127.0.0.1:${csmsPort}/ocpp/`, '--data', data, '--log-level', 'warn', '--log-format', 'json', '--ping-interval', '0', ...extra],
     port,
+    '/ocpp/',
+    nodeArgs.includes('--trace-gc') ? 'pipe' : 'ignore',
   );
   if (side) side.cleanup = () => rm(data, { recursive: true, force: true });
   return side;
@@ -119,8 +127,24 @@ const pipe = await startSide('http-proxy pipe', [process.execPath, 'dist/bench/h
 if (pipe) sides.push(pipe);
 const bare = await ocppMitm('ocpp-mitm bare', csms.port, ['--no-store', '--no-kpis', '--validate', 'off']);
 if (bare) sides.push(bare);
-const full = await ocppMitm('ocpp-mitm default', csms.port, [], args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : []);
+const full = await ocppMitm('ocpp-mitm default', csms.port, [], [
+  ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : []),
+  ...(args.gc ? ['--trace-gc'] : []),
+]);
 if (full) sides.push(full);
+/** The default proxy's collections by kind, from its --trace-gc lines (`[pid:addr] 1234 ms: Scavenge 12.3 (…) -> …`). */
+const gcs = new Map<string, number>();
+if (full?.proc?.stdout) {
+  let rest = '';
+  full.proc.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop()!;
+    for (const line of lines) {
+      const kind = / ms: (Scavenge|Mark-Compact(?: \(reduce\))?|Minor Mark-Compact|Mark-sweep)/.exec(line)?.[1];
+      if (kind) gcs.set(kind, (gcs.get(kind) ?? 0) + 1);
+    }
+  });
+}
 if (spawnSync('mitmdump', ['--version']).status === 0) {
   const port = await freePort();
   const side = await startSide('mitmproxy (mitmdump)', ['mitmdump', '-q', '--mode', `reverse:http://127.0.0.1:${csms.port}/`, '--listen-host', '127.0.0.1', '--listen-port', String(port)], port);
@@ -130,13 +154,16 @@ if (spawnSync('mitmdump', ['--version']).status === 0) {
 }
 
 await sleep(3000); // the default proxy's store and schemas warm up in the background
-for (const s of sides) await closedLoop(s.url, Math.min(STATIONS, 10), 1); // warm-up
+/** CALLs each side carried in all, warm-up included (the default proxy's profile covers all of them). */
+const carried = new Map<string, number>();
+const count = (name: string, n: number): number => (carried.set(name, (carried.get(name) ?? 0) + n), n);
+for (const s of sides) count(s.name, await closedLoop(s.url, Math.min(STATIONS, 10), 1)); // warm-up
 
 const perRound = new Map<string, number[]>(sides.map((s) => [s.name, []]));
 for (let r = 0; r < ROUNDS; r++) {
   // Sides take turns, in a rotated order each round, so drift on a busy machine spreads over all of them.
   const order = sides.map((_, i) => sides[(i + r) % sides.length]!);
-  for (const s of order) perRound.get(s.name)!.push((await closedLoop(s.url, STATIONS, SECONDS)) / SECONDS);
+  for (const s of order) perRound.get(s.name)!.push(count(s.name, await closedLoop(s.url, STATIONS, SECONDS)) / SECONDS);
 }
 
 const direct = perRound.get('direct')!;
@@ -149,6 +176,7 @@ console.table(rows);
 const byName = Object.fromEntries(rows.map((r) => [r.side, Number(r['× direct (median of rounds)'])]));
 const mitm = byName['mitmproxy (mitmdump)'];
 if (mitm) console.log(`ocpp-mitm default is ${(byName['ocpp-mitm default']! / mitm).toFixed(1)}× mitmproxy`);
+if (args.profile) console.log(`ocpp-mitm default carried ${carried.get('ocpp-mitm default') ?? 0} CALLs in all (profile-stages --calls)`);
 
 for (const s of sides) {
   s.proc?.kill('SIGTERM');
@@ -156,3 +184,4 @@ for (const s of sides) {
   await s.cleanup?.();
 }
 csms.proc.kill('SIGTERM');
+if (args.gc) console.log(`ocpp-mitm default's collections over the run: ${[...gcs].map(([k, n]) => `${k} ${n}`).join(', ') || 'none seen'}`);

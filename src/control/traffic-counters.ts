@@ -39,8 +39,9 @@ export class RateMeter {
     this.buckets = new Array<number>(windowS + 1).fill(0);
   }
 
-  add(n = 1): void {
-    this.roll();
+  /** `now`: the wall clock in ms, when the caller has it already. */
+  add(n = 1, now = Date.now()): void {
+    this.roll(now);
     this.buckets[this.second % this.buckets.length]! += n;
   }
 
@@ -51,8 +52,8 @@ export class RateMeter {
     return sum / this.windowS;
   }
 
-  private roll(): void {
-    const now = Math.floor(Date.now() / 1000);
+  private roll(nowMs = Date.now()): void {
+    const now = Math.floor(nowMs / 1000);
     if (now === this.second) return;
     const steps = Math.min(now - this.second, this.buckets.length);
     for (let i = 1; i <= steps; i++) this.buckets[(this.second + i) % this.buckets.length] = 0;
@@ -69,7 +70,9 @@ export class TrafficCounters {
   callErrors = 0;
 
   observe(event: RelayEvent): void {
-    this.events.add();
+    // One clock read for both meters.
+    const now = Date.now();
+    this.events.add(1, now);
     switch (event.type) {
       case 'session-open':
         this.bySession.set(event.session.id, emptyCounters());
@@ -78,7 +81,7 @@ export class TrafficCounters {
         this.bySession.delete(event.session.id);
         break;
       case 'message':
-        this.count(event.message);
+        this.count(event.message, now);
         break;
     }
   }
@@ -87,8 +90,8 @@ export class TrafficCounters {
     return this.bySession.get(sessionId) ?? emptyCounters();
   }
 
-  private count(r: MessageRecord): void {
-    this.messages.add();
+  private count(r: MessageRecord, now: number): void {
+    this.messages.add(1, now);
     let c = this.bySession.get(r.sessionId);
     if (!c) {
       c = emptyCounters();

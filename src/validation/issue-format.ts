@@ -12,7 +12,7 @@ export const MAX_ISSUES = 25;
 const MAX_SHOWN = 40;
 const MAX_ENUM_SHOWN = 12;
 
-const escapePointer = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
+const escapePointer = (key: string): string => (/[~/]/.test(key) ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key);
 
 /** The value at a JSON Pointer (RFC 6901) inside `root`, or undefined. */
 export function valueAt(root: unknown, pointer: string): unknown {

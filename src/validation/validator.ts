@@ -76,6 +76,8 @@ function configure<T extends InstanceType<typeof Ajv> | InstanceType<typeof Ajv0
 
 interface Entry {
   loaded: LoadedSchema;
+  /** `version/name`, as verdicts name it: made once, not per frame. */
+  schema: string;
   fn?: ValidateFunction;
 }
 
@@ -88,9 +90,14 @@ export function createValidator(opts: ValidatorOptions = {}): OcppValidator {
 
   const loaded = loadSchemas(opts.dirs);
   const entries = new Map<string, Entry>();
+  // Per version and kind, by action: a frame's lookup builds no key string.
+  const byKind = (): Record<SchemaKind, Map<string, Entry>> => ({ request: new Map(), response: new Map() });
+  const lookup: Record<OcppVersion, Record<SchemaKind, Map<string, Entry>>> = { '1.6': byKind(), '2.0.1': byKind(), '2.1': byKind() };
   const actionsByVersion: Record<OcppVersion, Set<string>> = { '1.6': new Set(), '2.0.1': new Set(), '2.1': new Set() };
   for (const schema of loaded) {
-    entries.set(key(schema.version, schema.action, schema.kind), { loaded: schema });
+    const entry: Entry = { loaded: schema, schema: `${schema.version}/${schema.name}` };
+    entries.set(key(schema.version, schema.action, schema.kind), entry);
+    lookup[schema.version][schema.kind].set(schema.action, entry);
     actionsByVersion[schema.version].add(schema.action);
   }
   const sortedActions: Record<OcppVersion, string[]> = {
@@ -133,7 +140,7 @@ export function createValidator(opts: ValidatorOptions = {}): OcppValidator {
 
   return {
     validate(version, kind, action, payload) {
-      const entry = entries.get(key(version, action, kind));
+      const entry = lookup[version]?.[kind]?.get(action);
       if (!entry) {
         return {
           valid: false,
@@ -141,8 +148,8 @@ export function createValidator(opts: ValidatorOptions = {}): OcppValidator {
           issues: [{ path: '', rule: 'unknown-action', message: `"${action}" is not an OCPP ${version} action` }],
         };
       }
-      const fn = compile(entry);
-      const schema = `${version}/${entry.loaded.name}`;
+      const fn = entry.fn ?? compile(entry);
+      const schema = entry.schema;
       if (fn(payload)) return { valid: true, issues: [], schema };
       const errors = fn.errors ?? [];
       const first = errors[0];

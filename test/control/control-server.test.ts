@@ -13,6 +13,7 @@ import type { Addon, AddonContext } from '../../src/core/addon.js';
 import { startRelay, type Relay } from '../../src/core/relay.js';
 import { readControlInfo } from '../../src/control/control-client.js';
 import { createControlAddon, type ControlAddon } from '../../src/control/control-server.js';
+import { parseFilter } from '../../src/control/event-filter.js';
 import { connectRawStation, connectStation, startCsms, type TestCsms } from '../support/ocpp-peers.js';
 import { until } from '../support/until.js';
 
@@ -186,6 +187,65 @@ describe('control API', () => {
     await a.close();
     await b.close();
     raw.close();
+  });
+});
+
+describe('control API stream backlog', () => {
+  test('a client that connects later gets the newest matching events, oldest first, as they were published', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ocpp-mitm-backlog-'));
+    const csms = await startCsms();
+    // Every event as JSON at the moment it was published: what the backlog must give back, byte for byte.
+    const published: string[] = [];
+    const recorder: Addon = { name: 'test-recorder', observe: (e) => void published.push(JSON.stringify(e)) };
+    const control = createControlAddon({ dataDir: dir });
+    const relay = await startRelay({ upstream: csms.url, addons: [recorder, control], dataDir: dir });
+    const stations: Array<{ close(): Promise<unknown> }> = [];
+    try {
+      // Quiet for longer than a backlog tick (150 ms): events age into its ring; for less (40 ms): most wait as objects.
+      const settled = async (ms = 150): Promise<void> => {
+        let n = -1;
+        await until('the events to settle', async () => {
+          await new Promise((r) => setTimeout(r, ms));
+          return published.length === n || ((n = published.length), false);
+        });
+      };
+      // Attached, but matching nothing: events are not serialised for it.
+      const nobody = await openStream(control, `?filter=${encodeURIComponent('station:NOBODY')}`);
+      const a = await connectStation({ url: `${relay.url}/ocpp`, identity: 'CP-BL1' });
+      const other = await connectStation({ url: `${relay.url}/ocpp`, identity: 'CP-OTHER' });
+      stations.push(a, other);
+      await a.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+      await other.call('Heartbeat', {});
+      await settled();
+      // A client that is sent every event for a while.
+      const everything = await openStream(control, '');
+      await a.call('Heartbeat', {});
+      await other.call('Heartbeat', {});
+      await settled();
+      everything.ws.close();
+      await a.call('Heartbeat', {});
+      await a.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+      await settled(40);
+
+      const filter = 'station:CP-BL*';
+      const { url, token } = control.info();
+      const late = new WebSocket(`${url.replace('http', 'ws')}/api/stream?backlog=7&filter=${encodeURIComponent(filter)}`, { headers: { authorization: `Bearer ${token}` } });
+      const raw: string[] = [];
+      late.on('message', (d) => raw.push(d.toString()));
+      await until('hello and the backlog', () => raw.length >= 8);
+      const match = (parseFilter(filter) as { ok: true; filter: { matchEvent(e: unknown): boolean } }).filter;
+      const expected = published.filter((j) => match.matchEvent(JSON.parse(j))).slice(-7);
+      assert.equal(JSON.parse(raw[0]!).type, 'hello');
+      assert.deepEqual(raw.slice(1, 8), expected);
+      assert.ok(expected.some((j) => j.includes('"StatusNotification"')) && expected.some((j) => j.includes('"session-open"') || j.includes('"Heartbeat"')));
+      late.close();
+      nobody.ws.close();
+    } finally {
+      for (const s of stations) await s.close();
+      await relay.close();
+      await csms.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

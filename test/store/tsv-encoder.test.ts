@@ -63,6 +63,27 @@ describe('TabSeparated encoding', () => {
     assert.equal(text, `1\t0\t${big.replace('\t', '\\t')}\t\t[]\n`);
   });
 
+  it('agrees byte for byte with plain String() digits and regex escaping, on numbers and strings of every sort', () => {
+    const esc: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\\0', '\\': '\\\\', "'": "\\'" };
+    const ref = (v: { n: number; s: string; a: string[] }): Buffer =>
+      Buffer.from(
+        `${String(Math.trunc(v.n))}\t0\t${v.s.replace(/[\t\n\r\0\\]/g, (c) => esc[c]!)}\t\t` +
+          `[${v.a.map((x) => `'${x.replace(/[\t\n\r\0\\']/g, (c) => esc[c]!)}'`).join(',')}]\n`,
+        'utf8',
+      );
+    let seed = 5;
+    const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), Math.floor(seed / 65536) % n);
+    const alphabet = ['a', 'Z', '0', '"', "'", '\\', '\t', '\n', '\r', '\0', '\u0001', ']', '^', '\u007f', 'é', '€', '漢', '😀', '\ud800'];
+    const text = (max: number): string => Array.from({ length: rand(max) }, () => alphabet[rand(alphabet.length)]).join('');
+    const edges = [0, 1, 9, 10, 99, 100, 2 ** 31 - 1, 2 ** 31, 2 ** 32, 99_999_999, 100_000_000, 100_000_001, 1_795_309_998_017_123, 2 ** 53 - 1, -1, -(2 ** 31), -(2 ** 53 - 1)];
+    for (let i = 0; i < 5000; i++) {
+      const n = i < edges.length ? edges[i]! : (rand(2) ? 1 : -1) * Math.floor(Math.random() * 10 ** rand(17));
+      // Short strings take the encoder's byte-by-byte way, long ones Buffer.write: both, and the border.
+      const v = { n, s: text(rand(4) === 0 ? 300 : 100), a: Array.from({ length: rand(3) }, () => text(20)) };
+      assert.deepEqual(encoded(enc, 't', { n: v.n, f: 0, s: v.s, l: '', a: v.a }), ref(v), JSON.stringify(v));
+    }
+  });
+
   it('refuses a table or column type it has no rule for', () => {
     assert.throws(() => enc.encode('nope', {}), /unknown table nope/);
     assert.throws(() => new TsvEncoder([{ name: 'x', columns: [['d', 'DateTime64(6)']] }]), /no rule for column type DateTime64/);
