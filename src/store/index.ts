@@ -69,7 +69,7 @@ export const storeFeature: Feature = {
       .option('--clickhouse-password <password>', 'ClickHouse password (overrides the URL; or set OCPP_MITM_CLICKHOUSE_PASSWORD)')
       .option('--clickhouse-database <name>', 'ClickHouse database, created when missing (overrides the URL)')
       .addOption(new Option('--payloads <mode>', 'frame text kept: full, redacted (idTag/idToken and passwords masked), none').choices([...PAYLOAD_MODES]).default(STORE_DEFAULTS.payloads))
-      .addOption(new Option('--store-batch-rows <n>', 'rows per INSERT').argParser(positiveWholeNumber).default(STORE_DEFAULTS.batchRows))
+      .addOption(new Option('--store-batch-rows <n>', 'rows per INSERT of a table').argParser(positiveWholeNumber).default(STORE_DEFAULTS.batchRows))
       .addOption(new Option('--store-flush-ms <ms>', 'longest a row waits in memory before it is written').argParser(positiveWholeNumber).default(STORE_DEFAULTS.flushMs))
       .addOption(new Option('--store-retention <duration>', 'drop rows older than this (e.g. 30d; needs ClickHouse 20.1+ for TTL)').argParser(retentionDays))
       .addOption(

@@ -59,7 +59,7 @@ export interface StoreAddon extends Addon {
   reader(): StoreReader;
 }
 
-export const STORE_DEFAULTS = { payloads: 'full' as PayloadMode, batchRows: 5000, flushMs: 1000, callTimeoutMs: 60_000, fsync: 'never' as FsyncMode, walMaxMiB: 1024 };
+export const STORE_DEFAULTS = { payloads: 'full' as PayloadMode, batchRows: 20_000, flushMs: 1000, callTimeoutMs: 60_000, fsync: 'never' as FsyncMode, walMaxMiB: 1024 };
 
 export function createStoreAddon(opts: StoreAddonOptions = {}): StoreAddon {
   const payloads = opts.payloads ?? STORE_DEFAULTS.payloads;

@@ -133,6 +133,9 @@ export class StoreWriter {
   private readonly spare: Buffer[] = [];
   private queued = 0;
   private queuedBytes = 0;
+  /** Rows queued per table: a table's INSERT is due once it holds batchRows (ClickHouse's cost is per INSERT and per row). */
+  private readonly queuedByTable = new Map<string, number>();
+  private fullestTable = 0;
   private written = 0;
   private failed = 0;
   private replayed = 0;
@@ -264,7 +267,7 @@ export class StoreWriter {
       this.lost += records.reduce((n, r) => n + r.rows, 0); // down, and no log to keep them in
     }
     this.resetTurn();
-    if (this.queued >= this.o.batchRows || this.queuedBytes >= this.maxBatchBytes) void this.flush();
+    if (this.fullestTable >= this.o.batchRows || this.queuedBytes >= this.maxBatchBytes) void this.flush();
     // ClickHouse slower than the traffic (or not answering yet): memory stays bounded, the rows wait in the log.
     if (this.queued > this.maxQueued || this.queuedBytes > this.maxQueuedBytes) this.letQueueGo();
   };
@@ -291,6 +294,9 @@ export class StoreWriter {
     seg.logged.set(logSeg, (seg.logged.get(logSeg) ?? 0) + rows);
     this.queued += rows;
     this.queuedBytes += lines.length;
+    const inTable = (this.queuedByTable.get(table) ?? 0) + rows;
+    this.queuedByTable.set(table, inTable);
+    if (inTable > this.fullestTable) this.fullestTable = inTable;
   }
 
   /** Write what is queued now (resolves once it is in ClickHouse, or left to the log's replay). */
@@ -324,6 +330,8 @@ export class StoreWriter {
     this.queues.clear();
     this.queued = 0;
     this.queuedBytes = 0;
+    this.queuedByTable.clear();
+    this.fullestTable = 0;
     return out;
   }
 
