@@ -6,6 +6,7 @@
  * when it is installed. Printed: CALLs per second per side and each as × direct, per round and the median.
  *
  *   npm run build && node --import tsx bench/compare-bench.ts [--stations 50] [--seconds 5] [--rounds 3] [--profile DIR] [--gc]
+ *       [--extra "nostore=--no-store,novalidate=--validate off"]   (more ocpp-mitm sides, each named and with its options)
  *
  * --profile DIR: a V8 CPU profile of the default proxy; the CALLs it carried in all (warm-up included) are printed,
  * for `bench/profile-stages.ts --calls N` (µs per CALL per stage). --gc: the default proxy's garbage collections
@@ -22,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { freePort } from '../test/store/clickhouse-support.js';
-import { benchArgs } from './bench-args.js';
+import { benchArgs, words } from './bench-args.js';
 import { startEchoCsms } from './echo-csms-process.js';
 
 const args = benchArgs({
@@ -33,6 +34,8 @@ const args = benchArgs({
   profile: '',
   // Count the default proxy's garbage collections (--trace-gc), by kind.
   gc: false,
+  // More ocpp-mitm sides, to see what each feature costs: 'nostore=--no-store,novalidate=--validate off'.
+  extra: '',
 });
 const { stations: STATIONS, seconds: SECONDS, rounds: ROUNDS } = args;
 
@@ -132,6 +135,11 @@ const full = await ocppMitm('ocpp-mitm default', csms.port, [], [
   ...(args.gc ? ['--trace-gc'] : []),
 ]);
 if (full) sides.push(full);
+for (const spec of args.extra.split(',').filter(Boolean)) {
+  const [name, options = ''] = spec.split('=') as [string, string?];
+  const side = await ocppMitm(`ocpp-mitm ${name}`, csms.port, words(options));
+  if (side) sides.push(side);
+}
 /** The default proxy's collections by kind, from its --trace-gc lines (`[pid:addr] 1234 ms: Scavenge 12.3 (…) -> …`). */
 const gcs = new Map<string, number>();
 if (full?.proc?.stdout) {
