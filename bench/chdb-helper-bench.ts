@@ -17,7 +17,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import WebSocket from 'ws';
+import { closedLoop } from './station-load.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -72,36 +72,6 @@ async function helperPid(proxy: number): Promise<number | undefined> {
   return undefined;
 }
 
-async function closedLoop(url: string, stations: number, seconds: number): Promise<number> {
-  const sockets = await Promise.all(
-    Array.from({ length: stations }, async (_, i) => {
-      const ws = new WebSocket(`${url}BENCH-${i}`, ['ocpp1.6'], { perMessageDeflate: false });
-      await once(ws, 'open');
-      return ws;
-    }),
-  );
-  let answered = 0;
-  let running = true;
-  await Promise.all(
-    sockets
-      .map(
-        (ws, i) =>
-          new Promise<void>((resolve) => {
-            let n = 0;
-            const send = (): void => (running ? ws.send(`[2,"${i}-${n++}","Heartbeat",{}]`) : resolve());
-            ws.on('message', () => {
-              answered++;
-              send();
-            });
-            ws.on('close', () => resolve());
-            send();
-          }),
-      )
-      .concat([sleep(seconds * 1000).then(() => void (running = false))]),
-  );
-  for (const ws of sockets) ws.terminate();
-  return answered;
-}
 
 interface StoreStats {
   queued: number;

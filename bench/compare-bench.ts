@@ -21,10 +21,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
 import { freePort } from '../test/store/clickhouse-support.js';
 import { benchArgs, words } from './bench-args.js';
 import { startEchoCsms } from './echo-csms-process.js';
+import { closedLoop } from './station-load.js';
 
 const args = benchArgs({
   stations: 50,
@@ -85,38 +85,6 @@ async function ocppMitm(name: string, csmsPort: number, extra: string[], nodeArg
   return side;
 }
 
-/** Each station calls Heartbeat back to back for `seconds`; the number of answers is what the side carried. */
-async function closedLoop(url: string, stations: number, seconds: number): Promise<number> {
-  const sockets = await Promise.all(
-    Array.from({ length: stations }, async (_, i) => {
-      const ws = new WebSocket(`${url}BENCH-${i}`, ['ocpp1.6'], { perMessageDeflate: false });
-      await once(ws, 'open');
-      return ws;
-    }),
-  );
-  let answered = 0;
-  let running = true;
-  await Promise.all(
-    sockets.map(
-      (ws, i) =>
-        new Promise<void>((resolve) => {
-          let n = 0;
-          const send = (): void => {
-            if (!running) return resolve();
-            ws.send(`[2,"${i}-${n++}","Heartbeat",{}]`);
-          };
-          ws.on('message', () => {
-            answered++;
-            send();
-          });
-          ws.on('close', () => resolve());
-          send();
-        }),
-    ).concat([sleep(seconds * 1000).then(() => void (running = false))]),
-  );
-  for (const ws of sockets) ws.terminate();
-  return answered;
-}
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);

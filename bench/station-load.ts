@@ -94,3 +94,36 @@ export function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 }
+
+/** Each station calls Heartbeat back to back for `seconds`; the number of answers is what the side carried. */
+export async function closedLoop(url: string, stations: number, seconds: number): Promise<number> {
+  const sockets = await Promise.all(
+    Array.from({ length: stations }, async (_, i) => {
+      const ws = new WebSocket(`${url}BENCH-${i}`, ['ocpp1.6'], { perMessageDeflate: false });
+      await once(ws, 'open');
+      return ws;
+    }),
+  );
+  let answered = 0;
+  let running = true;
+  await Promise.all(
+    sockets.map(
+      (ws, i) =>
+        new Promise<void>((resolve) => {
+          let n = 0;
+          const send = (): void => {
+            if (!running) return resolve();
+            ws.send(`[2,"${i}-${n++}","Heartbeat",{}]`);
+          };
+          ws.on('message', () => {
+            answered++;
+            send();
+          });
+          ws.on('close', () => resolve());
+          send();
+        }),
+    ).concat([new Promise<void>((r) => setTimeout(r, seconds * 1000)).then(() => void (running = false))]),
+  );
+  for (const ws of sockets) ws.terminate();
+  return answered;
+}
