@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Addon, RelayEvent } from '../../src/core/addon.js';
 import { startRelay } from '../../src/core/relay.js';
-import { connectRawStation } from '../support/ocpp-peers.js';
+import { connectRawStation, startCsms } from '../support/ocpp-peers.js';
 
 /** A CSMS in its own process: prints its port, then `<epoch ms> <frame>` for each frame it receives. */
 const CSMS_SCRIPT = `
@@ -70,5 +70,25 @@ test('a frame reaches its receiver only after the recorders committed the turn t
     await relay.close();
     child.kill();
     await once(child, 'exit');
+  }
+});
+
+test('a session reset right after a write still delivers that write: held bytes are let go before the reset', { timeout: 30_000 }, async () => {
+  const csms = await startCsms();
+  const recorder: Addon = { name: 'recorder', record: () => {}, commitTurn: () => {} };
+  const relay = await startRelay({ upstream: csms.url, addons: [recorder] });
+  try {
+    const station = await connectRawStation(`${relay.url}/ocpp/BARRIER-2`);
+    await csms.waitForClient('BARRIER-2');
+    const session = relay.sessions().find((s) => s.identity === 'BARRIER-2')!;
+    const closed = once(station.ws, 'close');
+    // Both in one turn: the frame is held (corked) when the reset comes, which would otherwise drop it.
+    session.inject('to-station', { type: 2, id: 'last-words', action: 'Reset', payload: { type: 'Hard' } }, { origin: 'operator', by: 'test' });
+    session.terminate('test');
+    await closed;
+    assert.deepEqual(station.messages.map((m) => JSON.parse(m)[1]), ['last-words']);
+  } finally {
+    await relay.close();
+    await csms.close();
   }
 });
