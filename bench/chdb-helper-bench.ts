@@ -13,11 +13,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { closedLoop } from './station-load.js';
+import { listening } from './port-listening.js';
+import { freePort } from '../test/store/clickhouse-support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,26 +33,6 @@ const { values: args } = parseArgs({
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const TICK = 100; // USER_HZ: /proc's CPU times are in 1/100 s
-
-async function freePort(): Promise<number> {
-  const s = createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function listening(port: number): Promise<boolean> {
-  for (let i = 0; i < 400; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = connect(port, '127.0.0.1', () => (c.end(), resolve(true)));
-      c.on('error', () => resolve(false));
-    });
-    if (ok) return true;
-    await sleep(50);
-  }
-  return false;
-}
 
 /** CPU seconds (user + system, all threads) of a process so far. */
 async function cpuOf(pid: number): Promise<number> {

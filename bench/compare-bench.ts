@@ -18,13 +18,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../test/store/clickhouse-support.js';
 import { benchArgs, words } from './bench-args.js';
 import { startEchoCsms } from './echo-csms-process.js';
 import { closedLoop } from './station-load.js';
+import { listening } from './port-listening.js';
 
 const args = benchArgs({
   stations: 50,
@@ -40,18 +40,6 @@ const args = benchArgs({
 const { stations: STATIONS, seconds: SECONDS, rounds: ROUNDS } = args;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function listening(port: number): Promise<boolean> {
-  for (let i = 0; i < 400; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = connect(port, '127.0.0.1', () => (c.end(), resolve(true)));
-      c.on('error', () => resolve(false));
-    });
-    if (ok) return true;
-    await sleep(50);
-  }
-  return false;
-}
 
 interface Side {
   name: string;
