@@ -52,12 +52,18 @@ before(async () => {
 
 after(() => rig.close());
 
-/** The proxy's figure includes the peer's own time and at most 5 ms of loopback transit around it. */
-function within5(s: KpiSample, peer: number, known: number): void {
+/**
+ * The proxy's figure includes the peer's own time and no more than loopback transit around it. The bound is 25 ms:
+ * proxy, peers and the test share one process on a 2-core CI machine running two test files at once, where 5 ms
+ * was missed by a fraction of a millisecond now and then; a figure taken from the wrong frame is off by 150 ms or
+ * more in these tests (the 2.0.1 tests allow a second).
+ */
+const TRANSIT_MS = 25;
+function withinTransit(s: KpiSample, peer: number, known: number): void {
   assert.ok(s.valueMs !== null, `${s.kpi} timed out`);
   assert.equal(s.version, '2.1');
   assert.ok(peer >= known, `the peer held at least its known delay (${peer.toFixed(2)} ms ≥ ${known})`);
-  assert.ok(s.valueMs >= peer && s.valueMs <= peer + 5, `${s.kpi} = ${s.valueMs.toFixed(2)} ms, the peer took ${peer.toFixed(2)} ms`);
+  assert.ok(s.valueMs >= peer && s.valueMs <= peer + TRANSIT_MS, `${s.kpi} = ${s.valueMs.toFixed(2)} ms, the peer took ${peer.toFixed(2)} ms`);
 }
 
 const answers = (id: string) => (f: unknown[]) => f[0] === 3 && f[1] === id;
@@ -66,31 +72,31 @@ const calls = (action: string) => (f: unknown[]) => f[0] === 2 && f[2] === actio
 test('2.1 response_time: GetVariables answered after 200 ms', async () => {
   await rig.server.call('GetVariables', { getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }] });
   const s = await rig.waitSample((x) => x.kpi === 'response_time' && x.action === 'GetVariables');
-  within5(s, peerTook(stationWire, s.messageId, answers(s.messageId)), 200);
+  withinTransit(s, peerTook(stationWire, s.messageId, answers(s.messageId)), 200);
 });
 
 test('2.1 csms_response_time: BootNotification answered by the CSMS after 150 ms', async () => {
   await rig.station.call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M21', vendorName: 'Acme' } });
   const s = await rig.waitSample((x) => x.kpi === 'csms_response_time' && x.action === 'BootNotification');
-  within5(s, peerTook(csmsWire, s.messageId, answers(s.messageId)), 150);
+  withinTransit(s, peerTook(csmsWire, s.messageId, answers(s.messageId)), 150);
 });
 
 test('2.1 triggered_function: GetBaseReport → NotifyReport, TriggerMessage → StatusNotification, 300 ms later', async () => {
   await rig.server.call('GetBaseReport', { requestId: 21, reportBase: 'FullInventory' });
   const r = await rig.waitSample((x) => x.kpi === 'triggered_function' && x.action === 'GetBaseReport');
-  within5(r, peerTook(stationWire, r.messageId, calls('NotifyReport')), 300);
+  withinTransit(r, peerTook(stationWire, r.messageId, calls('NotifyReport')), 300);
   await rig.server.call('TriggerMessage', { requestedMessage: 'StatusNotification', evse: { id: 1, connectorId: 1 } });
   const t = await rig.waitSample((x) => x.kpi === 'triggered_function' && x.action === 'TriggerMessage');
-  within5(t, peerTook(stationWire, t.messageId, calls('StatusNotification')), 300);
+  withinTransit(t, peerTook(stationWire, t.messageId, calls('StatusNotification')), 300);
 });
 
 test('2.1 remote_start_authorization and remote_stop_end, 250 ms later', async () => {
   await rig.server.call('RequestStartTransaction', { idToken, remoteStartId: 5, evseId: 1 });
   const a = await rig.waitSample((x) => x.kpi === 'remote_start_authorization');
-  within5(a, peerTook(stationWire, a.messageId, calls('TransactionEvent')), 250);
+  withinTransit(a, peerTook(stationWire, a.messageId, calls('TransactionEvent')), 250);
   await rig.server.call('RequestStopTransaction', { transactionId: 'tx-5' });
   const b = await rig.waitSample((x) => x.kpi === 'remote_stop_end');
-  within5(b, peerTook(stationWire, b.messageId, calls('TransactionEvent')), 250);
+  withinTransit(b, peerTook(stationWire, b.messageId, calls('TransactionEvent')), 250);
 });
 
 test('2.1 SENDs are counted, never timed', async () => {
