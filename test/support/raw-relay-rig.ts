@@ -7,6 +7,7 @@ import type { Addon } from '../../src/core/addon.js';
 import { startRelay, type Relay, type StartRelayOptions } from '../../src/core/relay.js';
 import { recorder, startRawCsms, type Recorder } from '../validation/relay-support.js';
 import { connectRawStation, type RawStation } from './ocpp-peers.js';
+import { until as waitUntil } from './until.js';
 
 export interface RawRelayRig {
   csms: Awaited<ReturnType<typeof startRawCsms>>;
@@ -45,9 +46,5 @@ export async function rawRelayRig(opts: {
 
 /** Poll until `cond` holds (a raw peer's `received` grows off the test's path); throws naming `what` after 5 s. */
 export async function until(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await waitUntil(what, cond, timeoutMs);
 }
